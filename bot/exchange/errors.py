@@ -1,0 +1,102 @@
+"""hedgebot's own exchange error tree. ccxt exceptions are translated into these in exactly one
+place (`bot/exchange/translate.py`); nothing outside `bot/exchange/` ever sees a ccxt exception.
+
+Each class's docstring says what the daemon (and the operator) should do about it.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AmbiguousOrderError",
+    "AuthError",
+    "BadResponse",
+    "ClockSkew",
+    "ExchangeError",
+    "InsufficientFunds",
+    "MarketNotFound",
+    "NotSupported",
+    "OrderNotFound",
+    "OrderRejected",
+    "PostOnlyWouldTake",
+    "RateLimited",
+    "ReduceOnlyRejected",
+    "TemporaryError",
+]
+
+
+class ExchangeError(Exception):
+    """Anything the venue refused or failed at. Catch the subclasses; this base means
+    'the venue said no for a reason we did not classify' — skip the hedge this cycle and alert
+    if it repeats."""
+
+    def __init__(self, message: str, *, account: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.account = account
+        self.code = code
+
+
+class TemporaryError(ExchangeError):
+    """Network trouble, timeouts, 5xx, maintenance. Reads are retried with backoff; the cycle
+    is skipped for this account if they keep failing; the circuit breaker counts these."""
+
+
+class RateLimited(TemporaryError):
+    """429/418 or a rate-limit code. Back off (honour `retry_after_s` when known)."""
+
+    def __init__(self, message: str, *, retry_after_s: float | None = None, **kw: str | None):
+        super().__init__(message, **kw)
+        self.retry_after_s = retry_after_s
+
+
+class ClockSkew(TemporaryError):
+    """-1021: our timestamp is outside the venue's recvWindow. Resync the clock offset and retry;
+    never a crash loop."""
+
+
+class AmbiguousOrderError(TemporaryError):
+    """An order request timed out or got a 5xx: it may or may not be booked. Never resend
+    blindly — look the order up by its client order id first."""
+
+    def __init__(self, message: str, *, client_id: str, **kw: str | None):
+        super().__init__(message, **kw)
+        self.client_id = client_id
+
+
+class AuthError(ExchangeError):
+    """Bad API key/secret/signature or missing permission. Nothing will work until the operator
+    fixes the keys; stop trading this account and alert."""
+
+
+class BadResponse(ExchangeError):
+    """The venue answered with something we cannot trust (missing fields, negative sizes, NaN).
+    Skip the hedge for this cycle and place nothing."""
+
+
+class NotSupported(ExchangeError):
+    """The venue (or its ccxt class) cannot do this (e.g. transfers on a testnet). Configuration
+    problem: tell the operator which feature to turn off."""
+
+
+class MarketNotFound(ExchangeError):
+    """A configured symbol or asset does not exist on the venue. Fix the YAML."""
+
+
+class OrderNotFound(ExchangeError):
+    """The order id / client order id is unknown to the venue (-2011/-2013)."""
+
+
+class OrderRejected(ExchangeError):
+    """The venue refused an order for a reason that is final for that order as sent.
+    Re-plan on the next cycle with fresh data; do not resend the same request."""
+
+
+class PostOnlyWouldTake(OrderRejected):
+    """A post-only order would have crossed the book (-5022 / -2010). Reprice at the new touch."""
+
+
+class ReduceOnlyRejected(OrderRejected):
+    """A reduce-only order would increase the position (-2022). Position data is stale: re-read."""
+
+
+class InsufficientFunds(OrderRejected):
+    """Not enough margin/balance (-2019 / -2010 balance). Risk guard: top up or shrink."""
