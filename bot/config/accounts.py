@@ -1,0 +1,93 @@
+"""Settings of one exchange account. Keys come from the environment, never from YAML."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+from pydantic.json_schema import SkipJsonSchema
+
+from bot.config.errors import problems_error
+
+__all__ = ["ACCOUNT_NAME_PATTERN", "AccountSettings", "Mode", "env_only"]
+
+ACCOUNT_NAME_PATTERN = r"^[a-z][a-z0-9_]{0,31}$"  # becomes part of an env var name
+SIM_API_KEY = "sim-key"
+SIM_SECRET = "sim-secret"
+
+
+def env_only(description: str) -> Any:
+    """A secret field: filled from the environment or secrets dir, hidden from the schema."""
+    return Field(default=None, description=description, json_schema_extra={"x-env-only": True})
+
+
+class Mode(StrEnum):
+    """Which venue an account talks to."""
+
+    SIM = "sim"  # hedgebot's simulator: embedded, or external at `url`
+    TESTNET = "testnet"  # the venue's testnet (Binance futures: ccxt demo trading)
+    DEMO = "demo"  # the venue's demo trading (paper money on the live matching engine)
+    LIVE = "live"  # real money
+
+
+class AccountSettings(BaseModel):
+    """One account on one venue; a hedge's spot and perp legs may share one or use two."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    exchange: str = Field(
+        pattern=r"^[a-z][a-z0-9]*$",
+        description="a ccxt exchange id in lower case, e.g. binance, bybit, okx "
+        "(`hedgebot check` verifies it exists)",
+    )
+    mode: Mode = Field(
+        description="sim | testnet | demo | live — required, so nothing trades live by accident",
+    )
+    url: str | None = Field(
+        default=None,
+        description="mode sim only: base URL of an external simulator, e.g. "
+        "http://127.0.0.1:8099; omit it to run the embedded simulator",
+    )
+    timeout_ms: int = Field(
+        default=10_000, ge=1_000, le=120_000, description="HTTP timeout per request, milliseconds"
+    )
+    api_key: SkipJsonSchema[SecretStr | None] = env_only("API key (env only)")
+    secret: SkipJsonSchema[SecretStr | None] = env_only("API secret (env only)")
+    password: SkipJsonSchema[SecretStr | None] = env_only("API passphrase, OKX-style (env only)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _sim_needs_no_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("mode") in (Mode.SIM, "sim"):
+            data = {**data}
+            data["api_key"] = data.get("api_key") or SIM_API_KEY
+            data["secret"] = data.get("secret") or SIM_SECRET
+        return data
+
+    @model_validator(mode="after")
+    def _check_url(self) -> AccountSettings:
+        if self.url is None:
+            return self
+        if self.mode is not Mode.SIM:
+            raise problems_error(
+                [
+                    (
+                        "url",
+                        f"only allowed with mode sim, not {self.mode.value} "
+                        "(remove url; ccxt knows the venue's URLs)",
+                    )
+                ]
+            )
+        parsed = urlparse(self.url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise problems_error(
+                [("url", f"{self.url!r} is not an http(s) URL (use e.g. http://127.0.0.1:8099)")]
+            )
+        return self
+
+    @property
+    def has_keys(self) -> bool:
+        """True when both the API key and secret are present."""
+        return self.api_key is not None and self.secret is not None

@@ -1,0 +1,204 @@
+"""Settings of one hedge: which spot holding is hedged with which perpetual, and how."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from bot.config.errors import problems_error
+from bot.domain.hedge import HedgePolicy
+from bot.domain.model import MarginMode
+
+__all__ = [
+    "HEDGE_NAME_PATTERN",
+    "ExecutionSettings",
+    "HedgeSettings",
+    "PerpLeg",
+    "SpotLeg",
+]
+
+# Hedge names travel inside client order ids (Binance allows 36 characters), metric labels
+# and URLs, hence the short, plain alphabet.
+HEDGE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,15}$"
+ONE = Decimal(1)
+
+
+def _known_account(value: str, info: ValidationInfo) -> str:
+    """Checks the account exists when the loader passes the account names as context."""
+    accounts = (info.context or {}).get("accounts")
+    if accounts is not None and value not in accounts:
+        known = ", ".join(sorted(accounts)) or "none defined"
+        raise ValueError(f"unknown account {value!r} (define it under accounts; known: {known})")
+    return value
+
+
+class SpotLeg(BaseModel):
+    """The holding being hedged: an asset in an account's spot wallet."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    account: str = Field(description="name of the account (under accounts) holding the spot")
+    asset: str = Field(
+        pattern=r"^[A-Za-z0-9]{1,20}$", description="the ccxt currency code held, e.g. BTC"
+    )
+
+    _account_exists = field_validator("account")(_known_account)
+
+
+class PerpLeg(BaseModel):
+    """The perpetual that carries the short hedge."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    account: str = Field(description="name of the account (under accounts) trading the perp")
+    symbol: str = Field(
+        pattern=r"^[A-Za-z0-9]+/[A-Za-z0-9]+:[A-Za-z0-9]+$",
+        description="the perpetual's ccxt unified symbol BASE/QUOTE:SETTLE, e.g. BTC/USDT:USDT",
+    )
+
+    _account_exists = field_validator("account")(_known_account)
+
+
+class ExecutionSettings(BaseModel):
+    """How a hedge's orders are placed and repriced."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    post_only: bool = Field(
+        default=True, description="rest maker-only limit orders at the touch (recommended)"
+    )
+    max_order_notional: Decimal | None = Field(
+        default=None,
+        gt=0,
+        description="largest single order, quote currency (USDT); larger gaps are sliced; "
+        "omit for no limit",
+    )
+    reprice_after_s: float = Field(
+        default=60,
+        allow_inf_nan=False,
+        ge=1,
+        description="reprice a resting order older than this, seconds",
+    )
+    reprice_ticks: int = Field(
+        default=2, ge=1, description="reprice when the touch moved this many ticks away, ticks"
+    )
+    emergency_band: Decimal | None = Field(
+        default=None,
+        gt=0,
+        le=10,
+        description="when |ratio - target| exceeds this fraction, cross the spread with an IOC "
+        "limit instead of waiting; must be above band; omit to never cross",
+    )
+
+
+class HedgeSettings(BaseModel):
+    """One hedge: keep short perp exposure = target_ratio × spot holding (× beta)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    spot: SpotLeg = Field(description="the spot holding: {account: NAME, asset: BTC}")
+    perp: PerpLeg = Field(description="the perpetual: {account: NAME, symbol: BTC/USDT:USDT}")
+    target_ratio: Decimal = Field(
+        ge=0,
+        le=10,
+        description="short exposure / spot holding to hold, a fraction (1.0 = fully hedged)",
+    )
+    band: Decimal = Field(
+        default=Decimal("0.02"),
+        ge=0,
+        le=1,
+        description="act when |ratio - target_ratio| exceeds this, a fraction of the holding",
+    )
+    max_ratio: Decimal = Field(
+        default=ONE,
+        ge=0,
+        le=10,
+        description="no order may take the ratio above this fraction; must be ≥ target_ratio",
+    )
+    allow_over_hedge: bool = Field(
+        default=False, description="allow target_ratio / max_ratio above 1 (a net short)"
+    )
+    leverage: int = Field(default=2, ge=1, le=125, description="perp leverage to set, 1..125")
+    margin_mode: MarginMode = Field(
+        default=MarginMode.ISOLATED, description="perp margin mode: isolated | cross"
+    )
+    beta: Decimal = Field(
+        default=ONE,
+        gt=0,
+        le=10,
+        description="perp exposure per unit of spot exposure (1 when the perp is on the same coin)",
+    )
+    execution: ExecutionSettings = Field(
+        default_factory=ExecutionSettings, description="order placement and repricing"
+    )
+    max_daily_turnover: Decimal | None = Field(
+        default=None,
+        gt=0,
+        description="stop trading this hedge after this much traded notional in one UTC day, "
+        "quote currency; omit for no limit",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_execution_is_default(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "execution" in data and data["execution"] is None:
+            return {k: v for k, v in data.items() if k != "execution"}
+        return data
+
+    @model_validator(mode="after")
+    def _check_ratios(self) -> HedgeSettings:
+        problems: list[tuple[str, str]] = []
+        if not self.allow_over_hedge:
+            for name in ("target_ratio", "max_ratio"):
+                value = getattr(self, name)
+                if value > ONE:
+                    problems.append(
+                        (
+                            name,
+                            f"{value} is above 1 (over-hedging makes you net short; "
+                            "use at most 1, or set allow_over_hedge: true)",
+                        )
+                    )
+        if self.max_ratio < self.target_ratio:
+            problems.append(
+                (
+                    "max_ratio",
+                    f"{self.max_ratio} is below target_ratio {self.target_ratio} "
+                    "(use a value ≥ target_ratio)",
+                )
+            )
+        emergency = self.execution.emergency_band
+        if emergency is not None and emergency <= self.band:
+            problems.append(
+                (
+                    "execution.emergency_band",
+                    f"{emergency} is not above band {self.band} (use a value > band, or omit it)",
+                )
+            )
+        if problems:
+            raise problems_error(problems)
+        return self
+
+    def to_policy(self, name: str) -> HedgePolicy:
+        """The domain's view of this hedge (named `name` in the YAML)."""
+        execution = self.execution
+        return HedgePolicy(
+            name=name,
+            spot_asset=self.spot.asset,
+            perp_symbol=self.perp.symbol,
+            target_ratio=self.target_ratio,
+            band=self.band,
+            max_ratio=self.max_ratio,
+            allow_over_hedge=self.allow_over_hedge,
+            beta=self.beta,
+            leverage=self.leverage,
+            margin_mode=self.margin_mode,
+            post_only=execution.post_only,
+            max_order_notional=execution.max_order_notional,
+            reprice_after_ms=round(execution.reprice_after_s * 1000),
+            reprice_ticks=execution.reprice_ticks,
+            emergency_band=execution.emergency_band,
+            max_daily_turnover=self.max_daily_turnover,
+        )
