@@ -1,0 +1,271 @@
+"""The daemon's HTTP API (aiohttp): /healthz, /metrics, /status, POST /pause and /resume.
+
+Reads go through `StatusSource`, writes through `Controls` (bot/api/ports.py). Mutating
+endpoints need `Authorization: Bearer <token>`; with no token configured they are disabled
+(403), so a daemon is never controllable by accident. The token is never logged.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from ipaddress import ip_address
+from typing import Any
+
+import structlog
+from aiohttp import web
+
+from bot.api.metrics import CONTENT_TYPE, Metrics
+from bot.api.ports import Controls, StatusSource
+
+__all__ = [
+    "DEFAULT_HOST",
+    "DEFAULT_PORT",
+    "DEFAULT_STALE_AFTER_S",
+    "ApiHandle",
+    "build_api",
+    "start_api",
+]
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8080
+DEFAULT_STALE_AFTER_S = 120.0
+TOKEN_ENV = "HEDGEBOT_API_TOKEN"
+
+log = structlog.get_logger("bot.api")
+
+_SOURCE = web.AppKey("source", StatusSource)
+_CONTROLS = web.AppKey("controls", Controls)
+_METRICS = web.AppKey("metrics", Metrics)
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True)
+class _Settings:
+    token: str | None
+    stale_after_s: float
+    clock: Callable[[], float]
+
+    def __repr__(self) -> str:  # the token must never reach a log line or a traceback
+        return f"_Settings(token={'***' if self.token else None}, stale={self.stale_after_s})"
+
+
+_SETTINGS = web.AppKey("settings", _Settings)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)  # a string keeps every digit; floats would not
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _json(body: Mapping[str, Any], status: int = 200, **headers: str) -> web.Response:
+    text = json.dumps(body, default=_json_default, allow_nan=False, indent=None)
+    return web.Response(text=text, status=status, content_type="application/json", headers=headers)
+
+
+def _error(status: int, message: str, **extra: Any) -> web.Response:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
+    return _json({"ok": False, "error": message, **extra}, status=status, **headers)
+
+
+@web.middleware
+async def _errors_as_json(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Unexpected failures in the engine's view become a JSON 500, logged once."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception as exc:
+        log.exception("api.error", path=request.path, error=type(exc).__name__)
+        return _error(500, f"internal error ({type(exc).__name__}); see the daemon's log")
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    settings = request.app[_SETTINGS]
+    health = request.app[_SOURCE].health()
+    now = settings.clock()
+    last = health.last_cycle_ok_at
+    age = None if last is None else max(0.0, now - last)
+    body: dict[str, Any] = {
+        "ok": False,
+        "reason": health.reason,
+        "last_cycle_ok_at": last,
+        "age_s": None if age is None else round(age, 3),
+        "stale_after_s": settings.stale_after_s,
+        "details": dict(health.details),
+    }
+    if not health.ok:
+        body["reason"] = health.reason or "the engine reports itself unhealthy"
+    elif age is None:
+        body["reason"] = "no successful hedge cycle yet"
+    elif age > settings.stale_after_s:
+        body["reason"] = (
+            f"last successful hedge cycle was {age:.0f} s ago "
+            f"(more than {settings.stale_after_s:.0f} s)"
+        )
+    else:
+        body["ok"] = True
+        body["reason"] = health.reason or "ok"
+    return _json(body, status=200 if body["ok"] else 503)
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    body = request.app[_METRICS].render()
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
+
+
+async def _status(request: web.Request) -> web.Response:
+    return _json(request.app[_SOURCE].status())
+
+
+def _authorize(request: web.Request) -> web.Response | None:
+    """None when the request carries the configured bearer token, else the refusal."""
+    token = request.app[_SETTINGS].token
+    if not token:
+        return _error(
+            403,
+            f"pause/resume are disabled: set {TOKEN_ENV} in the daemon's environment "
+            "and restart it",
+        )
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not given:
+        return _error(401, f"missing bearer token: send 'Authorization: Bearer ${TOKEN_ENV}'")
+    if not hmac.compare_digest(given.strip().encode(), token.encode()):
+        return _error(401, f"wrong bearer token: use the daemon's {TOKEN_ENV}")
+    return None
+
+
+async def _read_hedge(request: web.Request) -> str | None:
+    """The optional {"hedge": "BTC"} body; an empty body means every hedge."""
+    raw = await request.text()
+    if not raw.strip():
+        return None
+    try:
+        body = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise web.HTTPBadRequest(
+            text=json.dumps({"ok": False, "error": f"body is not JSON: {exc.msg}"}),
+            content_type="application/json",
+        ) from None
+    hedge = body.get("hedge") if isinstance(body, dict) else body
+    if hedge is not None and not isinstance(hedge, str):
+        raise web.HTTPBadRequest(
+            text=json.dumps(
+                {"ok": False, "error": 'body must be {"hedge": "<name>"} or {} for every hedge'}
+            ),
+            content_type="application/json",
+        )
+    return hedge
+
+
+def _control(action: str) -> Handler:
+    async def handler(request: web.Request) -> web.Response:
+        refusal = _authorize(request)
+        if refusal is not None:
+            log.warning("api.refused", action=action, status=refusal.status, peer=request.remote)
+            return refusal
+        hedge = await _read_hedge(request)
+        controls = request.app[_CONTROLS]
+        try:
+            (controls.pause if action == "pause" else controls.resume)(hedge)
+        except KeyError:
+            known = sorted(request.app[_SOURCE].status().get("hedges", {}) or {})
+            return _error(404, f"unknown hedge {hedge!r}", hedges=known)
+        log.info(f"api.{action}", hedge=hedge or "*", peer=request.remote)
+        return _json({"ok": True, "action": action, "hedge": hedge})
+
+    return handler
+
+
+def build_api(
+    source: StatusSource,
+    controls: Controls,
+    metrics: Metrics,
+    *,
+    token: str | None,
+    stale_after_s: float = DEFAULT_STALE_AFTER_S,
+    clock: Callable[[], float] = time.time,
+) -> web.Application:
+    """The aiohttp app. `token` comes from $HEDGEBOT_API_TOKEN (None/"" disables writes).
+
+    stale_after_s: /healthz turns 503 when the last successful cycle is older than this
+    (seconds; a few poll intervals is sensible). clock: epoch seconds, injectable for tests.
+    """
+    app = web.Application(middlewares=[_errors_as_json])
+    app[_SOURCE] = source
+    app[_CONTROLS] = controls
+    app[_METRICS] = metrics
+    app[_SETTINGS] = _Settings(token=token or None, stale_after_s=stale_after_s, clock=clock)
+    app.router.add_get("/healthz", _healthz)
+    app.router.add_get("/metrics", _metrics)
+    app.router.add_get("/status", _status)
+    app.router.add_post("/pause", _control("pause"))
+    app.router.add_post("/resume", _control("resume"))
+    return app
+
+
+@dataclass
+class ApiHandle:
+    """A running API server: `url` (e.g. http://127.0.0.1:8080) and `stop()`."""
+
+    runner: web.AppRunner
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    async def stop(self) -> None:
+        """Stop accepting requests and close open connections."""
+        await self.runner.cleanup()
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+async def start_api(
+    app: web.Application, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
+) -> ApiHandle:
+    """Serve `app` on host:port (port 0 = any free port; the handle reports the real one).
+
+    Raises OSError with the address when the port is taken.
+    """
+    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    try:
+        await site.start()
+    except OSError as exc:
+        await runner.cleanup()
+        raise OSError(exc.errno, f"cannot serve the API on {host}:{port}: {exc.strerror}") from exc
+    bound_port = port
+    for address in runner.addresses:
+        if isinstance(address, tuple) and len(address) >= 2:
+            bound_port = int(address[1])
+            break
+    if not _is_loopback(host):
+        log.warning(
+            "api.exposed",
+            host=host,
+            port=bound_port,
+            hint="/status and /metrics are readable by anyone who can reach this address",
+        )
+    handle = ApiHandle(runner=runner, host=host, port=bound_port)
+    log.info("api.started", url=handle.url, writes_enabled=app[_SETTINGS].token is not None)
+    return handle
