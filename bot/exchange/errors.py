@@ -10,7 +10,9 @@ __all__ = [
     "AmbiguousOrderError",
     "AuthError",
     "BadResponse",
+    "CircuitOpen",
     "ClockSkew",
+    "DuplicateOrderId",
     "ExchangeError",
     "InsufficientFunds",
     "MarketNotFound",
@@ -51,6 +53,11 @@ class RateLimited(TemporaryError):
 class ClockSkew(TemporaryError):
     """-1021: our timestamp is outside the venue's recvWindow. Resync the clock offset and retry;
     never a crash loop."""
+
+
+class CircuitOpen(TemporaryError):
+    """The account's circuit breaker is open after repeated failures: no request was sent.
+    Skip this account until the breaker half-opens by itself; alert the operator."""
 
 
 class AmbiguousOrderError(TemporaryError):
@@ -100,3 +107,8 @@ class ReduceOnlyRejected(OrderRejected):
 
 class InsufficientFunds(OrderRejected):
     """Not enough margin/balance (-2019 / -2010 balance). Risk guard: top up or shrink."""
+
+
+class DuplicateOrderId(OrderRejected):
+    """The venue already knows this client order id (-4116): an earlier request with it was
+    booked. Look the order up by its client id instead of sending anything."""

@@ -1,0 +1,163 @@
+"""Build one account's `CcxtExchange` for a mode: sim | testnet | demo | live.
+
+- `sim`: unmodified ccxt pointed at a hedgebot simulator (`bot.exchange.sim_client`).
+- `testnet`: ccxt `set_sandbox_mode(True)`. **Binance futures have no testnet in ccxt any
+  more** (ccxt refuses private calls to testnet.binancefuture.com): for Binance use
+  `mode: demo`, which is Binance demo trading (demo-api / demo-fapi.binance.com) and covers
+  both the spot and the USDⓈ-M leg. Bybit has a testnet (api-testnet.bybit.com).
+- `demo`: ccxt `enable_demo_trading(True)` (Binance demo trading, Bybit demo trading).
+- `live`: the real venue.
+
+Secrets only travel into the ccxt instance and into the gateway's message scrubber.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import ccxt.async_support as ccxt
+
+from bot.exchange.ccxt_gateway import CcxtExchange
+from bot.exchange.errors import NotSupported
+from bot.exchange.retry import CircuitBreaker, RetryPolicy
+
+__all__ = ["MODES", "Mode", "build_exchange"]
+
+Mode = Literal["sim", "testnet", "demo", "live"]
+MODES: tuple[str, ...] = ("sim", "testnet", "demo", "live")
+_NO_FUTURES_TESTNET = ("binance", "binanceusdm", "binancecoinm")
+
+# Per-venue defaults, merged under the caller's options. For Binance: sync the clock when
+# markets load; skip the currency and margin-pair downloads (private /sapi calls we never
+# need: currencies are derived from markets); load spot + USDⓈ-M markets only.
+_DEFAULT_OPTIONS: Mapping[str, Mapping[str, Any]] = {
+    "binance": {
+        "adjustForTimeDifference": True,
+        "fetchCurrencies": False,
+        "fetchMargins": False,
+        "fetchMarkets": {"types": ["spot", "linear"]},
+    },
+    "binanceusdm": {
+        "adjustForTimeDifference": True,
+        "fetchCurrencies": False,
+        "fetchMargins": False,
+    },
+}
+
+
+def _merged_options(exchange_id: str, options: Mapping[str, Any] | None) -> dict[str, Any]:
+    merged: dict[str, Any] = {"adjustForTimeDifference": True}
+    merged.update(_DEFAULT_OPTIONS.get(exchange_id, {}))
+    for key, value in (options or {}).items():
+        current = merged.get(key)
+        if isinstance(value, Mapping) and isinstance(current, Mapping):
+            merged[key] = {**current, **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _check_exchange_id(exchange_id: str) -> None:
+    if exchange_id in ccxt.exchanges:
+        return
+    close = difflib.get_close_matches(exchange_id, ccxt.exchanges, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else " (e.g. binance, bybit, okx)"
+    raise NotSupported(f"exchange {exchange_id!r} is not a ccxt exchange id{hint}")
+
+
+def _venue_client(
+    exchange_id: str,
+    mode: str,
+    *,
+    api_key: str | None,
+    secret: str | None,
+    password: str | None,
+    options: dict[str, Any],
+    timeout_ms: int | None,
+) -> Any:
+    config: dict[str, Any] = {"apiKey": api_key, "secret": secret, "options": options}
+    if password:
+        config["password"] = password
+    if timeout_ms is not None:
+        config["timeout"] = timeout_ms
+    client = getattr(ccxt, exchange_id)(config)
+    if mode == "testnet":
+        if exchange_id in _NO_FUTURES_TESTNET:
+            raise NotSupported(
+                f"{exchange_id}: ccxt has retired the Binance futures testnet; "
+                "use `mode: demo` (Binance demo trading) instead"
+            )
+        if "test" not in client.urls:
+            raise NotSupported(f"{exchange_id} has no testnet in ccxt; use demo or sim")
+        client.set_sandbox_mode(True)
+    elif mode == "demo":
+        try:
+            client.enable_demo_trading(True)
+        except (KeyError, ccxt.NotSupported):  # base class reads urls['demo'] unconditionally
+            raise NotSupported(
+                f"{exchange_id} has no demo trading in ccxt; use testnet or sim"
+            ) from None
+    return client
+
+
+def build_exchange(
+    account_name: str,
+    *,
+    exchange_id: str,
+    mode: str,
+    api_key: str | None,
+    secret: str | None,
+    password: str | None = None,
+    sim_url: str | None = None,
+    options: Mapping[str, Any] | None = None,
+    timeout_ms: int | None = None,
+    retry: RetryPolicy | None = None,
+    breaker: CircuitBreaker | None = None,
+) -> CcxtExchange:
+    """The gateway for account `account_name` on ccxt venue `exchange_id` in `mode`.
+
+    `sim_url` is required for `sim` (e.g. "http://127.0.0.1:8099"); in sim mode missing keys
+    default to the simulator's demo account. `options` are ccxt options merged over hedgebot's
+    per-venue defaults; `timeout_ms` is ccxt's per-request timeout (default 10 000 ms).
+    Raises NotSupported (naming the id or mode) for an unknown exchange, an unknown mode,
+    or a mode the venue does not offer.
+    """
+    _check_exchange_id(exchange_id)
+    if mode not in MODES:
+        raise NotSupported(f"account {account_name!r}: mode {mode!r} is not one of {MODES}")
+    merged = _merged_options(exchange_id, options)
+    if mode == "sim":
+        if not sim_url:
+            raise NotSupported(f"account {account_name!r}: mode sim needs a simulator url")
+        from bot.exchange.sim_client import make_sim_exchange  # sim-only dependency
+
+        keys = {"api_key": api_key, "secret": secret}
+        try:
+            client = make_sim_exchange(
+                exchange_id,
+                sim_url,
+                **{k: v for k, v in keys.items() if v},
+                options=merged,
+                timeout_ms=timeout_ms,
+            )
+        except ValueError as exc:
+            raise NotSupported(f"account {account_name!r}: {exc}") from None
+    else:
+        client = _venue_client(
+            exchange_id,
+            mode,
+            api_key=api_key,
+            secret=secret,
+            password=password,
+            options=merged,
+            timeout_ms=timeout_ms,
+        )
+    return CcxtExchange(
+        account_name,
+        client,
+        retry=retry,
+        breaker=breaker or CircuitBreaker(name=account_name),
+        secrets=(api_key, secret, password),
+    )

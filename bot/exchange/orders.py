@@ -1,0 +1,55 @@
+"""Order-placement rules the gateway applies around ccxt's `create_order`: which ccxt params an
+`OrderRequest` becomes, and which failures leave the outcome unknown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.model import Market
+from bot.exchange.errors import (
+    AmbiguousOrderError,
+    BadResponse,
+    CircuitOpen,
+    ClockSkew,
+    ExchangeError,
+    RateLimited,
+    TemporaryError,
+)
+from bot.exchange.port import OrderRequest
+
+__all__ = ["ambiguous_or_none", "order_params"]
+
+
+def order_params(request: OrderRequest, market: Market) -> dict[str, Any]:
+    """ccxt `create_order` params: client id always; postOnly (Binance: GTX on futures,
+    LIMIT_MAKER on spot), reduceOnly (contracts only), timeInForce IOC."""
+    if request.post_only and request.immediate_or_cancel:
+        raise ValueError(f"order {request.client_id}: post_only and IOC are contradictory")
+    if request.reduce_only and not market.is_contract:
+        raise ValueError(f"order {request.client_id}: reduce_only needs a contract market")
+    params: dict[str, Any] = {"clientOrderId": request.client_id}
+    if request.post_only:
+        params["postOnly"] = True
+    if request.reduce_only:
+        params["reduceOnly"] = True
+    if request.immediate_or_cancel:
+        params["timeInForce"] = "IOC"
+    return params
+
+
+def ambiguous_or_none(error: ExchangeError, client_id: str) -> AmbiguousOrderError | None:
+    """The AmbiguousOrderError to raise instead of `error` when the order may have been
+    booked (timeout, 5xx, unreadable reply); None when `error` is a clear outcome.
+
+    Clear: a refusal, a 429 or -1021 (the venue rejects those before matching), an open
+    breaker (nothing was sent)."""
+    if isinstance(error, AmbiguousOrderError | CircuitOpen | RateLimited | ClockSkew):
+        return None
+    if not isinstance(error, TemporaryError | BadResponse):
+        return None
+    return AmbiguousOrderError(
+        f"outcome of order {client_id} unknown: {error}",
+        client_id=client_id,
+        account=error.account,
+        code=error.code,
+    )

@@ -1,0 +1,284 @@
+"""ccxt's unified dicts → frozen domain values, validated at once.
+
+Every number goes through `Decimal(str(x))` (ccxt hands out floats; `str` gives the shortest
+round-trip form, so 0.1 stays 0.1). Anything we cannot trust — a missing required field, NaN or
+infinity, a negative size or price, a non-number — raises `BadResponse` naming the field and the
+symbol, so the engine skips that hedge for the cycle instead of acting on garbage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+
+from bot.domain.model import (
+    Balance,
+    Fill,
+    FundingInfo,
+    FundingPayment,
+    MarginMode,
+    Order,
+    OrderStatus,
+    Position,
+    Quote,
+    Wallet,
+    frozen_map,
+)
+from bot.exchange.errors import BadResponse, NotSupported
+from bot.exchange.fields import (
+    ZERO,
+    Raw,
+    bad,
+    millis,
+    num,
+    order_side,
+    positive_or_none,
+    req,
+    text,
+)
+from bot.exchange.parse_markets import parse_market, parse_markets
+
+__all__ = [
+    "parse_balances",
+    "parse_fill",
+    "parse_funding_payment",
+    "parse_funding_rate",
+    "parse_market",
+    "parse_markets",
+    "parse_order",
+    "parse_position",
+    "parse_positions",
+    "parse_quote",
+]
+
+_STATUS = {
+    "open": OrderStatus.OPEN,
+    "closed": OrderStatus.CLOSED,
+    "canceled": OrderStatus.CANCELED,
+    "cancelled": OrderStatus.CANCELED,
+    "expired": OrderStatus.EXPIRED,
+    "rejected": OrderStatus.REJECTED,
+}
+
+
+# --- balances ----------------------------------------------------------------------------
+
+
+def parse_balances(raw: Raw, wallet: Wallet) -> Mapping[str, Balance]:
+    """asset → Balance from a ccxt balance structure. Spot amounts must be ≥ 0; a futures
+    wallet may legitimately be negative (losses beyond the wallet balance)."""
+    totals = raw.get("total")
+    if not isinstance(totals, Mapping):
+        raise bad(f"{wallet.value} balance", "total", totals, "is missing")
+    signed = wallet is Wallet.FUTURES
+    balances = {}
+    for asset in totals:
+        what = f"{wallet.value} balance {asset}"
+        entry = raw.get(asset) or {}
+        total = req(entry.get("total", totals[asset]), "total", what, signed=signed)
+        used = num(entry.get("used"), "used", what, signed=signed)
+        free = num(entry.get("free"), "free", what, signed=signed)
+        if free is None:  # e.g. portfolio-margin replies carry totals only
+            free = total - (used or ZERO)
+        if used is None:
+            used = total - free
+        balances[asset] = Balance(asset=asset, free=free, used=used, total=total)
+    return frozen_map(balances)
+
+
+# --- positions ---------------------------------------------------------------------------
+
+
+def _signed_contracts(raw: Raw, what: str) -> Decimal:
+    """Signed contracts (short < 0). ccxt gives `contracts` ≥ 0 plus `side`; Binance's raw
+    `positionAmt` is signed: prefer it and require both to agree."""
+    contracts = num(raw.get("contracts"), "contracts", what) or ZERO
+    direction = raw.get("side")
+    if contracts and direction not in ("long", "short"):
+        raise bad(what, "side", direction, "is not 'long' or 'short' for a non-zero position")
+    unified = -contracts if direction == "short" else contracts
+    info = raw.get("info") or {}
+    if "positionAmt" not in info:
+        return unified
+    exchange = req(info.get("positionAmt"), "info.positionAmt", what, signed=True)
+    if exchange != unified:
+        raise bad(what, "info.positionAmt", exchange, f"disagrees with contracts/side {unified}")
+    return exchange
+
+
+def _margin_mode(value: object, what: str) -> MarginMode | None:
+    if value in (None, ""):
+        return None
+    mapped = {"crossed": "cross"}.get(str(value).lower(), str(value).lower())
+    try:
+        return MarginMode(mapped)
+    except ValueError:
+        raise bad(what, "marginMode", value, "is not 'isolated' or 'cross'") from None
+
+
+def parse_position(raw: Raw) -> Position:
+    """One ccxt position (one-way mode). Sizes in contracts, short negative; margins and P&L
+    in the settle currency; `margin_ratio` is maintenance margin / margin balance."""
+    what = f"position {raw.get('symbol')!r}"
+    symbol = text(raw, "symbol", what)
+    contracts = _signed_contracts(raw, what)
+    if raw.get("hedged") and contracts:
+        raise NotSupported(f"{what}: hedge-mode (dual side) positions; use one-way mode")
+    return Position(
+        symbol=symbol,
+        contracts=contracts,
+        entry_price=positive_or_none(raw.get("entryPrice"), "entryPrice", what),
+        mark_price=positive_or_none(raw.get("markPrice"), "markPrice", what),
+        liquidation_price=positive_or_none(raw.get("liquidationPrice"), "liquidationPrice", what),
+        leverage=positive_or_none(raw.get("leverage"), "leverage", what),
+        margin_mode=_margin_mode(raw.get("marginMode"), what),
+        collateral=num(raw.get("collateral"), "collateral", what, signed=True),
+        maintenance_margin=num(raw.get("maintenanceMargin"), "maintenanceMargin", what),
+        initial_margin=num(raw.get("initialMargin"), "initialMargin", what),
+        margin_ratio=num(raw.get("marginRatio"), "marginRatio", what),
+        unrealized_pnl=num(raw.get("unrealizedPnl"), "unrealizedPnl", what, signed=True),
+        timestamp_ms=millis(raw.get("timestamp")),
+    )
+
+
+def parse_positions(raws: Iterable[Raw], symbols: Sequence[str]) -> Mapping[str, Position]:
+    """symbol → Position for the requested `symbols` (flat ones omitted). Two rows for one
+    symbol means hedge mode or a broken reply: refused."""
+    wanted = set(symbols)
+    positions: dict[str, Position] = {}
+    for raw in raws:
+        position = parse_position(raw)
+        if position.symbol not in wanted or position.is_flat:
+            continue
+        if position.symbol in positions:
+            raise BadResponse(f"position {position.symbol!r}: reported twice")
+        positions[position.symbol] = position
+    return frozen_map(positions)
+
+
+# --- orders and fills --------------------------------------------------------------------
+
+
+def parse_order(raw: Raw) -> Order:
+    """One ccxt order. `amount`/`filled` unsigned contracts; `price` None for market orders."""
+    what = f"order {raw.get('id')!r} on {raw.get('symbol')!r}"
+    status_raw = raw.get("status")
+    status = _STATUS.get(str(status_raw).lower())
+    if status is None:
+        raise bad(what, "status", status_raw, "is not a known order status")
+    amount = req(raw.get("amount"), "amount", what)
+    filled = num(raw.get("filled"), "filled", what)
+    if filled is None:
+        remaining = num(raw.get("remaining"), "remaining", what)
+        filled = amount - remaining if remaining is not None else ZERO
+    if filled > amount:
+        raise bad(what, "filled", filled, f"exceeds amount {amount}")
+    return Order(
+        id=text(raw, "id", what),
+        client_id=raw.get("clientOrderId") or None,
+        symbol=text(raw, "symbol", what),
+        side=order_side(raw, what),
+        amount=amount,
+        filled=filled,
+        price=positive_or_none(raw.get("price"), "price", what),
+        status=status,
+        reduce_only=bool(raw.get("reduceOnly")),
+        post_only=bool(raw.get("postOnly")) or raw.get("timeInForce") == "PO",
+        timestamp_ms=millis(raw.get("timestamp")) or millis(raw.get("lastUpdateTimestamp")),
+        average_price=positive_or_none(raw.get("average"), "average", what),
+    )
+
+
+def parse_fill(raw: Raw) -> Fill:
+    """One ccxt trade of ours. `amount` unsigned contracts; `fee` in `fee_asset`."""
+    what = f"trade {raw.get('id')!r} on {raw.get('symbol')!r}"
+    fee = raw.get("fee") or {}
+    timestamp = millis(raw.get("timestamp"))
+    if timestamp is None:
+        raise bad(what, "timestamp", raw.get("timestamp"), "is missing")
+    price = req(raw.get("price"), "price", what)
+    if price == 0:
+        raise bad(what, "price", raw.get("price"), "is zero")
+    maker = raw.get("takerOrMaker")
+    return Fill(
+        id=text(raw, "id", what),
+        order_id=text(raw, "order", what),
+        symbol=text(raw, "symbol", what),
+        side=order_side(raw, what),
+        amount=req(raw.get("amount"), "amount", what),
+        price=price,
+        fee=num(fee.get("cost"), "fee.cost", what, signed=True) or ZERO,
+        fee_asset=fee.get("currency") or None,
+        maker=None if maker is None else maker == "maker",
+        timestamp_ms=timestamp,
+        client_id=raw.get("clientOrderId") or None,
+    )
+
+
+# --- market data -------------------------------------------------------------------------
+
+
+def _top(levels: object, field: str, what: str) -> Decimal:
+    if not isinstance(levels, Sequence) or not levels:
+        raise bad(what, field, levels, "is empty")
+    level = levels[0]
+    if not isinstance(level, Sequence) or not level:
+        raise bad(what, field, level, "is not a [price, amount] level")
+    price = req(level[0], f"{field}[0]", what)
+    if price == 0:
+        raise bad(what, f"{field}[0]", level[0], "is zero")
+    return price
+
+
+def parse_quote(symbol: str, book: Raw, *, now_ms: int, funding: Raw | None = None) -> Quote:
+    """Top of a ccxt order book, with mark/index from a ccxt funding-rate structure when given.
+    A crossed or locked book (bid ≥ ask) is refused: quoting at it would be nonsense."""
+    what = f"order book {symbol!r}"
+    bid = _top(book.get("bids"), "bids", what)
+    ask = _top(book.get("asks"), "asks", what)
+    if bid >= ask:
+        raise BadResponse(f"{what}: crossed book, bid {bid} >= ask {ask}")
+    funding = funding or {}
+    return Quote(
+        symbol=symbol,
+        bid=bid,
+        ask=ask,
+        timestamp_ms=millis(book.get("timestamp")) or now_ms,
+        mark=positive_or_none(funding.get("markPrice"), "markPrice", what),
+        index=positive_or_none(funding.get("indexPrice"), "indexPrice", what),
+    )
+
+
+def _interval_hours(value: object) -> int:
+    """ccxt funding `interval` ('8h', '4h', '1h') as whole hours; 8 when absent or odd."""
+    text = str(value or "")
+    return int(text[:-1]) if text.endswith("h") and text[:-1].isdigit() else 8
+
+
+def parse_funding_rate(raw: Raw) -> FundingInfo:
+    """Current funding of a perpetual; `rate` is a signed fraction per interval."""
+    what = f"funding {raw.get('symbol')!r}"
+    return FundingInfo(
+        symbol=text(raw, "symbol", what),
+        rate=req(raw.get("fundingRate"), "fundingRate", what, signed=True),
+        next_funding_ms=millis(raw.get("nextFundingTimestamp"))
+        or millis(raw.get("fundingTimestamp")),
+        mark=positive_or_none(raw.get("markPrice"), "markPrice", what),
+        index=positive_or_none(raw.get("indexPrice"), "indexPrice", what),
+        interval_hours=_interval_hours(raw.get("interval")),
+    )
+
+
+def parse_funding_payment(raw: Raw) -> FundingPayment:
+    """One funding settlement from ccxt funding history; `amount` > 0 was received."""
+    what = f"funding payment {raw.get('id')!r} on {raw.get('symbol')!r}"
+    timestamp = millis(raw.get("timestamp"))
+    if timestamp is None:
+        raise bad(what, "timestamp", raw.get("timestamp"), "is missing")
+    return FundingPayment(
+        id=text(raw, "id", what),
+        symbol=text(raw, "symbol", what),
+        asset=text(raw, "code", what),
+        amount=req(raw.get("amount"), "amount", what, signed=True),
+        timestamp_ms=timestamp,
+    )

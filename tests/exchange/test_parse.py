@@ -1,0 +1,423 @@
+"""parse.py against ccxt's own recorded unified outputs (`parsedResponse` in the shared
+fixtures: real Binance/Bybit replies as ccxt 4.5 parsed them) plus malformed variants."""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import ccxt
+import pytest
+from ccxt.base.decimal_to_precision import DECIMAL_PLACES, SIGNIFICANT_DIGITS, TICK_SIZE
+
+from bot.domain.model import MarginMode, MarketKind, OrderStatus, Side, Wallet
+from bot.exchange import parse
+from bot.exchange.errors import BadResponse, NotSupported
+
+FIXTURES = Path("/work/shared/exchange-fixtures")
+
+
+def _load(name: str) -> dict[str, Any]:
+    path = FIXTURES / name
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    methods: dict[str, Any] = json.loads(path.read_text())["methods"]
+    return methods
+
+
+def _case(name: str, method: str, description: str) -> Any:
+    for case in _load(name)[method]:
+        if case["description"] == description:
+            return copy.deepcopy(case["parsedResponse"])
+    raise AssertionError(f"fixture {method}/{description} not found")
+
+
+def binance(method: str, description: str) -> Any:
+    return _case("binance.response.json", method, description)
+
+
+def bybit(method: str, description: str) -> Any:
+    return _case("bybit.response.json", method, description)
+
+
+def D(value: object) -> Decimal:
+    return Decimal(str(value))
+
+
+# --- positions ---------------------------------------------------------------------------
+
+
+def test_linear_long_position_matches_ccxt_fields() -> None:
+    """A recorded Binance USDⓈ-M long parses with ccxt's numbers as exact Decimals."""
+    raw = binance("fetchPositions", "Fetch linear positions with symbols")[0]
+    position = parse.parse_position(raw)
+    assert position.symbol == raw["symbol"]
+    assert position.contracts == D(raw["info"]["positionAmt"]) > 0
+    assert position.entry_price == D(raw["entryPrice"])
+    assert position.mark_price == D(raw["markPrice"])
+    assert position.liquidation_price == D(raw["liquidationPrice"])
+    assert position.collateral == D(raw["collateral"])
+    assert position.maintenance_margin == D(raw["maintenanceMargin"])
+    assert position.margin_ratio == D(raw["marginRatio"])
+    assert position.unrealized_pnl == D(raw["unrealizedPnl"])
+    assert position.margin_mode is MarginMode.CROSS
+    assert position.leverage is None  # v3 positionRisk carries none
+    assert position.timestamp_ms == raw["timestamp"]
+
+
+def test_inverse_short_position_is_negative() -> None:
+    """ccxt reports `contracts` 3 + side short; the signed positionAmt -3 is what we keep."""
+    raw = binance("fetchPositions", "inverse positions")[0]
+    assert raw["contracts"] > 0 and raw["side"] == "short"
+    position = parse.parse_position(raw)
+    assert position.contracts == -D(raw["contracts"])
+    assert position.contracts == D(raw["info"]["positionAmt"])
+    assert position.leverage == D(raw["leverage"])
+
+
+def test_account_method_position_without_prices() -> None:
+    """The `account` endpoint gives no entry/mark/liquidation price: those become None."""
+    raw = binance("fetchPositions", "Fetch linear positions using account endnpoint")[0]
+    position = parse.parse_position(raw)
+    assert position.entry_price is None and position.mark_price is None
+    assert position.liquidation_price is None
+    assert position.contracts == D(raw["contracts"])
+
+
+def test_bybit_position_without_position_amt_uses_side() -> None:
+    """Venues without a signed raw size fall back on ccxt's contracts + side."""
+    raw = bybit("fetchPositions", "Fetch linear position")[0]
+    position = parse.parse_position(raw)
+    sign = -1 if raw["side"] == "short" else 1
+    assert position.contracts == sign * D(raw["contracts"])
+
+
+def test_position_amt_disagreeing_with_side_is_refused() -> None:
+    """A raw signed size that contradicts ccxt's side is a response we cannot trust."""
+    raw = binance("fetchPositions", "inverse positions")[0]
+    raw["info"]["positionAmt"] = "3"
+    with pytest.raises(BadResponse, match="positionAmt"):
+        parse.parse_position(raw)
+
+
+def test_parse_positions_filters_to_symbols_and_drops_flat() -> None:
+    """Only requested symbols come back, and a flat row is omitted."""
+    raw = binance("fetchPositions", "Fetch linear positions without symbols")[0]
+    flat = copy.deepcopy(raw)
+    flat["symbol"] = "ETH/USDT:USDT"
+    flat["contracts"] = 0
+    flat["info"]["positionAmt"] = "0"
+    positions = parse.parse_positions([raw, flat], [raw["symbol"], "ETH/USDT:USDT"])
+    assert list(positions) == [raw["symbol"]]
+    assert parse.parse_positions([raw], ["SOL/USDT:USDT"]) == {}
+
+
+def test_duplicate_position_rows_are_refused() -> None:
+    """Two rows for one symbol (hedge mode or a broken reply) are refused."""
+    raw = binance("fetchPositions", "Fetch linear positions with symbols")[0]
+    with pytest.raises(BadResponse, match="twice"):
+        parse.parse_positions([raw, copy.deepcopy(raw)], [raw["symbol"]])
+
+
+def test_hedge_mode_position_is_not_supported() -> None:
+    """A dual-side (hedged) position is refused with a message telling the fix."""
+    raw = binance("fetchPositions", "Fetch linear positions with symbols")[0]
+    raw["hedged"] = True
+    with pytest.raises(NotSupported, match="one-way"):
+        parse.parse_position(raw)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("contracts", None, None),  # missing size with a side: treated as flat → disagrees
+        ("contracts", -0.009, "negative"),
+        ("contracts", float("nan"), "not finite"),
+        ("markPrice", float("nan"), "markPrice"),
+        ("markPrice", float("inf"), "markPrice"),
+        ("entryPrice", -1.0, "negative"),
+        ("liquidationPrice", "abc", "not a number"),
+        ("symbol", None, "symbol"),
+        ("collateral", True, "not a number"),
+    ],
+)
+def test_malformed_position_is_bad_response(field: str, value: object, message: str) -> None:
+    """Missing, negative, NaN/inf or non-numeric position fields raise BadResponse."""
+    raw = binance("fetchPositions", "Fetch linear positions with symbols")[0]
+    raw[field] = value
+    with pytest.raises(BadResponse, match=message):
+        parse.parse_position(raw)
+
+
+def test_bad_response_names_field_and_symbol() -> None:
+    """The error says which field of which symbol was wrong."""
+    raw = binance("fetchPositions", "Fetch linear positions with symbols")[0]
+    raw["markPrice"] = float("nan")
+    with pytest.raises(BadResponse) as caught:
+        parse.parse_position(raw)
+    assert "markPrice" in str(caught.value) and raw["symbol"] in str(caught.value)
+
+
+# --- balances ----------------------------------------------------------------------------
+
+
+def test_spot_balance_per_asset() -> None:
+    """Every asset of the recorded spot balance parses with free/used/total."""
+    raw = binance("fetchBalance", "Spot balance")
+    balances = parse.parse_balances(raw, Wallet.SPOT)
+    assert set(balances) == set(raw["total"])
+    for asset, balance in balances.items():
+        assert balance.free == D(raw[asset]["free"])
+        assert balance.used == D(raw[asset]["used"])
+        assert balance.total == D(raw[asset]["total"])
+
+
+def test_futures_balance() -> None:
+    """The recorded USDⓈ-M wallet parses; its USDT total matches ccxt's."""
+    raw = binance("fetchBalance", "Linear swap balance")
+    balances = parse.parse_balances(raw, Wallet.FUTURES)
+    assert balances["USDT"].total == D(raw["USDT"]["total"])
+    assert balances["USDT"].free == D(raw["USDT"]["free"])
+
+
+def test_totals_only_balance_derives_free() -> None:
+    """Replies with totals only (portfolio margin) get free = total, used = 0."""
+    raw = binance("fetchBalance", "fetch papi balance")
+    balances = parse.parse_balances(raw, Wallet.SPOT)
+    assert balances["USDT"].free == balances["USDT"].total == D(raw["total"]["USDT"])
+    assert balances["USDT"].used == 0
+
+
+def test_negative_spot_balance_is_refused_but_futures_may_be_negative() -> None:
+    """Spot cannot go below zero; a futures wallet can (losses beyond the wallet)."""
+    spot = binance("fetchBalance", "Spot balance")
+    spot["LTC"]["free"] = -1
+    with pytest.raises(BadResponse, match="negative"):
+        parse.parse_balances(spot, Wallet.SPOT)
+    futures = binance("fetchBalance", "Linear swap balance")
+    futures["USDT"] = {"free": -5.0, "used": 0.0, "total": -5.0}
+    assert parse.parse_balances(futures, Wallet.FUTURES)["USDT"].total == -5
+
+
+def test_balance_without_totals_is_refused() -> None:
+    """A balance reply missing its totals map is a BadResponse."""
+    with pytest.raises(BadResponse, match="total"):
+        parse.parse_balances({"info": {}}, Wallet.SPOT)
+
+
+# --- orders and fills --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "description", "index"),
+    [
+        ("fetchOrder", "Fetch spot closed order", None),
+        ("fetchOpenOrder", "swap open order", None),
+        ("fetchOpenOrders", "Fetch spot open orders", 0),
+        ("createOrder", "spot +selfTradePrevention +iceberg", None),
+        ("createOrders", "create swap orders", 0),
+    ],
+)
+def test_orders_match_ccxt(method: str, description: str, index: int | None) -> None:
+    """Recorded orders parse with ccxt's id, client id, side, sizes, status and flags."""
+    raw = binance(method, description)
+    raw = raw if index is None else raw[index]
+    order = parse.parse_order(raw)
+    assert order.id == raw["id"]
+    assert order.client_id == raw["clientOrderId"]
+    assert order.side is Side(raw["side"])
+    assert order.amount == D(raw["amount"])
+    assert order.filled == D(raw["filled"])
+    assert order.status is OrderStatus(raw["status"])
+    assert order.post_only is bool(raw["postOnly"])
+    assert order.reduce_only is bool(raw["reduceOnly"])
+    assert order.price == (D(raw["price"]) if raw["price"] else None)
+
+
+def test_gtx_futures_order_is_post_only() -> None:
+    """A futures GTX order (ccxt timeInForce 'PO') is post-only."""
+    order = parse.parse_order(binance("fetchOpenOrder", "swap open order"))
+    assert order.post_only and order.status is OrderStatus.OPEN
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("status", "weird", "status"),
+        ("status", None, "status"),
+        ("amount", None, "missing"),
+        ("amount", -0.2, "negative"),
+        ("price", float("nan"), "not finite"),
+        ("filled", 5.0, "exceeds"),
+        ("side", "long", "side"),
+        ("id", None, "id"),
+    ],
+)
+def test_malformed_order_is_bad_response(field: str, value: object, message: str) -> None:
+    """Orders with unknown status, missing/negative/NaN sizes or bad side are refused."""
+    raw = binance("fetchOpenOrder", "swap open order")
+    raw[field] = value
+    with pytest.raises(BadResponse, match=message):
+        parse.parse_order(raw)
+
+
+@pytest.mark.parametrize("description", ["Spot private trade", "Swap private trade"])
+def test_fills_match_ccxt(description: str) -> None:
+    """Recorded trades parse with price, amount, fee and maker flag."""
+    raw = binance("fetchMyTrades", description)[0]
+    fill = parse.parse_fill(raw)
+    assert (fill.id, fill.order_id, fill.symbol) == (raw["id"], raw["order"], raw["symbol"])
+    assert fill.amount == D(raw["amount"]) and fill.price == D(raw["price"])
+    assert fill.fee == D(raw["fee"]["cost"]) and fill.fee_asset == raw["fee"]["currency"]
+    assert fill.maker is (raw["takerOrMaker"] == "maker")
+    assert fill.timestamp_ms == raw["timestamp"]
+
+
+@pytest.mark.parametrize(("field", "value"), [("price", 0), ("amount", -1), ("timestamp", None)])
+def test_malformed_fill_is_bad_response(field: str, value: object) -> None:
+    """A fill with zero price, negative amount or no timestamp is refused."""
+    raw = binance("fetchMyTrades", "Swap private trade")[0]
+    raw[field] = value
+    with pytest.raises(BadResponse, match=field):
+        parse.parse_fill(raw)
+
+
+# --- market data -------------------------------------------------------------------------
+
+
+def test_quote_from_swap_book_and_funding() -> None:
+    """Top of a recorded swap book plus mark/index from a recorded funding rate."""
+    book = binance("fetchOrderBook", "swap orderbook")
+    funding = bybit("fetchFundingRate", _first_description("fetchFundingRate"))
+    quote = parse.parse_quote(book["symbol"], book, now_ms=1, funding=funding)
+    assert quote.bid == D(book["bids"][0][0]) and quote.ask == D(book["asks"][0][0])
+    assert quote.mark == D(funding["markPrice"]) and quote.index == D(funding["indexPrice"])
+    assert quote.timestamp_ms == book["timestamp"]
+
+
+def test_spot_book_without_timestamp_uses_now() -> None:
+    """Spot depth has no timestamp: the caller's clock is used, and no mark is invented."""
+    book = binance("fetchOrderBook", "spot orderbook")
+    quote = parse.parse_quote(book["symbol"], book, now_ms=1234)
+    assert quote.timestamp_ms == 1234 and quote.mark is None
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda b: b.update(bids=[]), "empty"),
+        (lambda b: b.update(asks=None), "empty"),
+        (lambda b: b["bids"][0].__setitem__(0, float("nan")), "not finite"),
+        (lambda b: b["asks"][0].__setitem__(0, -1), "negative"),
+        (lambda b: b["bids"][0].__setitem__(0, 1e9), "crossed"),
+    ],
+)
+def test_malformed_book_is_bad_response(mutate: Any, message: str) -> None:
+    """Empty, NaN, negative or crossed books are refused."""
+    book = binance("fetchOrderBook", "swap orderbook")
+    mutate(book)
+    with pytest.raises(BadResponse, match=message):
+        parse.parse_quote(book["symbol"], book, now_ms=1)
+
+
+def _first_description(method: str) -> str:
+    return str(_load("bybit.response.json")[method][0]["description"])
+
+
+def test_funding_rate() -> None:
+    """A recorded funding rate parses: signed rate, next funding time, interval hours."""
+    raw = bybit("fetchFundingRate", _first_description("fetchFundingRate"))
+    info = parse.parse_funding_rate(raw)
+    assert info.rate == D(raw["fundingRate"])
+    assert info.next_funding_ms == raw["fundingTimestamp"]
+    assert info.interval_hours == int(raw["interval"].rstrip("h"))
+
+
+def test_funding_payment_keeps_sign() -> None:
+    """A recorded funding fee we paid stays negative."""
+    raw = binance("fetchFundingHistory", "fetch portfolio margin funding history")[0]
+    payment = parse.parse_funding_payment(raw)
+    assert payment.amount == D(raw["amount"]) < 0
+    assert (payment.asset, payment.timestamp_ms) == (raw["code"], raw["timestamp"])
+
+
+# --- markets (driven through ccxt's own Binance parser) ----------------------------------
+
+
+def _exchange_info_row(**overrides: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "symbol": "BTCUSDT",
+        "pair": "BTCUSDT",
+        "contractType": "PERPETUAL",
+        "status": "TRADING",
+        "baseAsset": "BTC",
+        "quoteAsset": "USDT",
+        "marginAsset": "USDT",
+        "pricePrecision": 2,
+        "quantityPrecision": 3,
+        "orderTypes": ["LIMIT", "MARKET"],
+        "filters": [
+            {"filterType": "PRICE_FILTER", "tickSize": "0.10", "minPrice": "556.80"},
+            {"filterType": "LOT_SIZE", "stepSize": "0.001", "minQty": "0.001", "maxQty": "1000"},
+            {"filterType": "MIN_NOTIONAL", "notional": "100"},
+        ],
+    }
+    row.update(overrides)
+    return row
+
+
+def _ccxt_market(row: dict[str, Any]) -> dict[str, Any]:
+    client = ccxt.binance()  # the sync class: same parser, no session to close
+    client.options.update(crossMarginPairsData=[], isolatedMarginPairsData=[])
+    market: dict[str, Any] = client.parse_market(row)
+    return market
+
+
+def test_linear_market_from_ccxt_parser() -> None:
+    """A Binance perpetual parsed by ccxt gives step, tick, min qty and min notional."""
+    market = parse.parse_market(_ccxt_market(_exchange_info_row()), precision_mode=TICK_SIZE)
+    assert market is not None
+    assert (market.symbol, market.exchange_symbol) == ("BTC/USDT:USDT", "BTCUSDT")
+    assert market.kind is MarketKind.LINEAR and market.settle == "USDT"
+    assert market.amount_step == Decimal("0.001") and market.price_tick == Decimal("0.1")
+    assert market.min_amount == Decimal("0.001") and market.min_notional == Decimal("100")
+    assert market.contract_size == 1
+
+
+def test_spot_market_has_unit_contract_size() -> None:
+    """A spot listing is MarketKind.SPOT with contract size 1."""
+    row = _exchange_info_row(symbol="ETHUSDT", baseAsset="ETH")
+    for key in ("contractType", "marginAsset"):
+        row.pop(key)
+    market = parse.parse_market(_ccxt_market(row), precision_mode=TICK_SIZE)
+    assert market is not None and market.kind is MarketKind.SPOT
+    assert market.contract_size == 1 and market.settle is None
+
+
+def test_decimal_places_precision_becomes_a_step() -> None:
+    """In DECIMAL_PLACES mode precision 3 means a step of 0.001."""
+    raw = _ccxt_market(_exchange_info_row())
+    raw["precision"] = {"amount": 3, "price": 1}
+    market = parse.parse_market(raw, precision_mode=DECIMAL_PLACES)
+    assert market is not None
+    assert market.amount_step == Decimal("0.001") and market.price_tick == Decimal("0.1")
+
+
+def test_significant_digits_mode_is_not_supported() -> None:
+    """A step cannot be derived from significant digits: NotSupported, not a guess."""
+    with pytest.raises(NotSupported):
+        parse.parse_market(_ccxt_market(_exchange_info_row()), precision_mode=SIGNIFICANT_DIGITS)
+
+
+def test_parse_markets_skips_bad_and_inactive_listings() -> None:
+    """One broken listing is reported, inactive ones dropped, the rest kept."""
+    good = _ccxt_market(_exchange_info_row())
+    broken = copy.deepcopy(good)
+    broken.update(symbol="ETH/USDT:USDT", precision={"amount": None, "price": 0.1})
+    halted = _ccxt_market(_exchange_info_row(symbol="SOLUSDT", baseAsset="SOL", status="BREAK"))
+    markets, rejected = parse.parse_markets([good, broken, halted], precision_mode=TICK_SIZE)
+    assert list(markets) == ["BTC/USDT:USDT"]
+    assert rejected == ("ETH/USDT:USDT",)
