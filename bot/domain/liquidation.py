@@ -1,0 +1,136 @@
+"""Liquidation math for Binance USDⓈ-M (linear) perpetuals in one-way mode.
+
+Source: Binance FAQ "How to Calculate Liquidation Price of USDⓈ-M Contracts"
+(https://www.binance.com/en/support/faq/how-to-calculate-liquidation-price-of-usd%E2%93%A2-m-contracts-b3c689c1f50a44cabb3a84e663b81d93).
+In one-way mode (only the BOTH position) its formula reduces to
+
+    LP = (WB − TMM1 + UPNL1 + cum − Side × Size × EP) / (Size × MMR − Side × Size)
+
+WB: wallet balance (isolated: the position's isolated wallet; cross: the cross wallet
+balance); TMM1 / UPNL1: maintenance margin and unrealized P&L of all OTHER positions (0 in
+isolated mode); cum: the bracket's maintenance amount; Side: +1 long, −1 short; Size: absolute
+position in base units; EP: entry price; MMR: the bracket's maintenance margin rate.
+It is the price at which margin balance equals maintenance margin, with maintenance margin
+= notional × MMR − cum, the bracket chosen by notional (Binance's "leverage brackets",
+passed in as data). Here `size` is signed base units (negative = short), so Side × Size is
+just `size`. Amounts are in the settle currency (USDT); prices quote per base.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+__all__ = [
+    "MarginBracket",
+    "bracket_for",
+    "liquidation_distance",
+    "liquidation_price",
+    "maintenance_margin",
+    "margin_ratio",
+    "wallet_for_liquidation_at",
+]
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class MarginBracket:
+    """One Binance leverage bracket: applies to notionals in [floor, cap) (quote)."""
+
+    notional_floor: Decimal
+    notional_cap: Decimal
+    maint_margin_ratio: Decimal
+    cum: Decimal  # maintenance amount, quote
+    max_leverage: int | None = None
+
+
+def _checked(brackets: Sequence[MarginBracket]) -> Sequence[MarginBracket]:
+    if not brackets:
+        raise ValueError("brackets: at least one margin bracket is needed")
+    return sorted(brackets, key=lambda b: b.notional_floor)
+
+
+def bracket_for(notional: Decimal, brackets: Sequence[MarginBracket]) -> MarginBracket:
+    """The bracket whose [floor, cap) holds `notional` (the last one above every cap)."""
+    ordered = _checked(brackets)
+    for bracket in ordered:
+        if notional < bracket.notional_cap:
+            return bracket
+    return ordered[-1]
+
+
+def maintenance_margin(notional: Decimal, brackets: Sequence[MarginBracket]) -> Decimal:
+    """Maintenance margin (quote) of a position of `notional` quote: notional × MMR − cum."""
+    bracket = bracket_for(abs(notional), brackets)
+    return abs(notional) * bracket.maint_margin_ratio - bracket.cum
+
+
+def liquidation_price(
+    *,
+    size: Decimal,
+    entry_price: Decimal,
+    wallet_balance: Decimal,
+    brackets: Sequence[MarginBracket],
+    other_maint_margin: Decimal = ZERO,
+    other_unrealized_pnl: Decimal = ZERO,
+) -> Decimal | None:
+    """Binance's liquidation price for a one-way position of signed `size` base units.
+
+    Returns None when the position is flat or cannot be liquidated (a long whose margin
+    covers a fall to zero). Tries each bracket and keeps the one whose notional range holds
+    the solution, since the bracket depends on the notional AT the liquidation price.
+    """
+    if size == 0:
+        return None
+    ordered = _checked(brackets)
+    equity = wallet_balance - other_maint_margin + other_unrealized_pnl
+    for i, bracket in enumerate(ordered):
+        denominator = abs(size) * bracket.maint_margin_ratio - size
+        if denominator == 0:
+            continue
+        price = (equity + bracket.cum - size * entry_price) / denominator
+        if price <= 0:
+            continue
+        notional = abs(size) * price
+        last = i == len(ordered) - 1
+        if bracket.notional_floor <= notional and (last or notional < bracket.notional_cap):
+            return price
+    return None
+
+
+def wallet_for_liquidation_at(
+    *,
+    size: Decimal,
+    entry_price: Decimal,
+    price: Decimal,
+    brackets: Sequence[MarginBracket],
+    other_maint_margin: Decimal = ZERO,
+    other_unrealized_pnl: Decimal = ZERO,
+) -> Decimal:
+    """The wallet balance (quote) at which the liquidation price is exactly `price`: the
+    same equation solved for WB. Used to size a top-up that restores a distance."""
+    maint = maintenance_margin(abs(size) * price, brackets)
+    return maint + other_maint_margin - other_unrealized_pnl - size * (price - entry_price)
+
+
+def margin_ratio(maint_margin: Decimal, margin_balance: Decimal) -> Decimal:
+    """maintenance margin / margin balance (0..1, 1 = liquidation); Infinity when the margin
+    balance is gone (≤ 0)."""
+    if margin_balance <= 0:
+        return Decimal("Infinity")
+    return maint_margin / margin_balance
+
+
+def liquidation_distance(
+    size: Decimal, mark: Decimal, liquidation: Decimal | None
+) -> Decimal | None:
+    """How far the mark may move against the position before liquidation, as a fraction of
+    the mark: (liq − mark) / mark for a short, (mark − liq) / mark for a long. Negative means
+    the mark is already past it; None when there is no liquidation price."""
+    if liquidation is None or size == 0:
+        return None
+    if size < 0:
+        return (liquidation - mark) / mark
+    return (mark - liquidation) / mark
