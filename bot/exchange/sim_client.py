@@ -59,6 +59,8 @@ def make_sim_exchange(
     # The sandbox/demo switches would swap our URLs back out; nothing else consults them.
     exchange.urls.pop("test", None)
     exchange.has["fetchCurrencies"] = False
+    # close() waits this long for TLS sockets to shut down; plain-HTTP loopback needs none.
+    exchange.timeout_on_exit = 0
     _patch_error_maps(exchange, base)
     return exchange
 

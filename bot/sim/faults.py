@@ -1,0 +1,125 @@
+"""Fault injection for the simulator's Binance routes (never for the /sim/* admin API).
+
+A `FaultConfig` is what `POST /sim/faults` sets (it replaces the previous one; `{}` clears it).
+`Faults` holds the active config, a seeded RNG so a chaos run can be replayed, and counters of
+every fault it injected, reported by `GET /sim/state`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import random
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+__all__ = ["FaultConfig", "Faults"]
+
+_PROBABILITIES = ("rate_limit_prob", "error_5xx_prob", "timeout_after_accept_prob")
+
+
+@dataclass(frozen=True)
+class FaultConfig:
+    """Active faults. Probabilities are fractions 0..1 per request; latency in milliseconds."""
+
+    latency_ms: int = 0
+    rate_limit_prob: float = 0.0
+    error_5xx_prob: float = 0.0
+    timeout_after_accept_prob: float = 0.0
+    stale_positions: bool = False
+    seed: int | None = None
+
+    @classmethod
+    def from_json(cls, data: object) -> FaultConfig:
+        """Validate an admin payload; raise ValueError naming the offending field."""
+        if not isinstance(data, dict):
+            raise ValueError("body must be a JSON object")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"unknown field(s) {unknown}; allowed: {sorted(known)}")
+        values: dict[str, Any] = {}
+        if "latency_ms" in data:
+            values["latency_ms"] = _non_negative_int(data["latency_ms"], "latency_ms")
+        for name in _PROBABILITIES:
+            if name in data:
+                values[name] = _probability(data[name], name)
+        if "stale_positions" in data:
+            if not isinstance(data["stale_positions"], bool):
+                raise ValueError("stale_positions must be true or false")
+            values["stale_positions"] = data["stale_positions"]
+        if data.get("seed") is not None:
+            values["seed"] = _non_negative_int(data["seed"], "seed")
+        return cls(**values)
+
+
+def _non_negative_int(value: object, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
+    return value
+
+
+def _probability(value: object, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ValueError(f"{name} must be a number between 0 and 1, got {value!r}")
+    return float(value)
+
+
+class Faults:
+    """The active fault config, its seeded RNG and the counters of injected faults."""
+
+    def __init__(self, config: FaultConfig | None = None, *, hang_s: float = 30.0) -> None:
+        """`hang_s` is how long a timeout-after-accept response is held back (seconds)."""
+        self.hang_s = hang_s
+        self.counters = {"rate_limited": 0, "errors_5xx": 0, "timeouts_after_accept": 0}
+        self._closing = asyncio.Event()
+        self.configure(config or FaultConfig())
+
+    def configure(self, config: FaultConfig) -> None:
+        """Replace the active config and reseed the RNG (counters keep counting)."""
+        self.config = config
+        self._rng = random.Random(config.seed)
+
+    def _roll(self, probability: float) -> bool:
+        return probability > 0 and self._rng.random() < probability
+
+    def rate_limited(self) -> bool:
+        """Decide (and count) whether this request gets a 429."""
+        hit = self._roll(self.config.rate_limit_prob)
+        self.counters["rate_limited"] += hit
+        return hit
+
+    def error_5xx(self) -> bool:
+        """Decide (and count) whether this request gets a 503."""
+        hit = self._roll(self.config.error_5xx_prob)
+        self.counters["errors_5xx"] += hit
+        return hit
+
+    def timeout_after_accept(self) -> bool:
+        """Decide (and count) whether a just-booked order's response is withheld."""
+        hit = self._roll(self.config.timeout_after_accept_prob)
+        self.counters["timeouts_after_accept"] += hit
+        return hit
+
+    @property
+    def stale_positions(self) -> bool:
+        """True while position endpoints must pretend there are no positions."""
+        return self.config.stale_positions
+
+    async def delay(self) -> None:
+        """Sleep the configured latency."""
+        if self.config.latency_ms > 0:
+            await asyncio.sleep(self.config.latency_ms / 1000)
+
+    async def hang(self) -> None:
+        """Hold a response back for `hang_s`, or until the server shuts down."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._closing.wait(), self.hang_s)
+
+    def release(self) -> None:
+        """Wake every held-back response (called on shutdown)."""
+        self._closing.set()
+
+    def snapshot(self) -> dict[str, Any]:
+        """JSON-able view for /sim/state: the active config and the counters."""
+        return {"config": asdict(self.config), "counters": dict(self.counters)}

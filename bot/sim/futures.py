@@ -1,0 +1,180 @@
+"""USDⓈ-M order lifecycle in one-way mode: pre-trade checks, executions, position updates.
+
+Executions move the position (`apply_fill`), realise P&L into the cross wallet, charge the
+commission (USDT) and book REALIZED_PNL / COMMISSION income rows as Binance does. Isolated
+positions draw opening margin (notional / leverage) from the cross wallet into their isolated
+wallet and return it pro rata when reduced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+from bot.sim.accounts import Account, FuturesPosition, apply_fill
+from bot.sim.book import walk
+from bot.sim.errors import (
+    insufficient_margin,
+    min_notional,
+    post_only_rejected,
+    reduce_only_rejected,
+)
+from bot.sim.fmt import plain
+from bot.sim.ledger import Ids, book_income
+from bot.sim.matching import crosses
+from bot.sim.orders import Order, Trade
+from bot.sim.risk import account_metrics, opening_qty
+from bot.sim.specs import SymbolSpec
+
+__all__ = ["execute_futures", "place_futures", "reducible_qty"]
+
+ZERO = Decimal(0)
+
+
+def reducible_qty(position: FuturesPosition, side: str) -> Decimal:
+    """How much an order on `side` can reduce the position (0 if it would not reduce it)."""
+    if position.amt == 0 or (position.amt > 0) == (side == "BUY"):
+        return ZERO
+    return abs(position.amt)
+
+
+def _move_isolated_margin(
+    pos: FuturesPosition,
+    account: Account,
+    old_amt: Decimal,
+    closed: Decimal,
+    opened_notional: Decimal,
+) -> None:
+    if closed > 0:
+        release = (
+            pos.isolated_wallet
+            if closed >= abs(old_amt)
+            else (pos.isolated_wallet * closed / abs(old_amt))
+        )
+        pos.isolated_wallet -= release
+        account.cross_wallet += release
+    add = opened_notional / pos.leverage
+    account.cross_wallet -= add
+    pos.isolated_wallet += add
+
+
+def execute_futures(
+    account: Account,
+    spec: SymbolSpec,
+    order: Order,
+    price: Decimal,
+    qty: Decimal,
+    *,
+    maker: bool,
+    ids: Ids,
+    now_ms: int,
+) -> Trade | None:
+    """Execute up to `qty` of `order` at `price`; a reduce-only order never exceeds the
+    position (its excess expires). Returns the trade, or None when nothing could execute."""
+    pos = account.position(order.symbol)
+    if order.reduce_only:
+        qty = min(qty, reducible_qty(pos, order.side))
+        if qty <= 0:
+            order.status = "EXPIRED"
+            return None
+    old_amt = pos.amt
+    closed = min(reducible_qty(pos, order.side), qty)
+    signed = qty if order.side == "BUY" else -qty
+    pos.amt, pos.entry_price, realized = apply_fill(old_amt, pos.entry_price, signed, price)
+    if pos.isolated:
+        _move_isolated_margin(pos, account, old_amt, closed, (qty - closed) * price)
+    fee = price * qty * (spec.maker_fee if maker else spec.taker_fee)
+    account.cross_wallet += realized - fee
+    pos.update_ms = account.update_ms = now_ms
+    trade = Trade(
+        ids.trade_id(),
+        order.order_id,
+        "usdm",
+        order.symbol,
+        order.side,
+        price,
+        qty,
+        fee,
+        "USDT",
+        maker,
+        now_ms,
+        realized,
+    )
+    order.record(trade)
+    account.trades.append(trade)
+    if realized != 0:
+        book_income(
+            account,
+            ids,
+            symbol=order.symbol,
+            income_type="REALIZED_PNL",
+            amount=realized,
+            time_ms=now_ms,
+            trade_id=str(trade.trade_id),
+        )
+    book_income(
+        account,
+        ids,
+        symbol=order.symbol,
+        income_type="COMMISSION",
+        amount=-fee,
+        time_ms=now_ms,
+        trade_id=str(trade.trade_id),
+    )
+    return trade
+
+
+def _pre_trade_checks(
+    account: Account,
+    spec: SymbolSpec,
+    order: Order,
+    last_price: Decimal,
+    marks: Mapping[str, Decimal],
+    taking: bool,
+) -> None:
+    pos = account.position(order.symbol)
+    if order.reduce_only:
+        reducible = reducible_qty(pos, order.side)
+        if reducible == 0:
+            raise reduce_only_rejected()
+        order.quantity = min(order.quantity, reducible)  # Binance trims to the position
+    if taking and order.time_in_force == "GTX":
+        raise post_only_rejected()
+    ref_price = order.price if order.price is not None else last_price
+    if not order.reduce_only and ref_price * order.quantity < spec.min_notional:
+        raise min_notional(plain(spec.min_notional))
+    opening = opening_qty(pos.amt, order.side, order.quantity, order.reduce_only)
+    need = opening * ref_price / pos.leverage
+    if need > 0 and need > account_metrics(account, marks).available_balance:
+        raise insufficient_margin()
+
+
+def place_futures(
+    account: Account,
+    spec: SymbolSpec,
+    order: Order,
+    last_price: Decimal,
+    marks: Mapping[str, Decimal],
+    *,
+    ids: Ids,
+    now_ms: int,
+) -> None:
+    """Check, book, take liquidity if crossing, then rest (GTC/GTX) or expire the rest.
+
+    Raises SimError -2022 (reduce-only would not reduce), -5022 (GTX would take),
+    -4164 (notional below minimum), -2019 (initial margin exceeds available balance).
+    """
+    taking = crosses(spec, last_price, order.side, order.price)
+    _pre_trade_checks(account, spec, order, last_price, marks, taking)
+    fills = walk(spec, last_price, order.side, order.quantity, order.price) if taking else []
+    if order.time_in_force == "FOK" and sum((q for _, q in fills), ZERO) < order.quantity:
+        fills = []
+    account.orders[order.order_id] = order
+    for price, qty in fills:
+        if not execute_futures(
+            account, spec, order, price, qty, maker=False, ids=ids, now_ms=now_ms
+        ):
+            break
+    rests = order.order_type == "LIMIT" and order.time_in_force in ("GTC", "GTX")
+    if order.remaining > 0 and not rests:
+        order.status = "EXPIRED"

@@ -1,0 +1,66 @@
+"""Id sequences and income bookkeeping shared by the simulator's state transitions."""
+
+from __future__ import annotations
+
+import random
+import string
+from decimal import Decimal
+
+from bot.sim.accounts import Account
+from bot.sim.fmt import fixed
+
+__all__ = ["Ids", "book_income"]
+
+_ALPHABET = string.ascii_letters + string.digits
+
+
+class Ids:
+    """Deterministic id source: order/trade/transfer ids count up; generated client order ids
+    come from a seeded RNG so a run is reproducible given the seed."""
+
+    def __init__(self, seed: int) -> None:
+        self._rng = random.Random(seed)
+        self._order = 8_389_765_000
+        self._trade = 5_200_000_000
+        self._tran = 160_000_000_000
+
+    def order_id(self) -> int:
+        self._order += 1
+        return self._order
+
+    def trade_id(self) -> int:
+        self._trade += 1
+        return self._trade
+
+    def tran_id(self) -> int:
+        self._tran += 1
+        return self._tran
+
+    def client_order_id(self) -> str:
+        """A Binance-like generated clientOrderId (22 alphanumerics)."""
+        return "".join(self._rng.choice(_ALPHABET) for _ in range(22))
+
+
+def book_income(
+    account: Account,
+    ids: Ids,
+    *,
+    symbol: str,
+    income_type: str,
+    amount: Decimal,
+    time_ms: int,
+    trade_id: str = "",
+) -> None:
+    """Append a /fapi/v1/income row (amount signed: credit > 0, debit < 0, USDT)."""
+    account.income.append(
+        {
+            "symbol": symbol,
+            "incomeType": income_type,
+            "income": fixed(amount, 8),
+            "asset": "USDT",
+            "info": income_type,
+            "time": time_ms,
+            "tranId": ids.tran_id(),
+            "tradeId": trade_id,
+        }
+    )

@@ -1,0 +1,243 @@
+"""Plumbing shared by the route modules: app keys, request parsing, Binance JSON rendering.
+
+The engine returns Binance-shaped dicts already (string-encoded numbers, enum strings); this
+module turns them into HTTP responses, turns `SimError` into Binance's `{"code","msg"}` errors,
+and parses request parameters with Binance's own error codes for missing or malformed values.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter, defaultdict
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from aiohttp import web
+
+from bot.sim.auth import SignedRequest, parse_params, verify_signed
+from bot.sim.engine import SimExchange
+from bot.sim.errors import SimError
+from bot.sim.faults import Faults
+
+__all__ = [
+    "ENGINE",
+    "FAULTS",
+    "FUNDING",
+    "FUNDING_INTERVAL_MS",
+    "STATS",
+    "FundingLog",
+    "RequestStats",
+    "binance_error",
+    "json_ok",
+    "opt_bool",
+    "opt_decimal",
+    "opt_int",
+    "opt_str",
+    "order_ref",
+    "public_params",
+    "req_decimal",
+    "req_enum",
+    "req_str",
+    "signed",
+    "wall_ms",
+]
+
+
+FUNDING_INTERVAL_MS = 8 * 3600 * 1000  # Binance settles USDⓈ-M funding at 00/08/16 UTC
+
+
+class RequestStats:
+    """Request counts per account (API key, or "public") and per "METHOD /path"."""
+
+    def __init__(self) -> None:
+        self._counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
+
+    def count(self, account: str, endpoint: str) -> None:
+        """Record one request."""
+        self._counts[account][endpoint] += 1
+
+    def snapshot(self) -> dict[str, dict[str, int]]:
+        """JSON-able copy: {account: {"GET /fapi/v3/positionRisk": n, ...}}."""
+        return {account: dict(counts) for account, counts in self._counts.items()}
+
+
+class FundingLog:
+    """Funding settlements driven through this server (what /fapi/v1/fundingRate lists).
+
+    Every settlement is triggered by the server's own calls — `/sim/funding`, `/sim/advance`
+    and the price feed — so the wire records them as it makes them.
+    """
+
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def settle(self, engine: SimExchange, symbol: str, rate: Decimal | None) -> None:
+        """Settle `symbol` now (at `rate`, None = its current rate) and record it."""
+        engine.settle_funding(symbol, rate)
+        self._record(engine, symbol, engine.now_ms())
+
+    def advance(self, engine: SimExchange, ms: int) -> None:
+        """Move simulated time by `ms`, recording the 00/08/16 UTC settlements crossed."""
+        before = engine.now_ms()
+        engine.advance(ms)
+        boundary = (before // FUNDING_INTERVAL_MS + 1) * FUNDING_INTERVAL_MS
+        while boundary <= engine.now_ms():
+            for symbol in engine.symbols("usdm"):
+                self._record(engine, symbol, boundary)
+            boundary += FUNDING_INTERVAL_MS
+
+    def _record(self, engine: SimExchange, symbol: str, at_ms: int) -> None:
+        self.rows.append(
+            {
+                "symbol": symbol,
+                "fundingTime": at_ms,
+                "fundingRate": f"{engine.funding_rate(symbol):.8f}",
+                "markPrice": f"{engine.mark_price(symbol):.8f}",
+            }
+        )
+
+    def query(
+        self, symbol: str | None, start_ms: int | None, end_ms: int | None, limit: int
+    ) -> list[dict[str, Any]]:
+        """Rows oldest first, filtered like Binance (the latest `limit` when no start)."""
+        rows = [
+            r
+            for r in self.rows
+            if (symbol is None or r["symbol"] == symbol)
+            and (start_ms is None or r["fundingTime"] >= start_ms)
+            and (end_ms is None or r["fundingTime"] <= end_ms)
+        ]
+        return rows[:limit] if start_ms is not None else rows[-limit:]
+
+
+ENGINE = web.AppKey("engine", SimExchange)
+FUNDING = web.AppKey("funding", FundingLog)
+FAULTS = web.AppKey("faults", Faults)
+STATS = web.AppKey("stats", RequestStats)
+
+
+def wall_ms() -> int:
+    """The server host's clock in ms (what Binance checks recvWindow against)."""
+    return time.time_ns() // 1_000_000
+
+
+def _default(value: object) -> str:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def _dumps(data: object) -> str:
+    return json.dumps(data, default=_default, separators=(",", ":"))
+
+
+def json_ok(data: object, status: int = 200) -> web.Response:
+    """A JSON response; Decimals (should the engine hand one over) become plain strings."""
+    return web.json_response(data, status=status, dumps=_dumps)
+
+
+def binance_error(error: SimError, headers: dict[str, str] | None = None) -> web.Response:
+    """Binance's error body `{"code": -2019, "msg": "..."}` with the error's HTTP status."""
+    body = {"code": error.code, "msg": error.msg}
+    return web.json_response(body, status=error.http_status, headers=headers, dumps=_dumps)
+
+
+async def signed(request: web.Request) -> SignedRequest:
+    """Authenticate a SIGNED endpoint request; raise SimError (-2014/-2015/-1022/-1021)."""
+    body = await request.text() if request.body_exists else ""
+    return verify_signed(
+        api_key=request.headers.get("X-MBX-APIKEY"),
+        raw_query=request.rel_url.raw_query_string,
+        raw_body=body,
+        secret_for=request.app[ENGINE].secret_for,
+        wall_ms=wall_ms(),
+    )
+
+
+def public_params(request: web.Request) -> dict[str, str]:
+    """Parameters of a public (unsigned) endpoint, from the query string."""
+    return parse_params(request.rel_url.raw_query_string)
+
+
+def _missing(name: str) -> SimError:
+    return SimError(
+        -1102, f"Mandatory parameter '{name}' was not sent, was empty/null, or malformed."
+    )
+
+
+def _illegal(name: str, value: str) -> SimError:
+    return SimError(-1100, f"Illegal characters found in parameter '{name}'; got '{value}'.")
+
+
+def req_str(params: dict[str, str], name: str) -> str:
+    """A mandatory parameter (-1102 when absent or empty)."""
+    value = params.get(name, "")
+    if value == "":
+        raise _missing(name)
+    return value
+
+
+def opt_str(params: dict[str, str], name: str) -> str | None:
+    """An optional parameter; empty counts as absent."""
+    return params.get(name) or None
+
+
+def opt_int(params: dict[str, str], name: str) -> int | None:
+    """An optional integer parameter (-1100 when not an integer)."""
+    raw = opt_str(params, name)
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise _illegal(name, raw) from None
+
+
+def opt_decimal(params: dict[str, str], name: str) -> Decimal | None:
+    """An optional decimal parameter (-1100 when not a finite number)."""
+    raw = opt_str(params, name)
+    if raw is None:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise _illegal(name, raw) from None
+    if not value.is_finite():
+        raise _illegal(name, raw)
+    return value
+
+
+def req_decimal(params: dict[str, str], name: str) -> Decimal:
+    """A mandatory decimal parameter."""
+    value = opt_decimal(params, name)
+    if value is None:
+        raise _missing(name)
+    return value
+
+
+def req_enum(params: dict[str, str], name: str, allowed: tuple[str, ...], error: SimError) -> str:
+    """A mandatory parameter from a fixed set (case-insensitive); `error` when not in it."""
+    value = req_str(params, name).upper()
+    if value not in allowed:
+        raise error
+    return value
+
+
+def order_ref(params: dict[str, str]) -> tuple[int | None, str | None]:
+    """(orderId, origClientOrderId) identifying one order; -1102 when neither is sent."""
+    order_id = opt_int(params, "orderId")
+    client_id = opt_str(params, "origClientOrderId")
+    if order_id is None and client_id is None:
+        raise SimError(
+            -1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!"
+        )
+    return order_id, client_id
+
+
+def opt_bool(params: dict[str, str], name: str) -> bool:
+    """A "true"/"false" flag; absent means false (-1130 for anything else)."""
+    raw = (opt_str(params, name) or "false").lower()
+    if raw not in ("true", "false"):
+        raise SimError(-1130, f"Data sent for parameter '{name}' is not valid.")
+    return raw == "true"

@@ -1,0 +1,263 @@
+"""Binance spot REST routes (/api/v3/*) plus the few /sapi and /dapi paths ccxt touches.
+
+Each handler parses the request (public or SIGNED), calls the engine, and serialises what the
+engine returns; venue errors travel as `SimError` to the server's middleware.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import ROUND_DOWN, Decimal
+
+from aiohttp import web
+
+from bot.sim.errors import SimError
+from bot.sim.render import (
+    ENGINE,
+    FAULTS,
+    json_ok,
+    opt_decimal,
+    opt_int,
+    opt_str,
+    order_ref,
+    public_params,
+    req_decimal,
+    req_enum,
+    req_str,
+    signed,
+    wall_ms,
+)
+
+__all__ = ["routes", "symbols_param"]
+
+routes = web.RouteTableDef()
+MARKET = "spot"
+_ORDER_TYPES = ("LIMIT", "LIMIT_MAKER", "MARKET")
+_SIDES = ("BUY", "SELL")
+
+
+def symbols_param(params: dict[str, str]) -> list[str] | None:
+    """The `symbols=["BTCUSDT","ETHUSDT"]` JSON-array parameter, if sent."""
+    raw = params.get("symbols")
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = None
+    if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
+        raise SimError(-1100, "Illegal characters found in parameter 'symbols'.")
+    return value
+
+
+def book_levels(levels: list[tuple[Decimal, Decimal]], places: tuple[int, int]) -> list[list[str]]:
+    """Depth levels as Binance sends them: [["price", "qty"], ...] at fixed decimals."""
+    price_q, qty_q = (Decimal(1).scaleb(-p) for p in places)
+    return [[str(price.quantize(price_q)), str(qty.quantize(qty_q))] for price, qty in levels]
+
+
+@routes.get("/api/v3/ping")
+async def ping(request: web.Request) -> web.Response:
+    """Connectivity check."""
+    return json_ok({})
+
+
+@routes.get("/api/v3/time")
+async def server_time(request: web.Request) -> web.Response:
+    """The server clock (the one recvWindow is checked against)."""
+    return json_ok({"serverTime": wall_ms()})
+
+
+@routes.get("/api/v3/exchangeInfo")
+async def exchange_info(request: web.Request) -> web.Response:
+    """Spot markets with filters and order types."""
+    return json_ok(request.app[ENGINE].exchange_info(MARKET))
+
+
+@routes.get("/api/v3/account")
+async def account(request: web.Request) -> web.Response:
+    """Spot balances (free/locked per asset)."""
+    auth = await signed(request)
+    return json_ok(request.app[ENGINE].spot_account(auth.api_key))
+
+
+@routes.get("/api/v3/ticker/24hr")
+async def ticker_24h(request: web.Request) -> web.Response:
+    """24h ticker for one symbol (object) or several / all (list)."""
+    engine = request.app[ENGINE]
+    params = public_params(request)
+    symbol = opt_str(params, "symbol")
+    if symbol is not None:
+        return json_ok(engine.ticker_24h(MARKET, symbol))
+    wanted = symbols_param(params) or engine.symbols(MARKET)
+    return json_ok([engine.ticker_24h(MARKET, s) for s in wanted])
+
+
+@routes.get("/api/v3/ticker/bookTicker")
+async def book_ticker(request: web.Request) -> web.Response:
+    """Best bid/ask with quantities for one symbol or all."""
+    engine = request.app[ENGINE]
+    params = public_params(request)
+    symbol = opt_str(params, "symbol")
+    wanted = [symbol] if symbol else (symbols_param(params) or engine.symbols(MARKET))
+    rows = [_book_ticker_row(request, s) for s in wanted]
+    return json_ok(rows[0] if symbol else rows)
+
+
+def _book_ticker_row(request: web.Request, symbol: str) -> dict[str, str]:
+    engine = request.app[ENGINE]
+    bids, asks = engine.book(MARKET, symbol, 1)
+    (bid, bid_qty), (ask, ask_qty) = book_levels(bids[:1] + asks[:1], (8, 8))
+    return {
+        "symbol": symbol,
+        "bidPrice": bid,
+        "bidQty": bid_qty,
+        "askPrice": ask,
+        "askQty": ask_qty,
+    }
+
+
+@routes.get("/api/v3/depth")
+async def depth(request: web.Request) -> web.Response:
+    """Order book snapshot; spot prints every number with 8 decimals."""
+    engine = request.app[ENGINE]
+    params = public_params(request)
+    symbol = req_str(params, "symbol")
+    limit = min(max(opt_int(params, "limit") or 100, 1), 5000)
+    bids, asks = engine.book(MARKET, symbol, limit)
+    return json_ok(
+        {
+            "lastUpdateId": engine.now_ms(),
+            "bids": book_levels(bids[:limit], (8, 8)),
+            "asks": book_levels(asks[:limit], (8, 8)),
+        }
+    )
+
+
+@routes.post("/api/v3/order")
+async def create_order(request: web.Request) -> web.Response:
+    """Place a LIMIT / LIMIT_MAKER / MARKET order (FULL response with fills)."""
+    auth = await signed(request)
+    engine, params = request.app[ENGINE], auth.params
+    symbol = req_str(params, "symbol")
+    order_type = req_enum(params, "type", _ORDER_TYPES, SimError(-1116, "Invalid orderType."))
+    side = req_enum(params, "side", _SIDES, SimError(-1117, "Invalid side."))
+    quantity = _spot_quantity(request, params, symbol, order_type)
+    order = engine.place_order(
+        auth.api_key,
+        MARKET,
+        symbol,
+        side=side,
+        order_type=order_type,
+        quantity=quantity,
+        price=opt_decimal(params, "price"),
+        time_in_force=opt_str(params, "timeInForce"),
+        reduce_only=False,
+        client_order_id=opt_str(params, "newClientOrderId"),
+    )
+    faults = request.app[FAULTS]
+    if faults.timeout_after_accept():
+        await faults.hang()
+    return json_ok(order)
+
+
+def _spot_quantity(
+    request: web.Request, params: dict[str, str], symbol: str, order_type: str
+) -> Decimal:
+    """`quantity`, or for a market order sent as `quoteOrderQty` (ccxt does this for market
+    buys with a price) the base amount it buys at the touch, rounded down to the lot step."""
+    quantity = opt_decimal(params, "quantity")
+    quote_qty = opt_decimal(params, "quoteOrderQty")
+    if quantity is not None or order_type != "MARKET" or quote_qty is None:
+        return quantity if quantity is not None else req_decimal(params, "quantity")
+    engine = request.app[ENGINE]
+    _bid, ask = engine.best_bid_ask(MARKET, symbol)
+    step = engine.spec(MARKET, symbol).step
+    return (quote_qty / ask / step).to_integral_value(ROUND_DOWN) * step
+
+
+@routes.get("/api/v3/order")
+async def query_order(request: web.Request) -> web.Response:
+    """One order by orderId or origClientOrderId (-2013 when unknown)."""
+    auth = await signed(request)
+    order_id, client_id = order_ref(auth.params)
+    symbol = req_str(auth.params, "symbol")
+    order = request.app[ENGINE].get_order(
+        auth.api_key, MARKET, symbol, order_id=order_id, client_order_id=client_id
+    )
+    return json_ok(order)
+
+
+@routes.delete("/api/v3/order")
+async def cancel_order(request: web.Request) -> web.Response:
+    """Cancel an open order (-2011 when unknown or already closed)."""
+    auth = await signed(request)
+    order_id, client_id = order_ref(auth.params)
+    symbol = req_str(auth.params, "symbol")
+    order = request.app[ENGINE].cancel_order(
+        auth.api_key, MARKET, symbol, order_id=order_id, client_order_id=client_id
+    )
+    return json_ok(order)
+
+
+@routes.get("/api/v3/openOrders")
+async def open_orders(request: web.Request) -> web.Response:
+    """Open orders for one symbol or all."""
+    auth = await signed(request)
+    symbol = opt_str(auth.params, "symbol")
+    return json_ok(request.app[ENGINE].open_orders(auth.api_key, MARKET, symbol))
+
+
+@routes.get("/api/v3/allOrders")
+async def all_orders(request: web.Request) -> web.Response:
+    """Order history of one symbol."""
+    auth = await signed(request)
+    return json_ok(_history(request, auth.api_key, auth.params, "all_orders", "orderId"))
+
+
+@routes.get("/api/v3/myTrades")
+async def my_trades(request: web.Request) -> web.Response:
+    """The account's fills in one symbol."""
+    auth = await signed(request)
+    return json_ok(_history(request, auth.api_key, auth.params, "my_trades", "fromId"))
+
+
+def _history(
+    request: web.Request, api_key: str, params: dict[str, str], method: str, id_param: str
+) -> list[dict[str, object]]:
+    engine = request.app[ENGINE]
+    call = getattr(engine, method)
+    rows: list[dict[str, object]] = call(
+        api_key,
+        MARKET,
+        req_str(params, "symbol"),
+        start_ms=opt_int(params, "startTime"),
+        end_ms=opt_int(params, "endTime"),
+        from_id=opt_int(params, id_param),
+        limit=min(opt_int(params, "limit") or 500, 1000),
+    )
+    return rows
+
+
+# --- paths a default-configured ccxt `binance` touches in load_markets; we list nothing there.
+
+
+@routes.get("/dapi/v1/exchangeInfo")
+async def coinm_exchange_info(request: web.Request) -> web.Response:
+    """COIN-M is not simulated: an empty market list, so ccxt's default load_markets works."""
+    return json_ok({"timezone": "UTC", "serverTime": wall_ms(), "rateLimits": [], "symbols": []})
+
+
+@routes.get("/sapi/v1/capital/config/getall")
+async def currencies(request: web.Request) -> web.Response:
+    """No currency metadata (ccxt then derives currencies from the markets)."""
+    await signed(request)
+    return json_ok([])
+
+
+@routes.get("/sapi/v1/margin/allPairs")
+@routes.get("/sapi/v1/margin/isolated/allPairs")
+async def margin_pairs(request: web.Request) -> web.Response:
+    """Margin trading is not simulated."""
+    await signed(request)
+    return json_ok([])

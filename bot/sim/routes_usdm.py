@@ -1,0 +1,381 @@
+"""Binance USDⓈ-M futures REST routes (/fapi/v1|v2|v3/*) and the spot⇄futures transfer.
+
+Handlers parse, call the engine, serialise. `stale_positions` (a fault) is applied here because
+it is a property of what the wire reports, not of the venue's state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from bot.sim.errors import SimError
+from bot.sim.render import (
+    ENGINE,
+    FAULTS,
+    FUNDING,
+    json_ok,
+    opt_bool,
+    opt_decimal,
+    opt_int,
+    opt_str,
+    order_ref,
+    public_params,
+    req_decimal,
+    req_enum,
+    req_str,
+    signed,
+    wall_ms,
+)
+from bot.sim.routes_spot import book_levels, symbols_param
+
+__all__ = ["routes"]
+
+routes = web.RouteTableDef()
+MARKET = "usdm"
+_ORDER_TYPES = ("LIMIT", "MARKET")
+_SIDES = ("BUY", "SELL")
+_TIFS = ("GTC", "IOC", "FOK", "GTX")
+_TRANSFER_TYPES = ("MAIN_UMFUTURE", "UMFUTURE_MAIN")
+
+
+@routes.get("/fapi/v1/ping")
+async def ping(request: web.Request) -> web.Response:
+    """Connectivity check."""
+    return json_ok({})
+
+
+@routes.get("/fapi/v1/time")
+async def server_time(request: web.Request) -> web.Response:
+    """The server clock (the one recvWindow is checked against)."""
+    return json_ok({"serverTime": wall_ms()})
+
+
+@routes.get("/fapi/v1/exchangeInfo")
+async def exchange_info(request: web.Request) -> web.Response:
+    """Perpetual markets with filters and order types."""
+    return json_ok(request.app[ENGINE].exchange_info(MARKET))
+
+
+@routes.get("/fapi/v1/ticker/24hr")
+async def ticker_24h(request: web.Request) -> web.Response:
+    """24h ticker (no bid/ask fields on fapi) for one symbol (object) or all (list)."""
+    engine = request.app[ENGINE]
+    symbol = opt_str(public_params(request), "symbol")
+    if symbol is not None:
+        return json_ok(engine.ticker_24h(MARKET, symbol))
+    return json_ok([engine.ticker_24h(MARKET, s) for s in engine.symbols(MARKET)])
+
+
+@routes.get("/fapi/v1/ticker/bookTicker")
+async def book_ticker(request: web.Request) -> web.Response:
+    """Best bid/ask with quantities for one symbol (object) or all (list)."""
+    engine = request.app[ENGINE]
+    params = public_params(request)
+    symbol = opt_str(params, "symbol")
+    wanted = [symbol] if symbol else (symbols_param(params) or engine.symbols(MARKET))
+    rows = [_book_ticker_row(request, s) for s in wanted]
+    return json_ok(rows[0] if symbol else rows)
+
+
+def _places(request: web.Request, symbol: str) -> tuple[int, int]:
+    """fapi prints prices and quantities at the symbol's pricePrecision/quantityPrecision."""
+    spec = request.app[ENGINE].spec(MARKET, symbol)
+    return spec.price_precision, spec.qty_precision
+
+
+def _book_ticker_row(request: web.Request, symbol: str) -> dict[str, Any]:
+    engine = request.app[ENGINE]
+    bids, asks = engine.book(MARKET, symbol, 1)
+    (bid, bid_qty), (ask, ask_qty) = book_levels(bids[:1] + asks[:1], _places(request, symbol))
+    now = engine.now_ms()
+    return {
+        "symbol": symbol,
+        "bidPrice": bid,
+        "bidQty": bid_qty,
+        "askPrice": ask,
+        "askQty": ask_qty,
+        "time": now,
+        "lastUpdateId": now,
+    }
+
+
+@routes.get("/fapi/v1/depth")
+async def depth(request: web.Request) -> web.Response:
+    """Order book snapshot with event (E) and transaction (T) times."""
+    engine = request.app[ENGINE]
+    params = public_params(request)
+    symbol = req_str(params, "symbol")
+    limit = min(max(opt_int(params, "limit") or 500, 5), 1000)
+    bids, asks = engine.book(MARKET, symbol, limit)
+    places = _places(request, symbol)
+    now = engine.now_ms()
+    return json_ok(
+        {
+            "lastUpdateId": now,
+            "E": now,
+            "T": now,
+            "bids": book_levels(bids[:limit], places),
+            "asks": book_levels(asks[:limit], places),
+        }
+    )
+
+
+@routes.get("/fapi/v1/premiumIndex")
+async def premium_index(request: web.Request) -> web.Response:
+    """Mark/index price and funding for one symbol (object) or all (list)."""
+    engine = request.app[ENGINE]
+    symbol = opt_str(public_params(request), "symbol")
+    if symbol is not None:
+        return json_ok(engine.premium_index(symbol))
+    return json_ok([engine.premium_index(s) for s in engine.symbols(MARKET)])
+
+
+@routes.get("/fapi/v1/fundingRate")
+async def funding_rate_history(request: web.Request) -> web.Response:
+    """Settled funding rates (public history)."""
+    params = public_params(request)
+    symbol = opt_str(params, "symbol")
+    if symbol is not None:
+        request.app[ENGINE].spec(MARKET, symbol)  # -1121 for an unlisted symbol
+    rows = request.app[FUNDING].query(
+        symbol,
+        opt_int(params, "startTime"),
+        opt_int(params, "endTime"),
+        min(opt_int(params, "limit") or 100, 1000),
+    )
+    return json_ok(rows)
+
+
+@routes.get("/fapi/v1/leverageBracket")
+async def leverage_bracket(request: web.Request) -> web.Response:
+    """Maintenance-margin brackets; with `symbol` Binance answers the one object, not a list."""
+    auth = await signed(request)
+    symbol = opt_str(auth.params, "symbol")
+    rows = request.app[ENGINE].leverage_brackets(symbol)
+    return json_ok(rows[0] if symbol and rows else rows)
+
+
+@routes.get("/fapi/v2/account")
+@routes.get("/fapi/v3/account")
+async def account(request: web.Request) -> web.Response:
+    """Futures wallet, margins and positions (positions hidden under `stale_positions`)."""
+    auth = await signed(request)
+    data = dict(request.app[ENGINE].futures_account(auth.api_key))
+    if request.app[FAULTS].stale_positions:
+        data["positions"] = []
+    return json_ok(data)
+
+
+@routes.get("/fapi/v2/balance")
+@routes.get("/fapi/v3/balance")
+async def balance(request: web.Request) -> web.Response:
+    """Per-asset futures wallet balances."""
+    auth = await signed(request)
+    return json_ok(request.app[ENGINE].futures_balance(auth.api_key))
+
+
+@routes.get("/fapi/v2/positionRisk")
+@routes.get("/fapi/v3/positionRisk")
+async def position_risk(request: web.Request) -> web.Response:
+    """Positions (one-way mode, positionSide BOTH); empty under `stale_positions`."""
+    auth = await signed(request)
+    rows = request.app[ENGINE].position_risk(auth.api_key, opt_str(auth.params, "symbol"))
+    return json_ok([] if request.app[FAULTS].stale_positions else rows)
+
+
+@routes.post("/fapi/v1/order")
+async def create_order(request: web.Request) -> web.Response:
+    """Place a LIMIT (GTC/IOC/FOK/GTX) or MARKET order; RESULT response."""
+    auth = await signed(request)
+    engine, params = request.app[ENGINE], auth.params
+    tif = opt_str(params, "timeInForce")
+    if tif is not None and tif.upper() not in _TIFS:
+        raise SimError(-1115, "Invalid timeInForce.")
+    order = engine.place_order(
+        auth.api_key,
+        MARKET,
+        req_str(params, "symbol"),
+        side=req_enum(params, "side", _SIDES, SimError(-1117, "Invalid side.")),
+        order_type=req_enum(params, "type", _ORDER_TYPES, SimError(-1116, "Invalid orderType.")),
+        quantity=req_decimal(params, "quantity"),
+        price=opt_decimal(params, "price"),
+        time_in_force=tif.upper() if tif else None,
+        reduce_only=opt_bool(params, "reduceOnly"),
+        client_order_id=opt_str(params, "newClientOrderId"),
+    )
+    faults = request.app[FAULTS]
+    if faults.timeout_after_accept():
+        await faults.hang()
+    return json_ok(order)
+
+
+@routes.get("/fapi/v1/order")
+async def query_order(request: web.Request) -> web.Response:
+    """One order by orderId or origClientOrderId (-2013 when unknown)."""
+    auth = await signed(request)
+    order_id, client_id = order_ref(auth.params)
+    order = request.app[ENGINE].get_order(
+        auth.api_key,
+        MARKET,
+        req_str(auth.params, "symbol"),
+        order_id=order_id,
+        client_order_id=client_id,
+    )
+    return json_ok(order)
+
+
+@routes.get("/fapi/v1/openOrder")
+async def query_open_order(request: web.Request) -> web.Response:
+    """One order that is still open (-2013 'Order does not exist.' otherwise)."""
+    auth = await signed(request)
+    order_id, client_id = order_ref(auth.params)
+    order = request.app[ENGINE].get_order(
+        auth.api_key,
+        MARKET,
+        req_str(auth.params, "symbol"),
+        order_id=order_id,
+        client_order_id=client_id,
+    )
+    if order.get("status") not in ("NEW", "PARTIALLY_FILLED"):
+        raise SimError(-2013, "Order does not exist.")
+    return json_ok(order)
+
+
+@routes.delete("/fapi/v1/order")
+async def cancel_order(request: web.Request) -> web.Response:
+    """Cancel an open order (-2011 when unknown or already closed)."""
+    auth = await signed(request)
+    order_id, client_id = order_ref(auth.params)
+    order = request.app[ENGINE].cancel_order(
+        auth.api_key,
+        MARKET,
+        req_str(auth.params, "symbol"),
+        order_id=order_id,
+        client_order_id=client_id,
+    )
+    return json_ok(order)
+
+
+@routes.get("/fapi/v1/openOrders")
+async def open_orders(request: web.Request) -> web.Response:
+    """Open orders for one symbol or all."""
+    auth = await signed(request)
+    symbol = opt_str(auth.params, "symbol")
+    return json_ok(request.app[ENGINE].open_orders(auth.api_key, MARKET, symbol))
+
+
+@routes.get("/fapi/v1/allOrders")
+async def all_orders(request: web.Request) -> web.Response:
+    """Order history of one symbol."""
+    auth = await signed(request)
+    return json_ok(_history(request, auth.api_key, auth.params, "all_orders", "orderId"))
+
+
+@routes.get("/fapi/v1/userTrades")
+async def user_trades(request: web.Request) -> web.Response:
+    """The account's fills in one symbol."""
+    auth = await signed(request)
+    return json_ok(_history(request, auth.api_key, auth.params, "my_trades", "fromId"))
+
+
+def _history(
+    request: web.Request, api_key: str, params: dict[str, str], method: str, id_param: str
+) -> list[dict[str, Any]]:
+    call = getattr(request.app[ENGINE], method)
+    rows: list[dict[str, Any]] = call(
+        api_key,
+        MARKET,
+        req_str(params, "symbol"),
+        start_ms=opt_int(params, "startTime"),
+        end_ms=opt_int(params, "endTime"),
+        from_id=opt_int(params, id_param),
+        limit=min(opt_int(params, "limit") or 500, 1000),
+    )
+    return rows
+
+
+@routes.get("/fapi/v1/income")
+async def income(request: web.Request) -> web.Response:
+    """Income history (FUNDING_FEE, REALIZED_PNL, COMMISSION, TRANSFER, ...)."""
+    auth = await signed(request)
+    params = auth.params
+    rows = request.app[ENGINE].income(
+        auth.api_key,
+        symbol=opt_str(params, "symbol"),
+        income_type=opt_str(params, "incomeType"),
+        start_ms=opt_int(params, "startTime"),
+        end_ms=opt_int(params, "endTime"),
+        limit=min(opt_int(params, "limit") or 100, 1000),
+    )
+    return json_ok(rows)
+
+
+@routes.post("/fapi/v1/leverage")
+async def leverage(request: web.Request) -> web.Response:
+    """Set the symbol's leverage (1..bracket max)."""
+    auth = await signed(request)
+    value = opt_int(auth.params, "leverage")
+    if value is None:
+        raise SimError(
+            -1102, "Mandatory parameter 'leverage' was not sent, was empty/null, or malformed."
+        )
+    symbol = req_str(auth.params, "symbol")
+    return json_ok(request.app[ENGINE].set_leverage(auth.api_key, symbol, value))
+
+
+@routes.post("/fapi/v1/marginType")
+async def margin_type(request: web.Request) -> web.Response:
+    """Switch ISOLATED/CROSSED (-4046 when already set)."""
+    auth = await signed(request)
+    kind = req_str(auth.params, "marginType").upper()
+    if kind not in ("ISOLATED", "CROSSED"):
+        raise SimError(-1130, "Data sent for parameter 'marginType' is not valid.")
+    symbol = req_str(auth.params, "symbol")
+    return json_ok(request.app[ENGINE].set_margin_type(auth.api_key, symbol, kind))
+
+
+@routes.post("/fapi/v1/positionMargin")
+async def position_margin(request: web.Request) -> web.Response:
+    """Add (type 1) or reduce (type 2) an isolated position's margin."""
+    auth = await signed(request)
+    kind = opt_int(auth.params, "type")
+    if kind not in (1, 2):
+        raise SimError(-1130, "Data sent for parameter 'type' is not valid.")
+    amount = req_decimal(auth.params, "amount")
+    symbol = req_str(auth.params, "symbol")
+    result = request.app[ENGINE].modify_position_margin(auth.api_key, symbol, amount, kind)
+    return json_ok(result)
+
+
+@routes.get("/fapi/v1/positionSide/dual")
+async def position_mode(request: web.Request) -> web.Response:
+    """Always one-way mode."""
+    await signed(request)
+    return json_ok({"dualSidePosition": False})
+
+
+@routes.get("/fapi/v1/multiAssetsMargin")
+async def multi_assets_margin(request: web.Request) -> web.Response:
+    """Always single-asset margin."""
+    await signed(request)
+    return json_ok({"multiAssetsMargin": False})
+
+
+@routes.post("/sapi/v1/asset/transfer")
+async def transfer(request: web.Request) -> web.Response:
+    """Universal transfer between the spot wallet (MAIN) and USDⓈ-M (UMFUTURE)."""
+    auth = await signed(request)
+    kind = req_str(auth.params, "type").upper()
+    if kind not in _TRANSFER_TYPES:
+        raise SimError(
+            -1130,
+            f"Data sent for parameter 'type' is not valid: {kind} "
+            f"(simulated: {', '.join(_TRANSFER_TYPES)})",
+        )
+    amount = req_decimal(auth.params, "amount")
+    if amount <= 0:
+        raise SimError(-1130, "Data sent for parameter 'amount' is not valid.")
+    asset = req_str(auth.params, "asset").upper()
+    return json_ok(request.app[ENGINE].transfer(auth.api_key, kind, asset, amount))
