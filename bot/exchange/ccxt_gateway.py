@@ -24,6 +24,7 @@ from typing import Any
 import ccxt.async_support as ccxt
 import structlog
 
+from bot.domain.liquidation import MarginBracket
 from bot.domain.model import (
     Balance,
     Fill,
@@ -99,6 +100,7 @@ class CcxtExchange:
         )
         self._clock_ms = clock_ms
         self._markets: Mapping[str, Market] | None = None
+        self._brackets: dict[str, tuple[MarginBracket, ...]] = {}
         self._markets_lock = asyncio.Lock()
         self._log = log.bind(account=account, exchange=client.id)
 
@@ -255,6 +257,19 @@ class CcxtExchange:
             self._calls.read("fetch_quote", book), self._raw_funding(symbol)
         )
         return parse.parse_quote(symbol, raw_book, now_ms=self._clock_ms(), funding=funding)
+
+    async def fetch_margin_brackets(self, symbol: str) -> tuple[MarginBracket, ...]:
+        """Maintenance-margin brackets of a perp (cached per symbol: they rarely change)."""
+        if symbol in self._brackets:
+            return self._brackets[symbol]
+        await self.market(symbol)
+
+        async def fetch() -> tuple[MarginBracket, ...]:
+            tiers = await self._client.fetch_leverage_tiers([symbol])
+            return parse.parse_margin_brackets(symbol, tiers.get(symbol) or [])
+
+        self._brackets[symbol] = await self._calls.read("fetch_margin_brackets", fetch)
+        return self._brackets[symbol]
 
     async def fetch_funding(self, symbol: str) -> FundingInfo:
         """Current funding rate (fraction per interval, > 0 longs pay shorts), mark, index."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
+from bot.domain.liquidation import MarginBracket
 from bot.domain.model import (
     Balance,
     Fill,
@@ -282,3 +283,28 @@ def parse_funding_payment(raw: Raw) -> FundingPayment:
         amount=req(raw.get("amount"), "amount", what, signed=True),
         timestamp_ms=timestamp,
     )
+
+
+def parse_margin_brackets(symbol: str, tiers: Iterable[Raw]) -> tuple[MarginBracket, ...]:
+    """ccxt leverage tiers → margin brackets (quote notionals; `cum` from the raw bracket)."""
+    what = f"leverage tiers {symbol}"
+    out = []
+    for tier in tiers:
+        info = tier.get("info") or {}
+        if not isinstance(info, Mapping):
+            raise bad(what, "info", info, "is not an object")
+        cum = info.get("cum", info.get("cumFastMaintenanceAmount", 0))
+        out.append(
+            MarginBracket(
+                notional_floor=req(tier.get("minNotional"), "minNotional", what),
+                notional_cap=req(tier.get("maxNotional"), "maxNotional", what),
+                maint_margin_ratio=req(
+                    tier.get("maintenanceMarginRate"), "maintenanceMarginRate", what
+                ),
+                cum=req(cum if cum is not None else 0, "cum", what),
+                max_leverage=int(tier["maxLeverage"]) if tier.get("maxLeverage") else None,
+            )
+        )
+    if not out:
+        raise bad(what, "tiers", [], "is empty")
+    return tuple(sorted(out, key=lambda b: b.notional_floor))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from bot.domain.liquidation import MarginBracket
 from bot.domain.model import (
     Balance,
     Fill,
@@ -69,11 +70,17 @@ class Exchange(Protocol):
 
     async def fetch_funding(self, symbol: str) -> FundingInfo: ...
 
+    async def fetch_margin_brackets(self, symbol: str) -> tuple[MarginBracket, ...]:
+        """The venue's maintenance-margin brackets for a perp, lowest notional first."""
+        ...
+
     async def fetch_order(self, symbol: str, *, client_id: str) -> Order | None:
         """The order with this client order id, or None if the venue never booked it."""
         ...
 
-    async def fetch_fills(self, symbol: str, *, since_ms: int | None = None) -> tuple[Fill, ...]: ...
+    async def fetch_fills(
+        self, symbol: str, *, since_ms: int | None = None
+    ) -> tuple[Fill, ...]: ...
 
     async def fetch_funding_payments(
         self, symbol: str, *, since_ms: int | None = None

@@ -78,6 +78,22 @@ class EventsJournal(Database):
             (cycle_id, hedge, self._clock(), *map(dec, values), json_text(data)),
         )
 
+    def last_trusted_position(self, hedge: str) -> tuple[Decimal, int] | None:
+        """The latest perp position (signed contracts, taken-at ms) recorded for `hedge` from a
+        snapshot whose data passed the consistency checks (`data.trusted` true), or None. The
+        time is when the position was read (`data.read_at_ms`), not when the row was written."""
+        rows = self._rows(
+            "SELECT perp_contracts, COALESCE(json_extract(data, '$.read_at_ms'), taken_at) "
+            "FROM snapshots WHERE hedge = ? "
+            "AND perp_contracts IS NOT NULL AND json_extract(data, '$.trusted') = 1 "
+            "ORDER BY id DESC LIMIT 1",
+            (hedge,),
+        )
+        if not rows:
+            return None
+        contracts, taken_at = rows[0]
+        return Decimal(contracts), int(taken_at)
+
     def record_risk_event(
         self,
         hedge: str,
@@ -133,6 +149,22 @@ class EventsJournal(Database):
             "INSERT INTO operator_events (ts, kind, hedge, source, reason) VALUES (?,?,?,?,?)",
             (self._clock(), kind, hedge, source, reason),
         )
+
+    def paused_hedges(self, hedges: list[str]) -> set[str]:
+        """Which of `hedges` the operator left paused (replaying pause/resume events; an event
+        with no hedge applies to all)."""
+        paused: set[str] = set()
+        rows = self._rows(
+            "SELECT kind, hedge FROM operator_events WHERE kind IN ('pause', 'resume') ORDER BY id",
+            (),
+        )
+        for kind, hedge in rows:
+            names = set(hedges) if hedge is None else {hedge}
+            if kind == "pause":
+                paused |= names
+            else:
+                paused -= names
+        return paused & set(hedges)
 
     def record_alert(
         self, severity: str, key: str, title: str, body: str, *, delivered: bool

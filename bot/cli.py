@@ -1,0 +1,162 @@
+"""`hedgebot` command line: run, check, plan, show-config, status, pause, resume, sim.
+
+The CLI only parses arguments, calls one function per command and turns the errors a user can
+cause (bad config, daemon already running, venue unreachable) into one clear line and a
+non-zero exit code — never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1  # `check` found a problem / an action failed
+EXIT_USAGE = 2  # bad config or arguments
+
+_DEFAULT_API = "http://127.0.0.1:8080"
+
+
+def _config_arg(p: argparse.ArgumentParser, *, required: bool = False, help_: str = "") -> None:
+    p.add_argument(
+        "-c",
+        "--config",
+        type=Path,
+        required=required,
+        metavar="FILE",
+        help=help_ or "YAML config file (default: the bundled demo against the embedded simulator)",
+    )
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hedgebot",
+        description="Keep spot crypto holdings hedged with short perpetual futures.",
+        epilog="Secrets come from the environment (HEDGEBOT_ACCOUNTS__<NAME>__API_KEY, "
+        "..._SECRET, ..._PASSWORD) or a secrets directory, never from YAML.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the daemon (no -c: demo against the embedded simulator)")
+    _config_arg(run)
+
+    check = sub.add_parser("check", help="validate config, connect, check symbols/assets/leverage")
+    _config_arg(check, required=True, help_="YAML config file to check")
+
+    plan = sub.add_parser(
+        "plan", help="one snapshot: per hedge ratio, gap and orders (places none)"
+    )
+    _config_arg(plan, required=True, help_="YAML config file")
+    plan.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    show = sub.add_parser("show-config", help="print the effective config, secrets redacted")
+    _config_arg(show)
+    show.add_argument("--schema", action="store_true", help="print the config JSON schema instead")
+
+    status = sub.add_parser("status", help="show the running daemon's status")
+    status.add_argument("--url", default=None, help=f"daemon API base URL (default {_DEFAULT_API})")
+    status.add_argument("--json", action="store_true", help="print the raw JSON")
+    _config_arg(status, help_="take the API address from this config")
+
+    for name, text in (("pause", "stop placing orders"), ("resume", "resume placing orders")):
+        p = sub.add_parser(name, help=f"{text} for one hedge or all (needs HEDGEBOT_API_TOKEN)")
+        p.add_argument("hedge", nargs="?", default=None, help="hedge name (default: all)")
+        p.add_argument("--url", default=None, help=f"daemon API base URL (default {_DEFAULT_API})")
+        _config_arg(p, help_="take the API address from this config")
+
+    sim = sub.add_parser("sim", help="serve the Binance-dialect exchange simulator")
+    sim.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    sim.add_argument("--port", type=int, default=8099, help="port (default 8099)")
+    sim.add_argument(
+        "--prices",
+        type=Path,
+        nargs="+",
+        default=None,
+        metavar="FILE.csv",
+        help="replay candles from CSV files instead of a synthetic random walk",
+    )
+    sim.add_argument("--speed", type=float, default=1.0, help="candles (price steps) per second")
+    sim.add_argument("--seed", type=int, default=0, help="random seed for the synthetic path")
+    return parser
+
+
+def _api_url(args: argparse.Namespace) -> str:
+    if args.url:
+        return str(args.url).rstrip("/")
+    if args.config is not None:
+        from bot.config import load_config
+
+        api = load_config(args.config).api
+        host = "127.0.0.1" if api.host in ("0.0.0.0", "::") else api.host
+        return f"http://{host}:{api.port}"
+    return _DEFAULT_API
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    cmd = args.command
+    if cmd == "sim":
+        from bot.sim.server import serve
+
+        serve(host=args.host, port=args.port, prices=args.prices, speed=args.speed, seed=args.seed)
+        return EXIT_OK
+    if cmd == "show-config":
+        from bot.config import load_config, redacted_dump, settings_json_schema
+
+        if args.schema:
+            import json
+
+            print(json.dumps(settings_json_schema(), indent=2))
+            return EXIT_OK
+        print(redacted_dump(load_config(args.config)), end="")
+        return EXIT_OK
+    if cmd in ("status", "pause", "resume"):
+        from bot.engine.remote import control_command, status_command
+
+        if cmd == "status":
+            return asyncio.run(status_command(_api_url(args), as_json=args.json))
+        token = os.environ.get("HEDGEBOT_API_TOKEN", "")
+        return asyncio.run(control_command(_api_url(args), cmd, args.hedge, token))
+    from bot.config import load_config
+
+    settings = load_config(args.config)
+    if cmd == "run":
+        from bot.engine.daemon import run_daemon
+
+        return run_daemon(settings, config_path=args.config)
+    if cmd == "check":
+        from bot.engine.commands import check_command
+
+        return asyncio.run(check_command(settings))
+    if cmd == "plan":
+        from bot.engine.commands import plan_command
+
+        return asyncio.run(plan_command(settings, as_json=args.json))
+    raise AssertionError(f"unhandled command {cmd}")  # argparse restricts the choices
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `hedgebot` console script; returns the process exit code."""
+    args = _build_parser().parse_args(argv)
+    from bot.config import ConfigError
+    from bot.store.lock import AlreadyRunning
+
+    try:
+        return _dispatch(args)
+    except ConfigError as exc:
+        print(f"hedgebot: configuration error:\n{exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except AlreadyRunning as exc:
+        print(f"hedgebot: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,248 @@
+"""The daemon: APScheduler jobs (hedge cycle, risk, funding), signals, reload, clean stop.
+
+- Jobs never overlap and coalesce missed runs; one asyncio lock serialises everything that
+  acts on the venue, so the risk job never races the hedge cycle.
+- SIGTERM/SIGINT: finish the running cycle, then cancel (or leave) our resting orders per
+  `reliability.on_stop_orders`, close everything, exit 0.
+- SIGHUP: reload the YAML before the next cycle; an invalid file is rejected with one log
+  line and an alert, and the old config stays.
+- A single-instance lock on the journal keeps two daemons off one account.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+from datetime import datetime, timedelta
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import structlog
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.api.server import build_api, start_api
+from bot.api.systemd import SystemdNotifier
+from bot.config import Settings
+from bot.logs import configure_logging
+from bot.notify.catalogue import AlertKind, make_alert
+from bot.store.lock import InstanceLock
+
+from .cycle import run_cycle
+from .funding import record_funding
+from .reconcile import reconcile_open_orders
+from .reload import apply_reload
+from .runtime import Runtime, open_runtime
+
+__all__ = ["Daemon", "run_daemon"]
+
+log = structlog.get_logger(__name__)
+
+
+def _version() -> str:
+    try:
+        return version("hedgebot")
+    except PackageNotFoundError:  # running from a source tree
+        return "0.0.0+src"
+
+
+class Daemon:
+    def __init__(self, settings: Settings, config_path: Path | None) -> None:
+        self.settings = settings
+        self.config_path = config_path
+        self.rt: Runtime | None = None
+        self._lock = asyncio.Lock()
+        self._stop = asyncio.Event()
+        self._reload_requested = False
+        self._first_cycle_done = False
+        self._scheduler: AsyncIOScheduler | None = None
+        self._systemd = SystemdNotifier.from_env()
+        self._api: Any = None
+
+    # --- jobs ----------------------------------------------------------------------------
+    async def hedge_job(self) -> None:
+        async with self._lock:
+            if self._stop.is_set():
+                return
+            if self._reload_requested:
+                self._reload_requested = False
+                await self._reload()
+            await self._cycle(trade=True)
+
+    async def risk_job(self) -> None:
+        async with self._lock:
+            if not self._stop.is_set():
+                await self._cycle(trade=False)
+
+    async def funding_job(self) -> None:
+        async with self._lock:
+            if self._stop.is_set() or self.rt is None:
+                return
+            try:
+                await record_funding(self.rt)
+            except Exception:  # a bug here must not stop hedging
+                log.exception("funding.job_failed")
+
+    async def _cycle(self, *, trade: bool) -> None:
+        rt = self.rt
+        assert rt is not None
+        started = time.monotonic()
+        try:
+            report = await run_cycle(rt, trade=trade)
+        except Exception as exc:  # keep the daemon alive; /healthz reports it
+            log.exception("cycle.failed")
+            rt.state.cycle_done(ok=False, error=f"{type(exc).__name__}: {exc}")
+            rt.metrics.count_error("-", type(exc).__name__)
+            self._systemd.watchdog()
+            return
+        elapsed = time.monotonic() - started
+        error = "; ".join(f"{a}: {e}" for a, e in report.failures.items()) or None
+        rt.journal.finish_cycle(report.cycle_id, status="ok" if report.ok else "error", error=error)
+        if trade:
+            rt.metrics.observe_cycle(elapsed)
+            rt.state.cycle_done(ok=report.ok, error=error)
+            if report.ok:
+                rt.metrics.mark_cycle_ok(time.time())
+        self._systemd.watchdog()
+        if trade and not self._first_cycle_done:
+            self._first_cycle_done = True
+            self._systemd.ready("hedging")
+
+    # --- control -------------------------------------------------------------------------
+    def _on_control(self, action: str, hedge: str | None) -> None:
+        rt = self.rt
+        if rt is None:
+            return
+        rt.journal.record_operator_event(action, source="api", hedge=hedge)
+        kind = AlertKind.PAUSED if action == "pause" else AlertKind.RESUMED
+        rt.notifier.notify(make_alert(kind, hedge, f"by operator ({hedge or 'all hedges'})"))
+        if action == "resume":
+            # The operator vouches for the venue's current position: re-baseline on it.
+            for name in [hedge] if hedge else list(rt.settings.hedges):
+                rt.rebaseline.add(name)
+
+    async def _reload(self) -> None:
+        assert self.rt is not None
+        self._systemd.reloading()
+        await apply_reload(self.rt, self.config_path)
+        self._reschedule()
+        self._systemd.ready("hedging")
+
+    def request_reload(self) -> None:
+        log.info("config.reload_requested")
+        self._reload_requested = True
+
+    def request_stop(self) -> None:
+        log.info("daemon.stop_requested")
+        self._stop.set()
+
+    # --- lifecycle -----------------------------------------------------------------------
+    def _schedule(self) -> AsyncIOScheduler:
+        schedule = self.settings.schedule
+        scheduler = AsyncIOScheduler(timezone="UTC")
+        now = datetime.now().astimezone()
+        opts: dict[str, Any] = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+        scheduler.add_job(
+            self.hedge_job,
+            "interval",
+            id="hedge",
+            seconds=schedule.poll_seconds,
+            next_run_time=now,
+            **opts,
+        )
+        scheduler.add_job(
+            self.risk_job,
+            "interval",
+            id="risk",
+            seconds=schedule.effective_risk_seconds,
+            next_run_time=now + timedelta(seconds=schedule.effective_risk_seconds),
+            **opts,
+        )
+        scheduler.add_job(
+            self.funding_job,
+            "interval",
+            id="funding",
+            seconds=schedule.funding_seconds,
+            next_run_time=now + timedelta(seconds=1),
+            **opts,
+        )
+        return scheduler
+
+    def _reschedule(self) -> None:
+        assert self.rt is not None and self._scheduler is not None
+        new = self.rt.settings.schedule
+        if new == self.settings.schedule:
+            return
+        self.settings = self.rt.settings
+        self._scheduler.reschedule_job("hedge", trigger="interval", seconds=new.poll_seconds)
+        self._scheduler.reschedule_job(
+            "risk", trigger="interval", seconds=new.effective_risk_seconds
+        )
+        self._scheduler.reschedule_job("funding", trigger="interval", seconds=new.funding_seconds)
+
+    def _install_signals(self) -> None:
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGTERM, self.request_stop)
+        loop.add_signal_handler(signal.SIGINT, self.request_stop)
+        loop.add_signal_handler(signal.SIGHUP, self.request_reload)
+
+    async def _start_api(self, rt: Runtime) -> None:
+        api = rt.settings.api
+        if not api.enabled:
+            return
+        token = api.token.get_secret_value() if api.token else None
+        app = build_api(
+            rt.state,
+            rt.state,
+            rt.metrics,
+            token=token,
+            stale_after_s=max(30.0, 3 * rt.settings.schedule.poll_seconds),
+        )
+        self._api = await start_api(app, api.host, api.port)
+        log.info("api.listening", url=self._api.url)
+
+    async def run(self) -> int:
+        from .startup import prepare
+
+        rt = await open_runtime(self.settings, version=_version())
+        self.rt = rt
+        rt.state._on_control = self._on_control
+        try:
+            self._install_signals()
+            await prepare(rt)
+            await reconcile_open_orders(rt)
+            await self._start_api(rt)
+            rt.notifier.notify(
+                make_alert(AlertKind.STARTED, None, f"hedging {', '.join(rt.settings.hedges)}")
+            )
+            self._scheduler = self._schedule()
+            self._scheduler.start()
+            await self._stop.wait()
+            rt.state.stopping = True
+            self._systemd.stopping()
+            self._scheduler.shutdown(wait=False)
+            async with self._lock:  # the running cycle finishes first
+                await self._on_stop(rt)
+        finally:
+            if self._api is not None:
+                await self._api.stop()
+            await rt.close()
+        log.info("daemon.stopped")
+        return 0
+
+    async def _on_stop(self, rt: Runtime) -> None:
+        if rt.settings.reliability.on_stop_orders == "cancel":
+            report = await reconcile_open_orders(rt, policy="cancel")
+            log.info("daemon.orders_cancelled_on_stop", cancelled=report.cancelled)
+        rt.notifier.notify(make_alert(AlertKind.STOPPED, None, "clean stop"))
+
+
+def run_daemon(settings: Settings, *, config_path: Path | None) -> int:
+    """Run until SIGTERM/SIGINT; returns the exit code. Raises AlreadyRunning when another
+    daemon holds the journal's lock."""
+    configure_logging(settings.log.format, settings.log.level)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per job run is noise
+    with InstanceLock(settings.journal.path):
+        return asyncio.run(Daemon(settings, config_path).run())

@@ -1,0 +1,184 @@
+"""Decide, per hedge: snapshot values in, a `Decision` out. No I/O here — the views for the
+pure core (staleness, risk, planner) are built from what gather read and what the journal
+says; the shell then applies the decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bot.domain.hedge import HedgePolicy
+from bot.domain.liquidation import MarginBracket
+from bot.domain.model import AccountSnapshot, Fill, MarginMode, Order, Position, Side
+from bot.domain.planner import HedgePlan, HedgeView, plan, reference_price
+from bot.domain.risk import RiskAssessment, RiskView, assess
+from bot.domain.risk_policy import RiskGate, RiskPolicy
+from bot.domain.staleness import (
+    DataVerdict,
+    check_fresh,
+    check_position_matches_fills,
+    first_problem,
+)
+from bot.exchange.client_ids import hedge_of, hedge_tag, is_ours
+
+__all__ = ["Decision", "Inputs", "decide", "expected_contracts", "our_orders", "signed"]
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Everything one hedge's decision depends on, already read."""
+
+    policy: HedgePolicy
+    risk_policy: RiskPolicy
+    spot: AccountSnapshot
+    perp: AccountSnapshot
+    brackets: tuple[MarginBracket, ...]
+    now_ms: int
+    max_age_ms: int
+    trusted: tuple[Decimal, int] | None  # last trusted position (contracts, ms)
+    fills_since_trusted: tuple[Fill, ...]
+    turnover_today: Decimal
+    paused: bool
+    blocked_reason: str | None  # e.g. an unresolved order: plan nothing
+    allow_delever: bool = True
+    allow_reduce: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    hedge: str
+    verdict: DataVerdict
+    risk: RiskAssessment | None
+    plan: HedgePlan
+    position: Position
+    spot_amount: Decimal
+    live_orders: tuple[Order, ...]
+
+
+def signed(fill: Fill) -> Decimal:
+    """A fill's effect on the position in contracts (sell = negative)."""
+    return -fill.amount if fill.side is Side.SELL else fill.amount
+
+
+def expected_contracts(
+    trusted: tuple[Decimal, int] | None, fills: tuple[Fill, ...]
+) -> Decimal | None:
+    """The position our own fills imply since the last trusted reading, or None."""
+    if trusted is None:
+        return None
+    contracts, at_ms = trusted
+    return contracts + sum((signed(f) for f in fills if f.timestamp_ms > at_ms), ZERO)
+
+
+def our_orders(snapshot: AccountSnapshot, hedge: str, symbol: str) -> tuple[Order, ...]:
+    """Our live orders for `hedge` on `symbol` (client id carries the hedge's tag)."""
+    tag = hedge_tag(hedge)
+    return tuple(
+        o
+        for o in snapshot.open_orders
+        if o.symbol == symbol
+        and o.client_id
+        and is_ours(o.client_id)
+        and hedge_of(o.client_id) == tag
+    )
+
+
+def _verdict(i: Inputs, position: Position) -> DataVerdict:
+    policy = i.policy
+    market = i.perp.markets[policy.perp_symbol]
+    quote = i.perp.quotes.get(policy.perp_symbol)
+    last_fill = max((f.timestamp_ms for f in i.fills_since_trusted), default=None)
+    checks = [
+        check_fresh("spot balances", i.spot.taken_at_ms, i.now_ms, i.max_age_ms),
+        check_fresh("positions", i.perp.taken_at_ms, i.now_ms, i.max_age_ms),
+        check_fresh("quote", quote.timestamp_ms if quote else None, i.now_ms, i.max_age_ms),
+        check_position_matches_fills(
+            position,
+            expected_contracts(i.trusted, i.fills_since_trusted),
+            last_fill,
+            market.amount_step / 2,
+        ),
+    ]
+    return first_problem(checks)
+
+
+def _risk(i: Inputs, position: Position, mark: Decimal) -> RiskAssessment:
+    policy = i.policy
+    market = i.perp.markets[policy.perp_symbol]
+    settle = market.settle or market.quote
+    futures = i.perp.futures.get(settle)
+    spot_free = i.perp.spot.get(settle)
+    mode = position.margin_mode or policy.margin_mode
+    if mode is MarginMode.ISOLATED:
+        wallet = position.collateral or ZERO
+        if position.unrealized_pnl is not None and position.collateral is not None:
+            # Binance's isolatedWallet excludes uPnL; ccxt's collateral includes it.
+            wallet = position.collateral - position.unrealized_pnl
+    else:
+        wallet = futures.total if futures else ZERO
+    view = RiskView(
+        hedge=policy.name,
+        policy=i.risk_policy,
+        market=market,
+        position=position,
+        mark=mark,
+        brackets=i.brackets,
+        margin_mode=mode,
+        wallet_balance=wallet,
+        futures_free=futures.free if futures else ZERO,
+        spot_free=spot_free.free if spot_free else ZERO,
+        leverage=policy.leverage,
+    )
+    return assess(view)
+
+
+def decide(i: Inputs) -> Decision:
+    """Staleness → risk → plan for one hedge."""
+    policy = i.policy
+    symbol = policy.perp_symbol
+    position = i.perp.position(symbol)
+    spot_balance = i.spot.spot.get(policy.spot_asset)
+    spot_amount = spot_balance.total if spot_balance else ZERO
+    live = our_orders(i.perp, policy.name, symbol)
+    verdict = _verdict(i, position)
+    quote = i.perp.quotes[symbol]
+    risk = _risk(i, position, reference_price(quote)) if i.brackets else None
+    gate = risk.gate if risk else RiskGate.ALLOW
+    reduce = risk.reduce_contracts if risk else ZERO
+    if gate is RiskGate.REDUCE and not i.allow_reduce:
+        gate, reduce = RiskGate.BLOCK_INCREASE, ZERO
+    data_ok = verdict.ok and i.blocked_reason is None
+    reason = verdict.reason if not verdict.ok else (i.blocked_reason or "")
+    view = HedgeView(
+        policy=policy,
+        market=i.perp.markets[symbol],
+        spot=spot_amount,
+        position=position,
+        quote=quote,
+        now_ms=i.now_ms,
+        live_orders=live,
+        turnover_today=i.turnover_today,
+        risk_gate=gate,
+        risk_reduce_contracts=reduce,
+        paused=i.paused,
+        data_ok=data_ok,
+        data_reason=reason,
+    )
+    if i.blocked_reason is not None and verdict.ok:
+        # Waiting for an order's outcome is not bad data: keep live orders, place nothing.
+        hedge_plan = HedgePlan(policy.name, None, notes=(i.blocked_reason,))
+    else:
+        hedge_plan = plan(view)
+    return Decision(policy.name, verdict, risk, hedge_plan, position, spot_amount, live)
+
+
+def snapshot_pair(
+    snapshots: Mapping[str, AccountSnapshot], spot_account: str, perp_account: str
+) -> tuple[AccountSnapshot, AccountSnapshot] | None:
+    if spot_account in snapshots and perp_account in snapshots:
+        return snapshots[spot_account], snapshots[perp_account]
+    return None

@@ -1,0 +1,145 @@
+"""Gather: read everything a cycle needs from every account, concurrently, into snapshots.
+
+One balance call per wallet and one positions call per account per cycle, whatever the number
+of hedges; open orders, quote and fills are one call per perp symbol. An account that fails is
+reported as a `GatherFailure` and only its hedges skip the cycle.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from bot.domain.model import AccountSnapshot, Fill, Wallet, frozen_map
+from bot.exchange.errors import ExchangeError
+from bot.exchange.port import Exchange
+
+__all__ = ["AccountNeeds", "GatherFailure", "GatherResult", "gather_accounts", "needs_by_account"]
+
+
+@dataclass(frozen=True, slots=True)
+class AccountNeeds:
+    """What one account must be read for: spot assets held there, perp symbols traded there."""
+
+    spot_assets: frozenset[str] = frozenset()
+    perp_symbols: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class GatherFailure:
+    account: str
+    error: ExchangeError
+
+
+@dataclass(frozen=True, slots=True)
+class GatherResult:
+    """Snapshots by account, the fills seen since `fills_since_ms` by account and symbol, and
+    the accounts that could not be read."""
+
+    snapshots: Mapping[str, AccountSnapshot] = field(default_factory=frozen_map)
+    fills: Mapping[str, Mapping[str, tuple[Fill, ...]]] = field(default_factory=frozen_map)
+    failures: tuple[GatherFailure, ...] = ()
+    duration_s: float = 0.0
+
+
+def needs_by_account(
+    legs: Mapping[str, tuple[tuple[str, str], tuple[str, str]]],
+) -> dict[str, AccountNeeds]:
+    """Group hedge legs by account. `legs` maps hedge → ((spot_account, asset),
+    (perp_account, symbol))."""
+    spot: dict[str, set[str]] = {}
+    perp: dict[str, set[str]] = {}
+    for (spot_account, asset), (perp_account, symbol) in legs.values():
+        spot.setdefault(spot_account, set()).add(asset)
+        perp.setdefault(perp_account, set()).add(symbol)
+    return {
+        account: AccountNeeds(
+            spot_assets=frozenset(spot.get(account, ())),
+            perp_symbols=frozenset(perp.get(account, ())),
+        )
+        for account in sorted(set(spot) | set(perp))
+    }
+
+
+async def _read_symbol(
+    exchange: Exchange, symbol: str, fills_since_ms: int | None
+) -> tuple[str, object, object, tuple[Fill, ...]]:
+    orders, quote, fills = await asyncio.gather(
+        exchange.fetch_open_orders(symbol),
+        exchange.fetch_quote(symbol),
+        exchange.fetch_fills(symbol, since_ms=fills_since_ms),
+    )
+    return symbol, orders, quote, fills
+
+
+async def _read_account(
+    exchange: Exchange,
+    needs: AccountNeeds,
+    fills_since_ms: Mapping[str, int | None],
+    now_ms: Callable[[], int],
+) -> tuple[AccountSnapshot, Mapping[str, tuple[Fill, ...]]]:
+    markets = await exchange.load_markets()
+    symbols = sorted(needs.perp_symbols)
+    spot_task = exchange.fetch_balances(Wallet.SPOT) if needs.spot_assets else None
+    futures_task = exchange.fetch_balances(Wallet.FUTURES) if symbols else None
+    positions_task = exchange.fetch_positions(symbols) if symbols else None
+    per_symbol = [_read_symbol(exchange, s, fills_since_ms.get(s)) for s in symbols]
+    coros = [c for c in (spot_task, futures_task, positions_task) if c is not None]
+    results = await asyncio.gather(*coros, *per_symbol)
+    it = iter(results)
+    spot = next(it) if spot_task is not None else {}
+    futures = next(it) if futures_task is not None else {}
+    positions = next(it) if positions_task is not None else {}
+    orders, quotes, fills = [], {}, {}
+    for symbol, sym_orders, quote, sym_fills in it:  # type: ignore[misc]
+        orders.extend(sym_orders)  # type: ignore[arg-type]
+        quotes[symbol] = quote
+        fills[symbol] = sym_fills
+    snapshot = AccountSnapshot(
+        account=exchange.account,
+        taken_at_ms=now_ms(),
+        markets=frozen_map({s: markets[s] for s in symbols if s in markets}),
+        spot=frozen_map(spot),  # type: ignore[arg-type]
+        futures=frozen_map(futures),  # type: ignore[arg-type]
+        positions=frozen_map(positions),  # type: ignore[arg-type]
+        open_orders=tuple(orders),
+        quotes=frozen_map(quotes),
+        funding=frozen_map(),
+    )
+    return snapshot, frozen_map(fills)
+
+
+async def gather_accounts(
+    exchanges: Mapping[str, Exchange],
+    needs: Mapping[str, AccountNeeds],
+    *,
+    fills_since_ms: Mapping[str, Mapping[str, int | None]] | None = None,
+    now_ms: Callable[[], int] = lambda: int(time.time() * 1000),
+) -> GatherResult:
+    """Read all accounts concurrently. Exchange errors become failures; anything else (a bug)
+    propagates so the cycle fails loudly."""
+    started = time.monotonic()
+    names = sorted(needs)
+    since = fills_since_ms or {}
+    outcomes = await asyncio.gather(
+        *(_read_account(exchanges[n], needs[n], since.get(n, {}), now_ms) for n in names),
+        return_exceptions=True,
+    )
+    snapshots: dict[str, AccountSnapshot] = {}
+    fills: dict[str, Mapping[str, tuple[Fill, ...]]] = {}
+    failures: list[GatherFailure] = []
+    for name, outcome in zip(names, outcomes, strict=True):
+        if isinstance(outcome, ExchangeError):
+            failures.append(GatherFailure(name, outcome))
+        elif isinstance(outcome, BaseException):
+            raise outcome
+        else:
+            snapshots[name], fills[name] = outcome
+    return GatherResult(
+        snapshots=frozen_map(snapshots),
+        fills=frozen_map(fills),
+        failures=tuple(failures),
+        duration_s=time.monotonic() - started,
+    )

@@ -1,0 +1,156 @@
+"""Act on orders with the journal as the source of truth for what we sent.
+
+The rules that make double orders impossible:
+1. The intent is journaled (status `pending`, with its client order id) BEFORE the request is
+   sent, so a crash at any point leaves a trace the next start can look up.
+2. `place_order` is sent once. An ambiguous outcome (timeout, 5xx) marks it `unknown`; it is
+   looked up by client order id, now and on every later cycle, until the venue answers.
+3. A hedge with any unresolved (pending/unknown) order places nothing. An unresolved order
+   that the venue still does not know once `UNBOOKED_AFTER_MS` have passed since it was sent is
+   final: Binance rejects any request whose timestamp is older than its recvWindow (ccxt sends
+   10 s), so a request that old can no longer be booked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import structlog
+
+from bot.domain.model import Order, OrderStatus
+from bot.domain.planner import Cancel
+from bot.domain.sizing import PlannedOrder
+from bot.exchange.client_ids import make_client_id
+from bot.exchange.errors import (
+    AmbiguousOrderError,
+    DuplicateOrderId,
+    ExchangeError,
+    InsufficientFunds,
+    OrderRejected,
+    PostOnlyWouldTake,
+)
+from bot.exchange.port import Exchange, OrderRequest
+from bot.store import Journal
+
+from .runtime import Runtime
+
+__all__ = ["UNBOOKED_AFTER_MS", "Outcome", "cancel", "place", "resolve_unsettled"]
+
+log = structlog.get_logger(__name__)
+
+# recvWindow (10 s, as ccxt sends it) + generous slack for clock offset and transit.
+UNBOOKED_AFTER_MS = 30_000
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one action, for status lines and metrics. `kind` is one of the
+    metrics' order kinds: placed, canceled, rejected, ambiguous."""
+
+    kind: str
+    text: str
+    order: Order | None = None
+
+
+def _next_sequence(journal: Journal) -> int:
+    return journal.count("orders") + 1
+
+
+async def place(rt: Runtime, exchange: Exchange, hedge: str, planned: PlannedOrder) -> Outcome:
+    """Journal the intent, send once, journal the result. Never raises ExchangeError."""
+    intent = planned.intent
+    client_id = make_client_id(hedge, intent, _next_sequence(rt.journal) % 1_000_000)
+    request = OrderRequest(
+        symbol=planned.symbol,
+        side=planned.side,
+        amount=planned.amount,
+        price=planned.price,
+        client_id=client_id,
+        post_only=planned.post_only,
+        reduce_only=planned.reduce_only,
+        immediate_or_cancel=planned.immediate_or_cancel,
+    )
+    rt.journal.record_order_intent(
+        request, account=exchange.account, hedge=hedge, intent=intent, reason=planned.purpose
+    )
+    desc = (
+        f"{planned.side.value} {planned.amount} @ {planned.price} ({planned.purpose}"
+        f"{', reduce-only' if planned.reduce_only else ''}{', IOC' if planned.immediate_or_cancel else ''})"
+    )
+    try:
+        order = await exchange.place_order(request)
+    except (AmbiguousOrderError, DuplicateOrderId) as exc:
+        rt.journal.mark_unknown(client_id)
+        log.warning("order.ambiguous", client_id=client_id, detail=str(exc))
+        found = await _lookup(exchange, planned.symbol, client_id)
+        if found is not None:
+            rt.journal.apply_order(found)
+            return Outcome("placed", f"placed {desc} (confirmed after {type(exc).__name__})", found)
+        return Outcome("ambiguous", f"sent {desc}; outcome unknown, will look it up", None)
+    except PostOnlyWouldTake as exc:
+        return _rejected(rt, client_id, desc, exc, "post-only would take; repricing next cycle")
+    except InsufficientFunds as exc:
+        return _rejected(rt, client_id, desc, exc, "insufficient margin")
+    except OrderRejected as exc:
+        return _rejected(rt, client_id, desc, exc, "rejected")
+    except ExchangeError as exc:
+        # Refused before booking (rate limit, clock skew, breaker open): nothing rests.
+        return _rejected(rt, client_id, desc, exc, "not sent")
+    rt.journal.apply_order(order)
+    return Outcome("placed", f"placed {desc}", order)
+
+
+def _rejected(rt: Runtime, client_id: str, desc: str, exc: Exception, why: str) -> Outcome:
+    rt.journal.update_order(client_id, status=OrderStatus.REJECTED.value)
+    log.warning("order.rejected", client_id=client_id, reason=why, detail=str(exc))
+    return Outcome("rejected", f"{why}: {desc} ({exc})")
+
+
+async def _lookup(exchange: Exchange, symbol: str, client_id: str) -> Order | None:
+    try:
+        return await exchange.fetch_order(symbol, client_id=client_id)
+    except ExchangeError as exc:
+        log.warning("order.lookup_failed", client_id=client_id, detail=str(exc))
+        return None
+
+
+async def cancel(rt: Runtime, exchange: Exchange, item: Cancel) -> Outcome:
+    """Cancel one of our orders; the venue's final word is journaled."""
+    try:
+        final = await exchange.cancel_order(item.symbol, order_id=item.order_id)
+    except ExchangeError as exc:
+        log.warning("order.cancel_failed", order_id=item.order_id, detail=str(exc))
+        return Outcome("rejected", f"cancel of {item.order_id} failed: {exc}")
+    if final is not None:
+        rt.journal.apply_order(final)
+    return Outcome("canceled", f"canceled {item.order_id}: {item.reason}", final)
+
+
+async def resolve_unsettled(
+    rt: Runtime, exchanges: dict[str, Exchange], hedges: Iterable[str]
+) -> set[str]:
+    """Look up every pending/unknown order of `hedges` by client id. Returns the hedges that
+    still have an unresolved order (they must place nothing this cycle)."""
+    blocked: set[str] = set()
+    now = rt.now_ms()
+    wanted = set(hedges)
+    for record in rt.journal.pending_orders():
+        if record.hedge not in wanted or record.account not in exchanges:
+            continue
+        exchange = exchanges[record.account]
+        try:
+            found = await exchange.fetch_order(record.symbol, client_id=record.client_id)
+        except ExchangeError as exc:
+            log.warning("order.lookup_failed", client_id=record.client_id, detail=str(exc))
+            blocked.add(record.hedge)
+            continue
+        if found is not None:
+            rt.journal.apply_order(found)
+            log.info("order.resolved", client_id=record.client_id, status=found.status.value)
+        elif now - record.created_at_ms > UNBOOKED_AFTER_MS:
+            rt.journal.update_order(record.client_id, status=OrderStatus.REJECTED.value)
+            log.info("order.never_booked", client_id=record.client_id)
+        else:
+            blocked.add(record.hedge)
+    return blocked

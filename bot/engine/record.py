@@ -1,0 +1,125 @@
+"""Record one hedge's cycle: a journal snapshot row, metrics gauges, the /status view."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import structlog
+
+from bot.api.ports import OpenOrderView
+from bot.domain.contracts import base_exposure
+from bot.domain.hedge import HedgePolicy
+from bot.domain.model import AccountSnapshot
+from bot.domain.planner import reference_price
+
+from .decide import Decision
+from .runtime import Runtime
+
+__all__ = ["record_hedge"]
+
+log = structlog.get_logger(__name__)
+
+
+def _orders_view(d: Decision, now_ms: int) -> list[OpenOrderView]:
+    return [
+        OpenOrderView(
+            client_id=o.client_id or "",
+            side=o.side.value,
+            amount=o.remaining,
+            price=o.price,
+            reduce_only=o.reduce_only,
+            age_s=(now_ms - o.timestamp_ms) / 1000 if o.timestamp_ms else 0.0,
+        )
+        for o in d.live_orders
+    ]
+
+
+def record_hedge(
+    rt: Runtime,
+    cycle_id: str,
+    name: str,
+    policy: HedgePolicy,
+    perp: AccountSnapshot,
+    d: Decision,
+    lines: list[str],
+    *,
+    trusted: bool,
+) -> None:
+    """Journal + metrics + status for one hedge after its actions."""
+    market = perp.markets[policy.perp_symbol]
+    quote = perp.quotes[policy.perp_symbol]
+    state = d.plan.state
+    risk = d.risk
+    ratio = state.ratio if state else None
+    gap = state.gap_contracts if state else None
+    perp_base = base_exposure(market, d.position.contracts)
+    data: dict[str, Any] = {
+        "trusted": trusted,
+        # venue-clock time the trusted position reflects (see cycle._update_trust)
+        "read_at_ms": rt.trusted[name][1] if trusted and name in rt.trusted else None,
+        "verdict": d.verdict.reason,
+        "notes": list(d.plan.notes),
+        "actions": lines,
+        "risk_grade": risk.grade.name.lower() if risk else None,
+        "liquidation_price": str(risk.liquidation_price)
+        if risk and risk.liquidation_price
+        else None,
+    }
+    rt.journal.record_snapshot(
+        cycle_id,
+        name,
+        spot=d.spot_amount,
+        perp_contracts=d.position.contracts,
+        ratio=ratio,
+        target=policy.target_ratio,
+        gap=gap,
+        mark=quote.mark,
+        bid=quote.bid,
+        ask=quote.ask,
+        data=data,
+    )
+    rt.metrics.set_hedge(
+        name,
+        ratio=ratio,
+        target=policy.target_ratio,
+        margin_ratio=risk.margin_ratio if risk else None,
+        liquidation_distance=risk.distance if risk else None,
+        spot=d.spot_amount,
+        perp_contracts=d.position.contracts,
+    )
+    rt.metrics.set_risk_grade(name, risk.grade.name.lower() if risk else "ok")
+    rt.metrics.set_paused(name, rt.state.pause_reason(name) is not None)
+    live = rt.state.hedges[name]
+    funding = rt.journal.funding_total(name).get(market.settle or market.quote, Decimal(0))
+    live.view = {
+        "spot": d.spot_amount,
+        "perp": d.position.contracts,
+        "perp_base": perp_base,
+        "ratio": ratio,
+        "target": policy.target_ratio,
+        "band": policy.band,
+        "max_ratio": policy.max_ratio,
+        "mark": reference_price(quote),
+        "open_orders": _orders_view(d, rt.now_ms()),
+        "margin": d.position.collateral,
+        "margin_ratio": risk.margin_ratio if risk else None,
+        "liquidation_price": risk.liquidation_price if risk else d.position.liquidation_price,
+        "liquidation_distance": risk.distance if risk else None,
+        "funding_total": funding,
+        "risk_grade": risk.grade.name.lower() if risk else "ok",
+        "notes": list(d.plan.notes),
+    }
+    for line in lines:
+        rt.state.record_action(name, line)
+    log.info(
+        "hedge.cycle",
+        cycle_id=cycle_id,
+        spot=str(d.spot_amount),
+        perp=str(d.position.contracts),
+        ratio=None if ratio is None else str(round(ratio, 4)),
+        target=str(policy.target_ratio),
+        risk=data["risk_grade"],
+        notes=list(d.plan.notes),
+        actions=lines,
+    )

@@ -1,0 +1,135 @@
+"""Apply the risk guard's graded actions: alert, top up margin, lower leverage.
+(Reducing the hedge is the planner's job: the assessment's gate tells it to.)
+
+Each action is journaled with its grade and reason, and alerted. Top-ups are sent once (never
+blindly retried): the next cycle re-reads balances and re-assesses.
+"""
+
+from __future__ import annotations
+
+import structlog
+
+from bot.domain.model import MarginMode, Wallet
+from bot.domain.risk import RiskAssessment
+from bot.domain.risk_policy import RiskGrade
+from bot.exchange.errors import ExchangeError
+from bot.exchange.port import Exchange
+from bot.notify.catalogue import AlertKind, make_alert
+
+from .runtime import Runtime
+
+__all__ = ["apply_risk"]
+
+log = structlog.get_logger(__name__)
+
+_ALERT_FOR_GRADE = {
+    RiskGrade.WARN: AlertKind.RISK_WARN,
+    RiskGrade.TOP_UP: AlertKind.RISK_TOP_UP,
+    RiskGrade.DELEVER: AlertKind.RISK_DELEVER,
+    RiskGrade.REDUCE: AlertKind.RISK_REDUCE,
+}
+
+
+def _alert(rt: Runtime, kind: AlertKind, hedge: str, detail: str) -> None:
+    rt.notifier.notify(make_alert(kind, hedge, detail))
+
+
+async def apply_risk(
+    rt: Runtime, exchange: Exchange, hedge: str, symbol: str, risk: RiskAssessment, mode: MarginMode
+) -> list[str]:
+    """Act on one hedge's assessment; returns one line per action taken (for status)."""
+    actions: list[str] = []
+    if risk.grade is RiskGrade.OK:
+        return actions
+    reason = "; ".join(risk.reasons)
+    kind = _ALERT_FOR_GRADE[risk.grade]
+    _alert(rt, kind, hedge, reason)
+    if risk.collateral_exhausted:
+        _alert(rt, AlertKind.COLLATERAL_EXHAUSTED, hedge, reason)
+    rt.journal.record_risk_event(
+        hedge,
+        grade=risk.grade.name.lower(),
+        action="assess",
+        reason=reason,
+        data={"distance": str(risk.distance), "margin_ratio": str(risk.margin_ratio)},
+    )
+    if risk.top_up is not None:
+        actions += await _top_up(rt, exchange, hedge, symbol, risk, mode)
+    settings = rt.settings.risk
+    if (
+        risk.target_leverage is not None
+        and settings.allow_delever
+        and risk.grade >= RiskGrade.DELEVER
+    ):
+        actions += await _delever(rt, exchange, hedge, symbol, risk.target_leverage)
+    return actions
+
+
+async def _top_up(
+    rt: Runtime, exchange: Exchange, hedge: str, symbol: str, risk: RiskAssessment, mode: MarginMode
+) -> list[str]:
+    top = risk.top_up
+    assert top is not None
+    done: list[str] = []
+    steps: list[tuple[str, object]] = []
+    if top.transfer_from_spot > 0:
+        steps.append(("transfer", top.transfer_from_spot))
+    if mode is MarginMode.ISOLATED and top.add_isolated_margin > 0:
+        steps.append(("add_margin", top.add_isolated_margin))
+    for kind, amount in steps:
+        try:
+            if kind == "transfer":
+                await exchange.transfer(top.asset, amount, Wallet.SPOT, Wallet.FUTURES)  # type: ignore[arg-type]
+            else:
+                await exchange.add_margin(symbol, amount)  # type: ignore[arg-type]
+        except ExchangeError as exc:
+            rt.journal.record_margin_action(
+                hedge,
+                account=exchange.account,
+                kind=kind,
+                asset=top.asset,
+                amount=amount,
+                status="failed",
+                reason=str(exc),  # type: ignore[arg-type]
+            )
+            log.error("risk.top_up_failed", hedge=hedge, step=kind, detail=str(exc))
+            _alert(rt, AlertKind.RISK_TOP_UP, hedge, f"top-up {kind} of {amount} failed: {exc}")
+            break
+        text = f"{kind} {amount} {top.asset}"
+        rt.journal.record_margin_action(
+            hedge,
+            account=exchange.account,
+            kind=kind,
+            asset=top.asset,
+            amount=amount,
+            status="ok",
+            reason="; ".join(risk.reasons),  # type: ignore[arg-type]
+        )
+        rt.journal.record_risk_event(
+            hedge,
+            grade=risk.grade.name.lower(),
+            action=kind,
+            reason="; ".join(risk.reasons),
+            data={"amount": str(amount), "asset": top.asset},
+        )
+        log.warning("risk.top_up", hedge=hedge, step=kind, amount=str(amount), asset=top.asset)
+        done.append(text)
+    return done
+
+
+async def _delever(
+    rt: Runtime, exchange: Exchange, hedge: str, symbol: str, leverage: int
+) -> list[str]:
+    try:
+        await exchange.set_leverage(symbol, leverage)
+    except ExchangeError as exc:
+        log.warning("risk.delever_failed", hedge=hedge, leverage=leverage, detail=str(exc))
+        return [f"lowering leverage to {leverage}x failed: {exc}"]
+    rt.journal.record_risk_event(
+        hedge,
+        grade="delever",
+        action="set_leverage",
+        reason=f"leverage → {leverage}x",
+        data={"leverage": leverage},
+    )
+    return [f"leverage lowered to {leverage}x"]
