@@ -62,6 +62,8 @@ def record_hedge(
         "notes": list(d.plan.notes),
         "actions": lines,
         "risk_grade": risk.grade.name.lower() if risk else None,
+        "distance": str(risk.distance) if risk and risk.distance is not None else None,
+        "margin_ratio": str(risk.margin_ratio) if risk and risk.margin_ratio is not None else None,
         "liquidation_price": str(risk.liquidation_price)
         if risk and risk.liquidation_price
         else None,
