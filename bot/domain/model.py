@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from types import MappingProxyType
 from typing import TypeVar
 
@@ -46,7 +46,7 @@ def frozen_map(items: Mapping[_K, _V] | None = None) -> Mapping[_K, _V]:
     return MappingProxyType(dict(items or {}))
 
 
-class MarketKind(str, Enum):
+class MarketKind(StrEnum):
     """What a market's contract is denominated in."""
 
     SPOT = "spot"
@@ -54,24 +54,24 @@ class MarketKind(str, Enum):
     INVERSE = "inverse"  # contract_size is in quote units (100 USD); margin and P&L in base
 
 
-class Side(str, Enum):
+class Side(StrEnum):
     BUY = "buy"
     SELL = "sell"
 
 
-class MarginMode(str, Enum):
+class MarginMode(StrEnum):
     ISOLATED = "isolated"
     CROSS = "cross"
 
 
-class Wallet(str, Enum):
+class Wallet(StrEnum):
     """Where a balance lives on a venue (Binance: spot wallet vs USDⓈ-M futures wallet)."""
 
     SPOT = "spot"
     FUTURES = "futures"
 
 
-class OrderStatus(str, Enum):
+class OrderStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"  # fully filled
     CANCELED = "canceled"

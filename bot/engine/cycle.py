@@ -22,14 +22,14 @@ from bot.exchange.errors import ExchangeError
 
 from . import watch
 from .decide import Decision, Inputs, decide, snapshot_pair
-from .gather import GatherResult, gather_accounts, needs_by_account
+from .gather import AccountNeeds, GatherResult, gather_accounts, needs_by_account
 from .orders import cancel, place, resolve_unsettled
 from .record import record_hedge
 from .risk_guard import apply_risk
 from .runtime import Legs, Runtime
 from .setup import ensure_brackets, ensure_setup
 
-__all__ = ["CycleReport", "run_cycle"]
+__all__ = ["CycleReport", "decide_hedge", "legs_needs", "run_cycle"]
 
 log = structlog.get_logger(__name__)
 ZERO = Decimal(0)
@@ -57,7 +57,7 @@ def _utc_day_start_ms(now_ms: int) -> int:
 
 
 def _journal_fills(rt: Runtime, result: GatherResult, legs: Mapping[str, Legs]) -> None:
-    owner = {(l.perp_account, l.perp_symbol): name for name, l in legs.items()}
+    owner = {(leg.perp_account, leg.perp_symbol): name for name, leg in legs.items()}
     for account, by_symbol in result.fills.items():
         snapshot = result.snapshots[account]
         for symbol, fills in by_symbol.items():
@@ -85,13 +85,13 @@ def _journal_fills(rt: Runtime, result: GatherResult, legs: Mapping[str, Legs]) 
 
 def _fill_cursors(rt: Runtime, legs: Mapping[str, Legs]) -> dict[str, dict[str, int | None]]:
     out: dict[str, dict[str, int | None]] = {}
-    for name, l in legs.items():
-        key = (l.perp_account, l.perp_symbol)
+    for name, leg in legs.items():
+        key = (leg.perp_account, leg.perp_symbol)
         if key not in rt.fill_cursor:
             last = rt.journal.last_fill_ts(name)
             if last is not None:
                 rt.fill_cursor[key] = last
-        out.setdefault(l.perp_account, {})[l.perp_symbol] = rt.fill_cursor.get(key)
+        out.setdefault(leg.perp_account, {})[leg.perp_symbol] = rt.fill_cursor.get(key)
     return out
 
 
@@ -162,6 +162,40 @@ def _inputs(
     )
 
 
+def legs_needs(legs: Mapping[str, Legs]) -> dict[str, AccountNeeds]:
+    """What each account must be read for, from every hedge's legs."""
+    return needs_by_account(
+        {
+            n: ((leg.spot_account, leg.spot_asset), (leg.perp_account, leg.perp_symbol))
+            for n, leg in legs.items()
+        }
+    )
+
+
+async def decide_hedge(
+    rt: Runtime,
+    policy: HedgePolicy,
+    leg: Legs,
+    snapshots: Mapping[str, AccountSnapshot],
+    now_ms: int,
+    waiting: str | None,
+) -> Decision | str:
+    """One hedge's decision from this cycle's snapshots, or why it cannot be decided (an
+    account unreadable, the market missing, data the domain refuses). Reads the journal and
+    the venue's margin brackets, places nothing: shared by the cycle and `hedgebot plan`."""
+    pair = snapshot_pair(snapshots, leg.spot_account, leg.perp_account)
+    if pair is None:
+        return "account unreachable this cycle"
+    if policy.perp_symbol not in pair[1].markets:
+        return f"market {policy.perp_symbol} not found"
+    await ensure_brackets(rt, leg.perp_account, policy.perp_symbol)
+    try:
+        return decide(_inputs(rt, policy, pair, now_ms, waiting))
+    except ValueError as exc:  # absurd values the domain refuses to reason about
+        log.error("hedge.bad_data", detail=str(exc))
+        return f"bad data: {exc}"
+
+
 async def _act(rt: Runtime, name: str, legs: Legs, d: Decision, policy: HedgePolicy) -> list[str]:
     exchange = rt.exchanges[legs.perp_account]
     lines: list[str] = []
@@ -190,16 +224,18 @@ async def run_cycle(rt: Runtime, *, trade: bool = True) -> CycleReport:
     anything else propagates (a bug must fail the cycle loudly)."""
     started = time.monotonic()
     report = CycleReport(cycle_id=uuid.uuid4().hex[:12])
+    with structlog.contextvars.bound_contextvars(cycle_id=report.cycle_id):
+        await _run(rt, report, trade=trade)
+    report.duration_s = time.monotonic() - started
+    return report
+
+
+async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
     rt.journal.start_cycle(report.cycle_id)
     watch.check_kill_switch(rt)
     legs = rt.legs
     policies = rt.policies
-    needs = needs_by_account(
-        {
-            n: ((l.spot_account, l.spot_asset), (l.perp_account, l.perp_symbol))
-            for n, l in legs.items()
-        }
-    )
+    needs = legs_needs(legs)
     if trade:
         await ensure_setup(rt, legs, policies)
     result = await gather_accounts(
@@ -214,46 +250,32 @@ async def run_cycle(rt: Runtime, *, trade: bool = True) -> CycleReport:
     blocked = await resolve_unsettled(rt, rt.exchanges, legs) if trade else set()
     now = rt.now_ms()
     for name, policy in policies.items():
-        l = legs[name]
+        leg = legs[name]
         with structlog.contextvars.bound_contextvars(hedge=name):
-            pair = snapshot_pair(result.snapshots, l.spot_account, l.perp_account)
-            if pair is None or policy.perp_symbol not in pair[1].markets:
-                why = (
-                    "account unreachable this cycle"
-                    if pair is None
-                    else f"market {policy.perp_symbol} not found"
-                )
-                report.skipped[name] = why
-                rt.state.hedges[name].data_pause_reason = why
-                continue
-            await ensure_brackets(rt, l.perp_account, policy.perp_symbol)
             waiting = (
                 "waiting for the outcome of an order sent earlier" if name in blocked else None
             )
-            try:
-                d = decide(_inputs(rt, policy, pair, now, waiting))
-            except ValueError as exc:  # absurd values the domain refuses to reason about
-                report.skipped[name] = f"bad data: {exc}"
-                rt.state.hedges[name].data_pause_reason = f"bad data: {exc}"
-                log.error("hedge.bad_data", detail=str(exc))
+            d = await decide_hedge(rt, policy, leg, result.snapshots, now, waiting)
+            if isinstance(d, str):
+                report.skipped[name] = d
+                rt.state.hedges[name].data_pause_reason = d
                 continue
-            trusted = _update_trust(rt, name, d, l)
+            trusted = _update_trust(rt, name, d, leg)
             watch.data_verdict(rt, name, d.verdict)
             lines: list[str] = []
             if trade:
                 try:
-                    lines = await _act(rt, name, l, d, policy)
+                    lines = await _act(rt, name, leg, d, policy)
                 except ExchangeError as exc:
                     lines = [f"action failed: {exc}"]
                     log.warning("hedge.act_failed", detail=str(exc))
             elif d.risk is not None and d.verdict.ok:
-                exchange = rt.exchanges[l.perp_account]
+                exchange = rt.exchanges[leg.perp_account]
                 mode = d.position.margin_mode or policy.margin_mode
-                lines = await apply_risk(rt, exchange, name, l.perp_symbol, d.risk, mode)
-            record_hedge(rt, report.cycle_id, name, policy, pair[1], d, lines, trusted=trusted)
+                lines = await apply_risk(rt, exchange, name, leg.perp_symbol, d.risk, mode)
+            perp = result.snapshots[leg.perp_account]
+            record_hedge(rt, report.cycle_id, name, policy, perp, d, lines, trusted=trusted)
             report.decisions[name] = d
-    report.duration_s = time.monotonic() - started
-    return report
 
 
 def short_base(policy: HedgePolicy, snapshot: AccountSnapshot, contracts: Decimal) -> Decimal:

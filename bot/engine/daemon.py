@@ -26,6 +26,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.api.server import build_api, start_api
 from bot.api.systemd import SystemdNotifier
 from bot.config import Settings
+from bot.exchange.errors import ExchangeError
 from bot.logs import configure_logging
 from bot.notify.catalogue import AlertKind, make_alert
 from bot.store.lock import InstanceLock
@@ -84,6 +85,17 @@ class Daemon:
                 await record_funding(self.rt)
             except Exception:  # a bug here must not stop hedging
                 log.exception("funding.job_failed")
+
+    async def markets_job(self) -> None:
+        """Refresh markets (tick/step/min-notional can change; new listings appear)."""
+        async with self._lock:
+            if self._stop.is_set() or self.rt is None:
+                return
+            for exchange in self.rt.exchanges.values():
+                try:
+                    await exchange.load_markets(reload=True)
+                except ExchangeError as exc:
+                    log.warning("markets.refresh_failed", account=exchange.account, detail=str(exc))
 
     async def _cycle(self, *, trade: bool) -> None:
         rt = self.rt
@@ -168,6 +180,7 @@ class Daemon:
             next_run_time=now + timedelta(seconds=1),
             **opts,
         )
+        scheduler.add_job(self.markets_job, "interval", id="markets", seconds=3600, **opts)
         return scheduler
 
     def _reschedule(self) -> None:

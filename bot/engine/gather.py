@@ -12,7 +12,16 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from bot.domain.model import AccountSnapshot, Fill, Wallet, frozen_map
+from bot.domain.model import (
+    AccountSnapshot,
+    Balance,
+    Fill,
+    Order,
+    Position,
+    Quote,
+    Wallet,
+    frozen_map,
+)
 from bot.exchange.errors import ExchangeError
 from bot.exchange.port import Exchange
 
@@ -65,13 +74,20 @@ def needs_by_account(
 
 async def _read_symbol(
     exchange: Exchange, symbol: str, fills_since_ms: int | None
-) -> tuple[str, object, object, tuple[Fill, ...]]:
-    orders, quote, fills = await asyncio.gather(
+) -> tuple[tuple[Order, ...], Quote, tuple[Fill, ...]]:
+    return await asyncio.gather(
         exchange.fetch_open_orders(symbol),
         exchange.fetch_quote(symbol),
         exchange.fetch_fills(symbol, since_ms=fills_since_ms),
     )
-    return symbol, orders, quote, fills
+
+
+async def _nothing() -> Mapping[str, Balance]:
+    return {}
+
+
+async def _no_positions() -> Mapping[str, Position]:
+    return {}
 
 
 async def _read_account(
@@ -82,28 +98,28 @@ async def _read_account(
 ) -> tuple[AccountSnapshot, Mapping[str, tuple[Fill, ...]]]:
     markets = await exchange.load_markets()
     symbols = sorted(needs.perp_symbols)
-    spot_task = exchange.fetch_balances(Wallet.SPOT) if needs.spot_assets else None
-    futures_task = exchange.fetch_balances(Wallet.FUTURES) if symbols else None
-    positions_task = exchange.fetch_positions(symbols) if symbols else None
-    per_symbol = [_read_symbol(exchange, s, fills_since_ms.get(s)) for s in symbols]
-    coros = [c for c in (spot_task, futures_task, positions_task) if c is not None]
-    results = await asyncio.gather(*coros, *per_symbol)
-    it = iter(results)
-    spot = next(it) if spot_task is not None else {}
-    futures = next(it) if futures_task is not None else {}
-    positions = next(it) if positions_task is not None else {}
-    orders, quotes, fills = [], {}, {}
-    for symbol, sym_orders, quote, sym_fills in it:  # type: ignore[misc]
-        orders.extend(sym_orders)  # type: ignore[arg-type]
+    # Stamp before reading: the snapshot is at least this old.
+    started_ms = now_ms()
+    spot, futures, positions, per_symbol = await asyncio.gather(
+        exchange.fetch_balances(Wallet.SPOT) if needs.spot_assets else _nothing(),
+        exchange.fetch_balances(Wallet.FUTURES) if symbols else _nothing(),
+        exchange.fetch_positions(symbols) if symbols else _no_positions(),
+        asyncio.gather(*(_read_symbol(exchange, s, fills_since_ms.get(s)) for s in symbols)),
+    )
+    orders: list[Order] = []
+    quotes: dict[str, Quote] = {}
+    fills: dict[str, tuple[Fill, ...]] = {}
+    for symbol, (sym_orders, quote, sym_fills) in zip(symbols, per_symbol, strict=True):
+        orders.extend(sym_orders)
         quotes[symbol] = quote
         fills[symbol] = sym_fills
     snapshot = AccountSnapshot(
         account=exchange.account,
-        taken_at_ms=now_ms(),
+        taken_at_ms=started_ms,
         markets=frozen_map({s: markets[s] for s in symbols if s in markets}),
-        spot=frozen_map(spot),  # type: ignore[arg-type]
-        futures=frozen_map(futures),  # type: ignore[arg-type]
-        positions=frozen_map(positions),  # type: ignore[arg-type]
+        spot=frozen_map(spot),
+        futures=frozen_map(futures),
+        positions=frozen_map(positions),
         open_orders=tuple(orders),
         quotes=frozen_map(quotes),
         funding=frozen_map(),

@@ -74,10 +74,9 @@ async def place(rt: Runtime, exchange: Exchange, hedge: str, planned: PlannedOrd
     rt.journal.record_order_intent(
         request, account=exchange.account, hedge=hedge, intent=intent, reason=planned.purpose
     )
-    desc = (
-        f"{planned.side.value} {planned.amount} @ {planned.price} ({planned.purpose}"
-        f"{', reduce-only' if planned.reduce_only else ''}{', IOC' if planned.immediate_or_cancel else ''})"
-    )
+    flags = ", reduce-only" if planned.reduce_only else ""
+    flags += ", IOC" if planned.immediate_or_cancel else ""
+    desc = f"{planned.side.value} {planned.amount} @ {planned.price} ({planned.purpose}{flags})"
     try:
         order = await exchange.place_order(request)
     except (AmbiguousOrderError, DuplicateOrderId) as exc:

@@ -57,7 +57,7 @@ async def reconcile_open_orders(rt: Runtime, *, policy: str | None = None) -> Re
     policy = policy or rt.settings.reliability.on_start_own_orders
     report = ReconcileReport()
     tags = {hedge_tag(name): name for name in rt.settings.hedges}
-    symbols = {(l.perp_account, l.perp_symbol) for l in rt.legs.values()}
+    symbols = {(leg.perp_account, leg.perp_symbol) for leg in rt.legs.values()}
     for account, symbol in sorted(symbols):
         exchange = rt.exchanges[account]
         try:
@@ -68,7 +68,10 @@ async def reconcile_open_orders(rt: Runtime, *, policy: str | None = None) -> Re
         for order in orders:
             cid = order.client_id or ""
             hedge = tags.get(hedge_of(cid) or "") if is_ours(cid) else None
-            label = f"{account} {symbol} {order.side.value} {order.remaining} @ {order.price} ({cid or order.id})"
+            label = (
+                f"{account} {symbol} {order.side.value} {order.remaining} @ {order.price}"
+                f" ({cid or order.id})"
+            )
             if not is_ours(cid):
                 report.foreign.append(label)
                 continue

@@ -7,6 +7,8 @@ blindly retried): the next cycle re-reads balances and re-assesses.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import structlog
 
 from bot.domain.model import MarginMode, Wallet
@@ -71,7 +73,7 @@ async def _top_up(
     top = risk.top_up
     assert top is not None
     done: list[str] = []
-    steps: list[tuple[str, object]] = []
+    steps: list[tuple[str, Decimal]] = []
     if top.transfer_from_spot > 0:
         steps.append(("transfer", top.transfer_from_spot))
     if mode is MarginMode.ISOLATED and top.add_isolated_margin > 0:
@@ -79,9 +81,9 @@ async def _top_up(
     for kind, amount in steps:
         try:
             if kind == "transfer":
-                await exchange.transfer(top.asset, amount, Wallet.SPOT, Wallet.FUTURES)  # type: ignore[arg-type]
+                await exchange.transfer(top.asset, amount, Wallet.SPOT, Wallet.FUTURES)
             else:
-                await exchange.add_margin(symbol, amount)  # type: ignore[arg-type]
+                await exchange.add_margin(symbol, amount)
         except ExchangeError as exc:
             rt.journal.record_margin_action(
                 hedge,
@@ -90,7 +92,7 @@ async def _top_up(
                 asset=top.asset,
                 amount=amount,
                 status="failed",
-                reason=str(exc),  # type: ignore[arg-type]
+                reason=str(exc),
             )
             log.error("risk.top_up_failed", hedge=hedge, step=kind, detail=str(exc))
             _alert(rt, AlertKind.RISK_TOP_UP, hedge, f"top-up {kind} of {amount} failed: {exc}")
@@ -103,7 +105,7 @@ async def _top_up(
             asset=top.asset,
             amount=amount,
             status="ok",
-            reason="; ".join(risk.reasons),  # type: ignore[arg-type]
+            reason="; ".join(risk.reasons),
         )
         rt.journal.record_risk_event(
             hedge,
