@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal
 
 __all__ = ["main"]
 
@@ -39,33 +41,62 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="hedgebot",
         description="Keep spot crypto holdings hedged with short perpetual futures.",
         epilog="Secrets come from the environment (HEDGEBOT_ACCOUNTS__<NAME>__API_KEY, "
-        "..._SECRET, ..._PASSWORD) or a secrets directory, never from YAML.",
+        "..._SECRET, ..._PASSWORD) or a secrets directory, never from YAML. Exit codes: 0 ok, "
+        "1 a check or action failed (or no daemon answered), 2 bad config or arguments.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the daemon (no -c: demo against the embedded simulator)")
     _config_arg(run)
 
-    check = sub.add_parser("check", help="validate config, connect, check symbols/assets/leverage")
+    check = sub.add_parser(
+        "check",
+        help="validate config, connect, check symbols/assets/leverage (places nothing)",
+        description="Validate the config, connect to every account and check keys, perp "
+        "symbols, spot assets, leverage and margin mode (set on the venue: idempotent), the "
+        "venue's minimum order against each target, the journal path, the API port and the "
+        "notify URLs. One line per check; exit 0 when nothing failed, 1 otherwise.",
+    )
     _config_arg(check, required=True, help_="YAML config file to check")
 
     plan = sub.add_parser(
-        "plan", help="one snapshot: per hedge ratio, gap and orders (places none)"
+        "plan",
+        help="one snapshot: per hedge ratio, gap and the orders it would place (places none)",
+        description="Read one snapshot the way the daemon does and print, per hedge: spot, "
+        "perp, ratio, target, band, gap, risk and the orders and cancels a cycle would send. "
+        "Places and cancels nothing; does not touch the daemon's journal. Exit 1 when a "
+        "hedge could not be planned.",
     )
     _config_arg(plan, required=True, help_="YAML config file")
-    plan.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    plan.add_argument(
+        "--json", action="store_true", help="print JSON (numbers as strings) instead of a table"
+    )
 
-    show = sub.add_parser("show-config", help="print the effective config, secrets redacted")
+    show = sub.add_parser(
+        "show-config", help="print the effective config, secrets redacted (needs no keys)"
+    )
     _config_arg(show)
     show.add_argument("--schema", action="store_true", help="print the config JSON schema instead")
 
-    status = sub.add_parser("status", help="show the running daemon's status")
+    status = sub.add_parser(
+        "status",
+        help="show the running daemon's status",
+        description="Print the running daemon's /status (per hedge: spot, perp, ratio, "
+        "target, band, open orders, margin, liquidation, funding, last action) as tables, or "
+        "its JSON with --json. Needs no keys; exit 1 when no daemon answers.",
+    )
     status.add_argument("--url", default=None, help=f"daemon API base URL (default {_DEFAULT_API})")
     status.add_argument("--json", action="store_true", help="print the raw JSON")
     _config_arg(status, help_="take the API address from this config")
 
     for name, text in (("pause", "stop placing orders"), ("resume", "resume placing orders")):
-        p = sub.add_parser(name, help=f"{text} for one hedge or all (needs HEDGEBOT_API_TOKEN)")
+        p = sub.add_parser(
+            name,
+            help=f"{text} for one hedge or all (needs HEDGEBOT_API_TOKEN)",
+            description=f"Ask the running daemon to {text} for HEDGE (default: every hedge). "
+            "Set HEDGEBOT_API_TOKEN to the daemon's token. Exit 0 done, 1 refused or no "
+            "daemon, 2 no token.",
+        )
         p.add_argument("hedge", nargs="?", default=None, help="hedge name (default: all)")
         p.add_argument("--url", default=None, help=f"daemon API base URL (default {_DEFAULT_API})")
         _config_arg(p, help_="take the API address from this config")
@@ -92,10 +123,19 @@ def _api_url(args: argparse.Namespace) -> str:
     if args.config is not None:
         from bot.config import load_config
 
-        api = load_config(args.config).api
+        api = load_config(args.config, require_secrets=False).api
         host = "127.0.0.1" if api.host in ("0.0.0.0", "::") else api.host
-        return f"http://{host}:{api.port}"
+        return f"http://{f'[{host}]' if ':' in host else host}:{api.port}"
     return _DEFAULT_API
+
+
+def _quiet_logs(fmt: Literal["json", "console", "auto"], level: str) -> None:
+    """One-shot commands print their own results on stdout; logs go to stderr, warnings up."""
+    from bot.logs import configure_logging
+
+    configure_logging(fmt, "error" if level == "error" else "warning")
+    # A failing read is reported as the command's result; its retries are noise here.
+    logging.getLogger("bot.exchange.retry").setLevel(logging.ERROR)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
@@ -113,7 +153,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
             print(json.dumps(settings_json_schema(), indent=2))
             return EXIT_OK
-        print(redacted_dump(load_config(args.config)), end="")
+        print(redacted_dump(load_config(args.config, require_secrets=False)), end="")
         return EXIT_OK
     if cmd in ("status", "pause", "resume"):
         from bot.engine.remote import control_command, status_command
@@ -125,6 +165,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     from bot.config import load_config
 
     settings = load_config(args.config)
+    if cmd in ("check", "plan"):
+        _quiet_logs(settings.log.format, settings.log.level)
     if cmd == "run":
         from bot.engine.daemon import run_daemon
 

@@ -52,6 +52,12 @@ class Line:
     fix: str = ""
 
 
+def _n(value: Decimal) -> str:
+    """A Decimal without trailing zeros or exponent: 2.0 → '2', 1E+1 → '10'."""
+    text = f"{value.normalize():f}"
+    return "0" if text in ("-0", "0") else text
+
+
 def ok(text: str) -> Line:
     return Line(Level.OK, text)
 
@@ -160,8 +166,9 @@ def perp_line(hedge: str, symbol: str, markets: Mapping[str, Market]) -> Line:
             f"{where} is a spot market, not a perpetual",
             f"use the perpetual, e.g. {market.base}/{market.quote}:{market.quote}",
         )
-    size = f"{market.contract_size} {market.base if market.kind is MarketKind.LINEAR else 'USD'}"
-    return ok(f"{where}: {market.kind.value} perpetual, contract {size}, step {market.amount_step}")
+    unit = market.base if market.kind is MarketKind.LINEAR else market.quote
+    size = f"contract {_n(market.contract_size)} {unit}, step {_n(market.amount_step)}"
+    return ok(f"{where}: {market.kind.value} perpetual, {size}")
 
 
 def asset_line(
@@ -171,7 +178,7 @@ def asset_line(
     where = f"hedges.{hedge}.spot.asset: {asset}"
     balance = spot.get(asset)
     if balance is not None and balance.total > 0:
-        return ok(f"{where}: {balance.total} held in the spot wallet")
+        return ok(f"{where}: {_n(balance.total)} held in the spot wallet")
     known = balance is not None or any(
         m.kind is MarketKind.SPOT and m.base == asset for m in markets.values()
     )
@@ -213,7 +220,7 @@ async def leverage_line(exchange: Exchange, policy: HedgePolicy, market: Market)
 def dust_line(policy: HedgePolicy, market: Market, spot: Decimal, quote_price: Decimal) -> Line:
     """Warn when the whole target short is below the venue's minimum order: it would be dust."""
     target = policy.target_ratio * policy.spot_exposure(max(spot, Decimal(0)))
-    where = f"hedges.{policy.name}: target short {target.normalize():f} {market.base}"
+    where = f"hedges.{policy.name}: target short {_n(target)} {market.base}"
     if target <= 0:
         return ok(f"hedges.{policy.name}: target short is 0 (nothing to trade yet)")
     contracts = round_amount_down(market, contracts_for_base(market, target, quote_price))
@@ -228,5 +235,5 @@ def dust_line(policy: HedgePolicy, market: Market, spot: Decimal, quote_price: D
             f"{where} is below the venue's minimum order: {problem}",
             "the hedge would be dust and is never traded; hold more or drop the hedge",
         )
-    minimum = f"min {market.min_notional} {market.quote}" if market.min_notional else "no minimum"
-    return ok(f"{where} ≈ {value:.2f} {market.quote} ({contracts} contracts; {minimum})")
+    minimum = f"min {_n(market.min_notional)}" if market.min_notional else "no minimum"
+    return ok(f"{where} ≈ {value:.2f} {market.quote} ({_n(contracts)} contracts; {minimum})")

@@ -55,7 +55,8 @@ class _Printer:
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream or sys.stdout
-        encoding = getattr(self.stream, "encoding", None) or "ascii"
+        # No encoding (a StringIO) holds any text; a terminal may not (marks fall back to ASCII).
+        encoding = getattr(self.stream, "encoding", None) or "utf-8"
         self.encoding = encoding
         try:
             "✓✗→≈×≤".encode(encoding)
@@ -99,7 +100,12 @@ async def _check_account(
     """Connect, load markets and read the wallets the hedges need (proves the keys work)."""
     account = settings.accounts[name]
     label = f"accounts.{name} ({account.exchange}, {account.mode.value})"
-    needs = legs_needs(hedge_legs(settings))[name]
+    needs = legs_needs(hedge_legs(settings)).get(name)
+    # An account no hedge uses is still checked: its futures wallet proves the keys.
+    wallets = {
+        Wallet.SPOT: needs is not None and bool(needs.spot_assets),
+        Wallet.FUTURES: needs is None or bool(needs.perp_symbols),
+    }
     try:
         exchange = (await build_exchanges(settings, [name], sim_holder))[name]
     except (ExchangeError, OSError) as exc:
@@ -107,21 +113,22 @@ async def _check_account(
         return None
     try:
         markets = await exchange.load_markets()
-        spot = await exchange.fetch_balances(Wallet.SPOT) if needs.spot_assets else {}
-        if needs.perp_symbols:
+        spot = await exchange.fetch_balances(Wallet.SPOT) if wallets[Wallet.SPOT] else {}
+        if wallets[Wallet.FUTURES]:
             await exchange.fetch_balances(Wallet.FUTURES)
     except (ExchangeError, OSError) as exc:
         out(Line(Level.FAIL, f"{label}: {exc}", account_fix(name, settings, exc)))
         await exchange.close()
         return None
-    wallets = " + ".join(
-        w for w, needed in (("spot", needs.spot_assets), ("futures", needs.perp_symbols)) if needed
-    )
-    out(Line(Level.OK, f"{label}: reachable, keys accepted ({wallets} wallet read)"))
+    read = " + ".join(w.value for w, needed in wallets.items() if needed)
+    unused = "; used by no hedge" if needs is None else ""
+    out(Line(Level.OK, f"{label}: reachable, keys accepted ({read} wallet read{unused})"))
     return _AccountRead(exchange, markets, spot)
 
 
-async def _check_hedges(settings: Settings, reads: Mapping[str, _AccountRead], out: _Printer) -> None:
+async def _check_hedges(
+    settings: Settings, reads: Mapping[str, _AccountRead], out: _Printer
+) -> None:
     legs = hedge_legs(settings)
     for name, policy in settings.hedge_policies().items():
         leg = legs[name]
@@ -152,19 +159,17 @@ async def check_command(settings: Settings, *, stream: TextIO | None = None) -> 
     nothing failed (warnings allowed), 1 otherwise. Sets margin mode and leverage on each
     hedge's perp (idempotent); never places or cancels an order."""
     out = _Printer(stream)
-    out(Line(Level.OK, f"config: {len(settings.accounts)} account(s), {len(settings.hedges)} hedge(s)"))
+    counts = f"{len(settings.accounts)} account(s), {len(settings.hedges)} hedge(s)"
+    out(Line(Level.OK, f"config: {counts}"))
     out(journal_line(Path(settings.journal.path)))
     api = settings.api
     out(api_port_line(api.enabled, api.host, api.port))
     for line in notify_lines(tuple(u.get_secret_value() for u in settings.notify.urls)):
         out(line)
-    used = settings.accounts_in_use()
-    for name in sorted(set(settings.accounts) - set(used)):
-        out(Line(Level.WARN, f"accounts.{name}: used by no hedge (not checked)"))
     sim_holder: list[Any] = []
     reads: dict[str, _AccountRead] = {}
     try:
-        for name in used:
+        for name in sorted(settings.accounts):
             read = await _check_account(settings, name, sim_holder, out)
             if read is not None:
                 reads[name] = read
@@ -203,7 +208,8 @@ async def snapshot_plan(rt: Runtime) -> dict[str, HedgeOutcome]:
         leg = legs[name]
         down = [a for a in (leg.spot_account, leg.perp_account) if a in failed]
         if down:
-            outcomes[name] = HedgeOutcome(policy, None, None, f"account {down[0]}: {failed[down[0]]}")
+            why = f"account {down[0]}: {failed[down[0]]}"
+            outcomes[name] = HedgeOutcome(policy, None, None, why)
             continue
         decision = await decide_hedge(rt, policy, leg, result.snapshots, now, None)
         if isinstance(decision, str):

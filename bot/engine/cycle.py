@@ -34,6 +34,10 @@ __all__ = ["CycleReport", "decide_hedge", "legs_needs", "run_cycle"]
 log = structlog.get_logger(__name__)
 ZERO = Decimal(0)
 CONFIRM_CYCLES = 3  # a contradicting non-flat position seen this often in a row is accepted
+# How far behind the venue's clock a fills query may start. Binance (and ccxt for linear
+# markets) answer a query starting more than 7 days back with those 7 days only, so a cursor
+# that old would never see a new fill again.
+FILL_LOOKBACK_MS = 6 * 24 * 3600 * 1000
 
 
 @dataclass
@@ -83,6 +87,15 @@ def _journal_fills(rt: Runtime, result: GatherResult, legs: Mapping[str, Legs]) 
                 rt.fill_cursor[key] = max(rt.fill_cursor.get(key, 0), fill.timestamp_ms)
 
 
+def _note_venue_clock(rt: Runtime, result: GatherResult) -> None:
+    """Remember the newest venue-clock stamp each account showed (quotes, fills)."""
+    for account, snapshot in result.snapshots.items():
+        stamps = [q.timestamp_ms for q in snapshot.quotes.values()]
+        stamps += [f.timestamp_ms for fs in result.fills.get(account, {}).values() for f in fs]
+        if stamps:
+            rt.venue_ms[account] = max(rt.venue_ms.get(account, 0), *stamps)
+
+
 def _fill_cursors(rt: Runtime, legs: Mapping[str, Legs]) -> dict[str, dict[str, int | None]]:
     out: dict[str, dict[str, int | None]] = {}
     for name, leg in legs.items():
@@ -91,7 +104,11 @@ def _fill_cursors(rt: Runtime, legs: Mapping[str, Legs]) -> dict[str, dict[str, 
             last = rt.journal.last_fill_ts(name)
             if last is not None:
                 rt.fill_cursor[key] = last
-        out.setdefault(leg.perp_account, {})[leg.perp_symbol] = rt.fill_cursor.get(key)
+        since = rt.fill_cursor.get(key)
+        venue_now = rt.venue_ms.get(leg.perp_account)
+        if since is not None and venue_now is not None:
+            since = max(since, venue_now - FILL_LOOKBACK_MS)
+        out.setdefault(leg.perp_account, {})[leg.perp_symbol] = since
     return out
 
 
@@ -159,6 +176,7 @@ def _inputs(
         blocked_reason=blocked,
         allow_delever=settings.risk.allow_delever,
         allow_reduce=settings.risk.allow_reduce,
+        sent_at_ms={r.client_id: r.created_at_ms for r in rt.journal.open_orders_for(name)},
     )
 
 
@@ -242,6 +260,7 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
         rt.exchanges, needs, fills_since_ms=_fill_cursors(rt, legs), now_ms=rt.now_ms
     )
     _journal_fills(rt, result, legs)
+    _note_venue_clock(rt, result)
     for failure in result.failures:
         report.failures[failure.account] = str(failure.error)
         watch.account_failed(rt, failure.account, failure.error)

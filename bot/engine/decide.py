@@ -6,7 +6,7 @@ says; the shell then applies the decision.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from bot.domain.hedge import HedgePolicy
@@ -46,6 +46,9 @@ class Inputs:
     blocked_reason: str | None  # e.g. an unresolved order: plan nothing
     allow_delever: bool = True
     allow_reduce: bool = True
+    # client id → when WE sent the order (local clock, from the journal): order ages are
+    # measured on the clock `now_ms` reads, never against the venue's order timestamps.
+    sent_at_ms: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,15 +90,26 @@ def our_orders(snapshot: AccountSnapshot, hedge: str, symbol: str) -> tuple[Orde
     )
 
 
+def _venue_now(quote_ms: int | None, position: Position, last_fill: int | None) -> int:
+    """The newest venue-clock time this snapshot shows (quote, position update, our fills)."""
+    stamps = [t for t in (quote_ms, position.timestamp_ms, last_fill) if t is not None]
+    return max(stamps, default=0)
+
+
 def _verdict(i: Inputs, position: Position) -> DataVerdict:
     policy = i.policy
     market = i.perp.markets[policy.perp_symbol]
     quote = i.perp.quotes.get(policy.perp_symbol)
+    quote_ms = quote.timestamp_ms if quote else None
     last_fill = max((f.timestamp_ms for f in i.fills_since_trusted), default=None)
     checks = [
         check_fresh("spot balances", i.spot.taken_at_ms, i.now_ms, i.max_age_ms),
         check_fresh("positions", i.perp.taken_at_ms, i.now_ms, i.max_age_ms),
-        check_fresh("quote", quote.timestamp_ms if quote else None, i.now_ms, i.max_age_ms),
+        # The quote carries the venue's stamp: compare it with the venue's own clock (its
+        # newest stamp in this snapshot), not ours. Mixing clocks paused every hedge forever
+        # under clock skew or a replay's accelerated market clock; our read time is checked
+        # above (`taken_at_ms`).
+        check_fresh("quote", quote_ms, _venue_now(quote_ms, position, last_fill), i.max_age_ms),
         check_position_matches_fills(
             position,
             expected_contracts(i.trusted, i.fills_since_trusted),
@@ -143,7 +157,7 @@ def decide(i: Inputs) -> Decision:
     position = i.perp.position(symbol)
     spot_balance = i.spot.spot.get(policy.spot_asset)
     spot_amount = spot_balance.total if spot_balance else ZERO
-    live = our_orders(i.perp, policy.name, symbol)
+    live = _aged_locally(our_orders(i.perp, policy.name, symbol), i.sent_at_ms)
     verdict = _verdict(i, position)
     quote = i.perp.quotes[symbol]
     risk = _risk(i, position, reference_price(quote)) if i.brackets else None
@@ -174,6 +188,17 @@ def decide(i: Inputs) -> Decision:
     else:
         hedge_plan = plan(view)
     return Decision(policy.name, verdict, risk, hedge_plan, position, spot_amount, live)
+
+
+def _aged_locally(orders: tuple[Order, ...], sent_at: Mapping[str, int]) -> tuple[Order, ...]:
+    """Our orders stamped with the local time we sent them, so the planner's reprice age
+    (`now_ms` − `timestamp_ms`) compares one clock with itself."""
+    return tuple(
+        replace(o, timestamp_ms=sent_at[o.client_id])
+        if o.client_id is not None and o.client_id in sent_at
+        else o
+        for o in orders
+    )
 
 
 def snapshot_pair(
