@@ -288,8 +288,12 @@ ALL_PATHS = _paths(EXAMPLE_DATA)
 def _mutate(data: dict, path: tuple[object, ...], action: str, value: object) -> None:
     parent = data
     for key in path[:-1]:
+        if not isinstance(parent, dict) or key not in parent:
+            return  # an earlier mutation removed this branch
         parent = parent[key]
     last = path[-1]
+    if not isinstance(parent, dict) or (action != "set" and last not in parent):
+        return
     if action == "set":
         parent[last] = value
     elif action == "delete":
