@@ -120,6 +120,31 @@ def _verdict(i: Inputs, position: Position) -> DataVerdict:
     return first_problem(checks)
 
 
+def _isolated_wallet(position: Position) -> Decimal:
+    """Binance's isolatedWallet: ccxt's collateral includes the unrealised P&L, the formula's
+    wallet balance does not."""
+    collateral = position.collateral or ZERO
+    return collateral - (position.unrealized_pnl or ZERO)
+
+
+def _cross_inputs(
+    snapshot: AccountSnapshot, symbol: str, total: Decimal
+) -> tuple[Decimal, Decimal, Decimal]:
+    """(cross wallet balance, maintenance margin and uPnL of the OTHER cross positions).
+    ccxt's futures `total` is Binance's marginBalance: wallet + every position's uPnL."""
+    wallet = total
+    other_mm = other_upnl = ZERO
+    for other in snapshot.positions.values():
+        upnl = other.unrealized_pnl or ZERO
+        wallet -= upnl
+        if other.margin_mode is MarginMode.ISOLATED:
+            wallet -= _isolated_wallet(other)
+        elif other.symbol != symbol:
+            other_mm += other.maintenance_margin or ZERO
+            other_upnl += upnl
+    return wallet, other_mm, other_upnl
+
+
 def _risk(i: Inputs, position: Position, mark: Decimal) -> RiskAssessment:
     policy = i.policy
     market = i.perp.markets[policy.perp_symbol]
@@ -127,13 +152,12 @@ def _risk(i: Inputs, position: Position, mark: Decimal) -> RiskAssessment:
     futures = i.perp.futures.get(settle)
     spot_free = i.perp.spot.get(settle)
     mode = position.margin_mode or policy.margin_mode
+    other_mm = other_upnl = ZERO
     if mode is MarginMode.ISOLATED:
-        wallet = position.collateral or ZERO
-        if position.unrealized_pnl is not None and position.collateral is not None:
-            # Binance's isolatedWallet excludes uPnL; ccxt's collateral includes it.
-            wallet = position.collateral - position.unrealized_pnl
+        wallet = _isolated_wallet(position)
     else:
-        wallet = futures.total if futures else ZERO
+        total = futures.total if futures else ZERO
+        wallet, other_mm, other_upnl = _cross_inputs(i.perp, policy.perp_symbol, total)
     view = RiskView(
         hedge=policy.name,
         policy=i.risk_policy,
@@ -145,6 +169,8 @@ def _risk(i: Inputs, position: Position, mark: Decimal) -> RiskAssessment:
         wallet_balance=wallet,
         futures_free=futures.free if futures else ZERO,
         spot_free=spot_free.free if spot_free else ZERO,
+        other_maint_margin=other_mm,
+        other_unrealized_pnl=other_upnl,
         leverage=policy.leverage,
     )
     return assess(view)

@@ -24,30 +24,35 @@ __all__ = ["apply_risk"]
 
 log = structlog.get_logger(__name__)
 
-_ALERT_FOR_GRADE = {
-    RiskGrade.WARN: AlertKind.RISK_WARN,
-    RiskGrade.TOP_UP: AlertKind.RISK_TOP_UP,
-    RiskGrade.DELEVER: AlertKind.RISK_DELEVER,
-    RiskGrade.REDUCE: AlertKind.RISK_REDUCE,
-}
-
 
 def _alert(rt: Runtime, kind: AlertKind, hedge: str, detail: str) -> None:
     rt.notifier.notify(make_alert(kind, hedge, detail))
 
 
+def _grade_alert(risk: RiskAssessment, acted: bool) -> AlertKind:
+    """The alert that says what happened: a warning, a top-up done, or 'act now'."""
+    if risk.grade is RiskGrade.WARN:
+        return AlertKind.RISK_WARN
+    if risk.grade is RiskGrade.REDUCE:
+        return AlertKind.RISK_REDUCE
+    if risk.grade is RiskGrade.DELEVER and risk.target_leverage is not None:
+        return AlertKind.RISK_DELEVER
+    return AlertKind.RISK_TOP_UP if acted else AlertKind.LIQUIDATION_NEAR
+
+
 async def apply_risk(
-    rt: Runtime, exchange: Exchange, hedge: str, symbol: str, risk: RiskAssessment, mode: MarginMode
+    rt: Runtime,
+    exchange: Exchange,
+    hedge: str,
+    symbol: str,
+    risk: RiskAssessment,
+    mode: MarginMode,
 ) -> list[str]:
     """Act on one hedge's assessment; returns one line per action taken (for status)."""
     actions: list[str] = []
     if risk.grade is RiskGrade.OK:
         return actions
     reason = "; ".join(risk.reasons)
-    kind = _ALERT_FOR_GRADE[risk.grade]
-    _alert(rt, kind, hedge, reason)
-    if risk.collateral_exhausted:
-        _alert(rt, AlertKind.COLLATERAL_EXHAUSTED, hedge, reason)
     rt.journal.record_risk_event(
         hedge,
         grade=risk.grade.name.lower(),
@@ -55,15 +60,15 @@ async def apply_risk(
         reason=reason,
         data={"distance": str(risk.distance), "margin_ratio": str(risk.margin_ratio)},
     )
+    if risk.collateral_exhausted:
+        _alert(rt, AlertKind.COLLATERAL_EXHAUSTED, hedge, reason)
     if risk.top_up is not None:
         actions += await _top_up(rt, exchange, hedge, symbol, risk, mode)
     settings = rt.settings.risk
-    if (
-        risk.target_leverage is not None
-        and settings.allow_delever
-        and risk.grade >= RiskGrade.DELEVER
-    ):
+    delever = risk.target_leverage is not None and settings.allow_delever
+    if delever and risk.grade >= RiskGrade.DELEVER and risk.target_leverage is not None:
         actions += await _delever(rt, exchange, hedge, symbol, risk.target_leverage)
+    _alert(rt, _grade_alert(risk, bool(actions)), hedge, "; ".join([reason, *actions]))
     return actions
 
 

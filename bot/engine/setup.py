@@ -10,6 +10,7 @@ import structlog
 
 from bot.domain.hedge import HedgePolicy
 from bot.exchange.errors import ExchangeError, TemporaryError
+from bot.notify.catalogue import AlertKind, make_alert
 
 from .runtime import Legs, Runtime
 
@@ -21,34 +22,40 @@ log = structlog.get_logger(__name__)
 async def ensure_setup(
     rt: Runtime, legs: Mapping[str, Legs], policies: Mapping[str, HedgePolicy]
 ) -> None:
-    """Set margin mode and leverage where not done yet. A venue refusal (e.g. margin mode
-    cannot change while a position is open) is logged and not retried every cycle; a
-    temporary failure is retried next cycle."""
-    for name, legs_ in legs.items():
+    """Set margin mode and leverage where not done yet, each on its own: a venue refusal of
+    one (e.g. margin mode cannot change while a position is open) still sets the other, is
+    alerted once and not retried every cycle; a temporary failure is retried next cycle."""
+    for name, leg in legs.items():
         policy = policies[name]
-        key = (
-            legs_.perp_account,
-            f"{legs_.perp_symbol}|{policy.margin_mode.value}|{policy.leverage}",
-        )
+        key = (leg.perp_account, f"{leg.perp_symbol}|{policy.margin_mode.value}|{policy.leverage}")
         if key in rt.setup_done:
             continue
-        exchange = rt.exchanges[legs_.perp_account]
-        try:
-            await exchange.set_margin_mode(legs_.perp_symbol, policy.margin_mode)
-            await exchange.set_leverage(legs_.perp_symbol, policy.leverage)
-        except TemporaryError as exc:
-            log.warning("setup.retry_later", hedge=name, detail=str(exc))
-            continue
-        except ExchangeError as exc:
-            log.error(
-                "setup.refused",
-                hedge=name,
-                symbol=legs_.perp_symbol,
-                margin_mode=policy.margin_mode.value,
-                leverage=policy.leverage,
-                detail=str(exc),
-            )
-        rt.setup_done.add(key)
+        exchange = rt.exchanges[leg.perp_account]
+        steps = (
+            (
+                f"margin mode {policy.margin_mode.value}",
+                exchange.set_margin_mode(leg.perp_symbol, policy.margin_mode),
+            ),
+            (
+                f"leverage {policy.leverage}x",
+                exchange.set_leverage(leg.perp_symbol, policy.leverage),
+            ),
+        )
+        retry = False
+        for what, call in steps:
+            try:
+                await call
+            except TemporaryError as exc:
+                log.warning("setup.retry_later", hedge=name, step=what, detail=str(exc))
+                retry = True
+            except ExchangeError as exc:
+                log.error(
+                    "setup.refused", hedge=name, symbol=leg.perp_symbol, step=what, detail=str(exc)
+                )
+                detail = f"{leg.perp_symbol}: {what} refused ({exc})"
+                rt.notifier.notify(make_alert(AlertKind.SETUP_REFUSED, name, detail))
+        if not retry:
+            rt.setup_done.add(key)
 
 
 async def ensure_brackets(rt: Runtime, account: str, symbol: str) -> None:

@@ -32,6 +32,7 @@ class AlertKind(StrEnum):
     STARTED = "started"
     STOPPED = "stopped"
     KILL_SWITCH = "kill_switch"
+    SETUP_REFUSED = "setup_refused"
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,13 @@ _SPECS = (
         "Check the reason; run `hedgebot resume HEDGE` once it is resolved.",
     ),
     AlertSpec(AlertKind.RESUMED, _I, "trading resumed", "Nothing to do."),
+    AlertSpec(
+        AlertKind.SETUP_REFUSED,
+        _C,
+        "venue refused the configured margin mode or leverage",
+        "The hedge trades with the venue's current setting: change it by hand (close the"
+        " position first if the venue requires it), then run `hedgebot check`.",
+    ),
     AlertSpec(
         AlertKind.BREAKER_OPEN,
         _W,
