@@ -167,6 +167,10 @@ def _read_file(path: Path) -> list[_Candle]:
         if plain is not None:  # generic open/high/low/close drives both markets
             ohlc.setdefault("spot", plain)
             ohlc.setdefault("perp", plain)
+        # A perp-only file (e.g. the 1m perp sets) still needs a spot/index that moves:
+        # follow the perp rather than leave spot frozen at its start price.
+        if "perp" in ohlc and "spot" not in ohlc:
+            ohlc["spot"] = ohlc["perp"]
         symbol = default_symbol or row["symbol"].replace("/", "").split(":")[0]
         candles.append(_Candle(_ts_ms(row["ts"]), symbol, ohlc, _dec(row.get("funding_rate"))))
     return candles

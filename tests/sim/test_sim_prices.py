@@ -127,3 +127,19 @@ def test_real_gzip_file_with_mark_column_sets_the_mark() -> None:
     assert ticks is not None and ticks["XRPUSDT"].mark is not None
     sim.apply_ticks(ticks)
     assert sim.mark_price("XRPUSDT") == ticks["XRPUSDT"].mark
+
+
+def test_perp_only_csv_moves_spot_with_the_perp(tmp_path: Path) -> None:
+    """A file with perp columns only drives spot/index too, so the basis stays realistic."""
+    path = tmp_path / "binance_btcusdt_1m_perp.csv"
+    path.write_text(
+        "ts,perp_open,perp_high,perp_low,perp_close\n"
+        "2025-05-04T00:00:00Z,95000,95100,94900,95050\n"
+        "2025-05-04T00:01:00Z,95050,95200,95000,95150\n"
+    )
+    replay = CsvReplay([path])
+    seen = []
+    while (ticks := replay.next_ticks()) is not None:
+        seen.append(ticks["BTCUSDT"])
+    assert seen and all(t.spot == t.perp for t in seen)
+    assert seen[-1].spot == D("95150")
