@@ -77,7 +77,16 @@ def _venue_client(
     options: dict[str, Any],
     timeout_ms: int | None,
 ) -> Any:
-    config: dict[str, Any] = {"apiKey": api_key, "secret": secret, "options": options}
+    config: dict[str, Any] = {
+        "apiKey": api_key,
+        "secret": secret,
+        "options": options,
+        # ccxt's default leaky bucket spaces every request by `rateLimit` ms, so a 4-hedge
+        # cycle took ~2 s at any latency; a 60 s rolling window still honours the venue's
+        # per-minute weight budget while letting one cycle's burst through (docs/benchmarks.md).
+        "rateLimiterAlgorithm": "rollingWindow",
+        "rollingWindowSize": 60000,
+    }
     if password:
         config["password"] = password
     if timeout_ms is not None:

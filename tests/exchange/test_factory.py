@@ -88,3 +88,14 @@ async def test_repr_hides_secrets() -> None:
         assert KEYS["api_key"] not in text and KEYS["secret"] not in text
     finally:
         await exchange.close()
+
+
+def test_live_clients_rate_limit_with_a_rolling_window() -> None:
+    """ccxt's limiter stays on, as a 60 s rolling window: a cycle's burst is not spaced out."""
+    from bot.exchange.factory import build_exchange
+
+    ex = build_exchange("main", exchange_id="binance", mode="live", api_key="k", secret="s")
+    client = ex._client
+    assert client.enableRateLimit is True
+    assert client.tokenBucket["algorithm"] == "rollingWindow"
+    assert client.rollingWindowSize == 60000
