@@ -16,7 +16,7 @@ Only linear (USDⓈ-M) contracts are supported for now.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 from bot.domain.contracts import base_exposure, round_amount_up
 from bot.domain.liquidation import (
@@ -241,13 +241,17 @@ def _top_up(view: RiskView, needed: Decimal, available: Decimal) -> TopUp | None
     amount = min(needed, available)
     if view.policy.max_top_up is not None:
         amount = min(amount, view.policy.max_top_up)
+    # Whole cents: venues (and ccxt's precision check) refuse sub-cent margin amounts, and a
+    # refused dust top-up would be retried and alerted every cycle.
+    amount = amount.quantize(CENT, rounding=ROUND_DOWN)
     if amount <= 0:
         return None
     asset = view.market.settle or view.market.quote
     if view.margin_mode is MarginMode.CROSS:
         return TopUp(asset, transfer_from_spot=amount, add_isolated_margin=ZERO)
     from_futures = min(amount, max(view.futures_free, ZERO))
-    return TopUp(asset, transfer_from_spot=amount - from_futures, add_isolated_margin=amount)
+    transfer = (amount - from_futures).quantize(CENT, rounding=ROUND_UP)
+    return TopUp(asset, transfer_from_spot=min(transfer, amount), add_isolated_margin=amount)
 
 
 def _delever(

@@ -23,13 +23,20 @@ from bot.exchange.errors import ExchangeError
 from . import watch
 from .decide import Decision, Inputs, decide, snapshot_pair
 from .gather import AccountNeeds, GatherResult, gather_accounts, needs_by_account
-from .orders import cancel, place, resolve_unsettled
+from .orders import cancel, place, resolve_unsettled, settle_vanished
 from .record import record_hedge
 from .risk_guard import apply_risk
 from .runtime import Legs, Runtime
 from .setup import ensure_brackets, ensure_setup
 
-__all__ = ["CycleReport", "decide_hedge", "legs_needs", "run_cycle"]
+__all__ = [
+    "FILL_LOOKBACK_MS",
+    "CycleReport",
+    "decide_hedge",
+    "fill_query_start",
+    "legs_needs",
+    "run_cycle",
+]
 
 log = structlog.get_logger(__name__)
 ZERO = Decimal(0)
@@ -87,6 +94,17 @@ def _journal_fills(rt: Runtime, result: GatherResult, legs: Mapping[str, Legs]) 
                 rt.fill_cursor[key] = max(rt.fill_cursor.get(key, 0), fill.timestamp_ms)
 
 
+def _listed_orders(result: GatherResult) -> dict[tuple[str, str], set[str]]:
+    """(account, symbol) → client ids of the open orders the venue listed this cycle."""
+    listed: dict[tuple[str, str], set[str]] = {}
+    for account, snapshot in result.snapshots.items():
+        for symbol in snapshot.markets:
+            listed[(account, symbol)] = set()
+        for order in snapshot.open_orders:
+            listed.setdefault((account, order.symbol), set()).add(order.client_id or "")
+    return listed
+
+
 def _note_venue_clock(rt: Runtime, result: GatherResult) -> None:
     """Remember the newest venue-clock stamp each account showed (quotes, fills)."""
     for account, snapshot in result.snapshots.items():
@@ -104,12 +122,17 @@ def _fill_cursors(rt: Runtime, legs: Mapping[str, Legs]) -> dict[str, dict[str, 
             last = rt.journal.last_fill_ts(name)
             if last is not None:
                 rt.fill_cursor[key] = last
-        since = rt.fill_cursor.get(key)
-        venue_now = rt.venue_ms.get(leg.perp_account)
-        if since is not None and venue_now is not None:
-            since = max(since, venue_now - FILL_LOOKBACK_MS)
+        since = fill_query_start(rt.fill_cursor.get(key), rt.venue_ms.get(leg.perp_account))
         out.setdefault(leg.perp_account, {})[leg.perp_symbol] = since
     return out
+
+
+def fill_query_start(cursor_ms: int | None, venue_now_ms: int | None) -> int | None:
+    """Where to start reading fills (venue clock, ms): at the last journaled fill, but never
+    more than `FILL_LOOKBACK_MS` behind the venue's newest stamp."""
+    if cursor_ms is None or venue_now_ms is None:
+        return cursor_ms
+    return max(cursor_ms, venue_now_ms - FILL_LOOKBACK_MS)
 
 
 def _trusted(rt: Runtime, hedge: str) -> tuple[Decimal, int] | None:
@@ -267,6 +290,8 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
     for account in result.snapshots:
         watch.account_ok(rt, account)
     blocked = await resolve_unsettled(rt, rt.exchanges, legs) if trade else set()
+    if trade:
+        await settle_vanished(rt, rt.exchanges, _listed_orders(result))
     now = rt.now_ms()
     for name, policy in policies.items():
         leg = legs[name]

@@ -153,3 +153,31 @@ async def resolve_unsettled(
         else:
             blocked.add(record.hedge)
     return blocked
+
+
+async def settle_vanished(
+    rt: Runtime,
+    exchanges: dict[str, Exchange],
+    open_on_venue: dict[tuple[str, str], set[str]],
+    *,
+    limit: int = 10,
+) -> int:
+    """Journal the final state of our orders the journal still holds as open but the venue no
+    longer lists (filled or cancelled while resting). `open_on_venue` maps (account, symbol)
+    → client ids the venue listed this cycle; symbols not read this cycle are skipped.
+    Bounded per cycle; returns how many were settled."""
+    settled = 0
+    for record in rt.journal.live_orders():
+        if settled >= limit:
+            break
+        listed = open_on_venue.get((record.account, record.symbol))
+        if record.status != OrderStatus.OPEN.value or listed is None or record.client_id in listed:
+            continue
+        exchange = exchanges.get(record.account)
+        if exchange is None:
+            continue
+        found = await _lookup(exchange, record.symbol, record.client_id)
+        if found is not None and not found.status.is_live:
+            rt.journal.apply_order(found)
+            settled += 1
+    return settled

@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from bot.exchange.errors import ExchangeError, TemporaryError
+from bot.exchange.errors import BadResponse, ExchangeError, TemporaryError
 from bot.exchange.retry import CircuitBreaker, RetryPolicy, call_with_retry
 from bot.exchange.translate import translate
 
@@ -80,17 +80,23 @@ class Calls:
         return result
 
     async def read(self, op: str, fn: Callable[[], Awaitable[T]]) -> T:
-        """A retried request (reads and idempotent writes); `op` names it in logs."""
-        return await self._guarded(
-            op,
-            lambda: call_with_retry(
-                lambda: self.send(fn),
-                policy=self._retry,
-                op=op,
-                resync_clock=self._resync_clock,
-                sleep=self._sleep,
-            ),
-        )
+        """A retried request (reads and idempotent writes); `op` names it in logs and in
+        the message of an unreadable reply (so "NaN" says which reply carried it)."""
+        try:
+            return await self._guarded(
+                op,
+                lambda: call_with_retry(
+                    lambda: self.send(fn),
+                    policy=self._retry,
+                    op=op,
+                    resync_clock=self._resync_clock,
+                    sleep=self._sleep,
+                ),
+            )
+        except BadResponse as exc:
+            raise BadResponse(
+                f"{op}: unreadable reply: {exc}", account=exc.account, code=exc.code
+            ) from None
 
     async def once(self, op: str, fn: Callable[[], Awaitable[T]]) -> T:
         """A request sent exactly once (it moves money or places orders)."""

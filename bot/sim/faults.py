@@ -3,6 +3,11 @@
 A `FaultConfig` is what `POST /sim/faults` sets (it replaces the previous one; `{}` clears it).
 `Faults` holds the active config, a seeded RNG so a chaos run can be replayed, and counters of
 every fault it injected, reported by `GET /sim/state`.
+
+`corrupt` makes one kind of account/market reply malformed while it is set (the venue's state
+is untouched): "positions" → every position's `positionAmt` is "NaN"; "book" → the best bid
+of every depth snapshot is "NaN"; "balance" → every spot balance's `free` is negative and
+`locked` is missing.
 """
 
 from __future__ import annotations
@@ -13,9 +18,17 @@ import random
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-__all__ = ["FaultConfig", "Faults"]
+__all__ = [
+    "CORRUPTIBLE",
+    "FaultConfig",
+    "Faults",
+    "corrupt_balances",
+    "corrupt_book",
+    "corrupt_positions",
+]
 
 _PROBABILITIES = ("rate_limit_prob", "error_5xx_prob", "timeout_after_accept_prob")
+CORRUPTIBLE = ("positions", "book", "balance")
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,7 @@ class FaultConfig:
     error_5xx_prob: float = 0.0
     timeout_after_accept_prob: float = 0.0
     stale_positions: bool = False
+    corrupt: str | None = None  # one of CORRUPTIBLE
     seed: int | None = None
 
     @classmethod
@@ -48,6 +62,12 @@ class FaultConfig:
             if not isinstance(data["stale_positions"], bool):
                 raise ValueError("stale_positions must be true or false")
             values["stale_positions"] = data["stale_positions"]
+        if data.get("corrupt") is not None:
+            if data["corrupt"] not in CORRUPTIBLE:
+                raise ValueError(
+                    f"corrupt must be one of {list(CORRUPTIBLE)}, got {data['corrupt']!r}"
+                )
+            values["corrupt"] = data["corrupt"]
         if data.get("seed") is not None:
             values["seed"] = _non_negative_int(data["seed"], "seed")
         return cls(**values)
@@ -71,7 +91,12 @@ class Faults:
     def __init__(self, config: FaultConfig | None = None, *, hang_s: float = 30.0) -> None:
         """`hang_s` is how long a timeout-after-accept response is held back (seconds)."""
         self.hang_s = hang_s
-        self.counters = {"rate_limited": 0, "errors_5xx": 0, "timeouts_after_accept": 0}
+        self.counters = {
+            "rate_limited": 0,
+            "errors_5xx": 0,
+            "timeouts_after_accept": 0,
+            "corrupted": 0,
+        }
         self._closing = asyncio.Event()
         self.configure(config or FaultConfig())
 
@@ -106,6 +131,12 @@ class Faults:
         """True while position endpoints must pretend there are no positions."""
         return self.config.stale_positions
 
+    def corrupts(self, part: str) -> bool:
+        """Decide (and count) whether this reply of kind `part` must be malformed."""
+        hit = self.config.corrupt == part
+        self.counters["corrupted"] += hit
+        return hit
+
     async def delay(self) -> None:
         """Sleep the configured latency."""
         if self.config.latency_ms > 0:
@@ -123,3 +154,25 @@ class Faults:
     def snapshot(self) -> dict[str, Any]:
         """JSON-able view for /sim/state: the active config and the counters."""
         return {"config": asdict(self.config), "counters": dict(self.counters)}
+
+
+def corrupt_positions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Position rows with a "NaN" size (the venue's state is not touched)."""
+    return [{**row, "positionAmt": "NaN"} for row in rows]
+
+
+def corrupt_book(book: dict[str, Any]) -> dict[str, Any]:
+    """A depth snapshot whose best bid price is "NaN"."""
+    bids = [list(level) for level in book.get("bids", [])]
+    if bids:
+        bids[0][0] = "NaN"
+    return {**book, "bids": bids}
+
+
+def corrupt_balances(account: dict[str, Any]) -> dict[str, Any]:
+    """A spot account whose balances have a negative `free` and no `locked` field."""
+    rows = [
+        {"asset": b["asset"], "free": f"-{b['free']}" if b["free"] != "0" else "-1"}
+        for b in account.get("balances", [])
+    ]
+    return {**account, "balances": rows}

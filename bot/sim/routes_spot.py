@@ -12,6 +12,7 @@ from decimal import ROUND_DOWN, Decimal
 from aiohttp import web
 
 from bot.sim.errors import SimError
+from bot.sim.faults import corrupt_balances
 from bot.sim.render import (
     ENGINE,
     FAULTS,
@@ -78,7 +79,8 @@ async def exchange_info(request: web.Request) -> web.Response:
 async def account(request: web.Request) -> web.Response:
     """Spot balances (free/locked per asset)."""
     auth = await signed(request)
-    return json_ok(request.app[ENGINE].spot_account(auth.api_key))
+    data = request.app[ENGINE].spot_account(auth.api_key)
+    return json_ok(corrupt_balances(data) if request.app[FAULTS].corrupts("balance") else data)
 
 
 @routes.get("/api/v3/ticker/24hr")

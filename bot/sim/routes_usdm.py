@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.sim.errors import SimError
+from bot.sim.faults import corrupt_book, corrupt_positions
 from bot.sim.render import (
     ENGINE,
     FAULTS,
@@ -111,15 +112,14 @@ async def depth(request: web.Request) -> web.Response:
     bids, asks = engine.book(MARKET, symbol, limit)
     places = _places(request, symbol)
     now = engine.now_ms()
-    return json_ok(
-        {
-            "lastUpdateId": now,
-            "E": now,
-            "T": now,
-            "bids": book_levels(bids[:limit], places),
-            "asks": book_levels(asks[:limit], places),
-        }
-    )
+    book = {
+        "lastUpdateId": now,
+        "E": now,
+        "T": now,
+        "bids": book_levels(bids[:limit], places),
+        "asks": book_levels(asks[:limit], places),
+    }
+    return json_ok(corrupt_book(book) if request.app[FAULTS].corrupts("book") else book)
 
 
 @routes.get("/fapi/v1/premiumIndex")
@@ -165,6 +165,8 @@ async def account(request: web.Request) -> web.Response:
     data = dict(request.app[ENGINE].futures_account(auth.api_key))
     if request.app[FAULTS].stale_positions:
         data["positions"] = []
+    elif request.app[FAULTS].corrupts("positions"):
+        data["positions"] = corrupt_positions(data["positions"])
     return json_ok(data)
 
 
@@ -182,7 +184,11 @@ async def position_risk(request: web.Request) -> web.Response:
     """Positions (one-way mode, positionSide BOTH); empty under `stale_positions`."""
     auth = await signed(request)
     rows = request.app[ENGINE].position_risk(auth.api_key, opt_str(auth.params, "symbol"))
-    return json_ok([] if request.app[FAULTS].stale_positions else rows)
+    if request.app[FAULTS].stale_positions:
+        return json_ok([])
+    if request.app[FAULTS].corrupts("positions"):
+        rows = corrupt_positions(rows)
+    return json_ok(rows)
 
 
 @routes.post("/fapi/v1/order")

@@ -201,7 +201,8 @@ def test_every_catalogue_kind_builds_an_alert_with_advice() -> None:
     assert {k.value for k in AlertKind} == {
         "risk_warn", "risk_top_up", "risk_delever", "risk_reduce", "collateral_exhausted",
         "liquidation_near", "paused", "resumed", "breaker_open", "breaker_closed",
-        "orders_rejected_repeatedly", "stale_data", "started", "stopped", "kill_switch", "setup_refused",
+        "orders_rejected_repeatedly", "stale_data", "started", "stopped", "kill_switch",
+        "setup_refused",
     }  # fmt: skip
     for kind, spec in CATALOGUE.items():
         alert = make_alert(kind, "ETH", "some detail")

@@ -150,7 +150,12 @@ def test_cleared_faults_never_fire() -> None:
     """An empty config ({}) injects nothing."""
     faults = Faults(FaultConfig.from_json({}))
     assert not any(faults.rate_limited() or faults.error_5xx() for _ in range(100))
-    assert faults.counters == {"rate_limited": 0, "errors_5xx": 0, "timeouts_after_accept": 0}
+    assert faults.counters == {
+        "rate_limited": 0,
+        "errors_5xx": 0,
+        "timeouts_after_accept": 0,
+        "corrupted": 0,
+    }
 
 
 async def test_release_wakes_a_held_response() -> None:
