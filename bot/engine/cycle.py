@@ -21,7 +21,7 @@ from bot.domain.model import AccountSnapshot, Fill, MarginMode
 from bot.exchange.errors import ExchangeError
 
 from . import watch
-from .decide import Decision, Inputs, decide, snapshot_pair
+from .decide import Decision, Inputs, decide, risk_hold_after, snapshot_pair
 from .gather import AccountNeeds, GatherResult, gather_accounts, needs_by_account
 from .orders import cancel, place, resolve_unsettled, settle_vanished
 from .record import record_hedge
@@ -200,6 +200,7 @@ def _inputs(
         allow_delever=settings.risk.allow_delever,
         allow_reduce=settings.risk.allow_reduce,
         sent_at_ms={r.client_id: r.created_at_ms for r in rt.journal.open_orders_for(name)},
+        risk_hold=name in rt.risk_hold,
     )
 
 
@@ -306,6 +307,11 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
                 continue
             trusted = _update_trust(rt, name, d, leg)
             watch.data_verdict(rt, name, d.verdict)
+            restore = rt.settings.risk.restore_distance
+            if d.verdict.ok and risk_hold_after(name in rt.risk_hold, d.risk, restore):
+                rt.risk_hold.add(name)
+            elif d.verdict.ok:
+                rt.risk_hold.discard(name)
             lines: list[str] = []
             if trade:
                 try:

@@ -14,7 +14,7 @@ from bot.domain.liquidation import MarginBracket
 from bot.domain.model import AccountSnapshot, Fill, MarginMode, Order, Position, Side
 from bot.domain.planner import HedgePlan, HedgeView, plan, reference_price
 from bot.domain.risk import RiskAssessment, RiskView, assess
-from bot.domain.risk_policy import RiskGate, RiskPolicy
+from bot.domain.risk_policy import RiskGate, RiskGrade, RiskPolicy
 from bot.domain.staleness import (
     DataVerdict,
     check_fresh,
@@ -49,6 +49,9 @@ class Inputs:
     # client id → when WE sent the order (local clock, from the journal): order ages are
     # measured on the clock `now_ms` reads, never against the venue's order timestamps.
     sent_at_ms: Mapping[str, int] = field(default_factory=dict)
+    # After the guard reached TOP_UP or worse, increases stay blocked until the distance is
+    # back above `risk.restore_distance` (hysteresis: no re-selling right after a reduction).
+    risk_hold: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +179,18 @@ def _risk(i: Inputs, position: Position, mark: Decimal) -> RiskAssessment:
     return assess(view)
 
 
+def risk_hold_after(held: bool, risk: RiskAssessment | None, restore: Decimal) -> bool:
+    """Whether increases stay blocked after this assessment: set from TOP_UP up, released once
+    the position is flat or the distance is back at or above `restore`."""
+    if risk is None:
+        return held
+    if risk.grade >= RiskGrade.TOP_UP:
+        return True
+    if risk.distance is None or risk.distance >= restore:
+        return False
+    return held
+
+
 def decide(i: Inputs) -> Decision:
     """Staleness → risk → plan for one hedge."""
     policy = i.policy
@@ -188,6 +203,8 @@ def decide(i: Inputs) -> Decision:
     quote = i.perp.quotes[symbol]
     risk = _risk(i, position, reference_price(quote)) if i.brackets else None
     gate = risk.gate if risk else RiskGate.ALLOW
+    if i.risk_hold and gate is RiskGate.ALLOW:
+        gate = RiskGate.BLOCK_INCREASE
     reduce = risk.reduce_contracts if risk else ZERO
     if gate is RiskGate.REDUCE and not i.allow_reduce:
         gate, reduce = RiskGate.BLOCK_INCREASE, ZERO

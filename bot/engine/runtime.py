@@ -65,6 +65,7 @@ class Runtime:
     suspect: dict[str, tuple[Any, int]] = field(default_factory=dict)  # hedge → (contracts, seen)
     rejections: dict[str, int] = field(default_factory=dict)  # hedge → rejections in a row
     rebaseline: set[str] = field(default_factory=set)  # hedges whose next reading is accepted
+    risk_hold: set[str] = field(default_factory=set)  # hedges whose increases the guard holds
     venue_ms: dict[str, int] = field(default_factory=dict)  # account → newest venue-clock stamp
 
     @property
