@@ -15,10 +15,8 @@ are sent exactly once. Every ccxt payload is parsed at once into frozen domain v
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 import ccxt.async_support as ccxt
@@ -30,7 +28,6 @@ from bot.domain.model import (
     Fill,
     FundingInfo,
     FundingPayment,
-    MarginMode,
     Market,
     MarketKind,
     Order,
@@ -40,6 +37,7 @@ from bot.domain.model import (
 )
 from bot.exchange import parse
 from bot.exchange.calls import Calls
+from bot.exchange.ccxt_account import AccountOps
 from bot.exchange.errors import (
     ClockSkew,
     ExchangeError,
@@ -68,7 +66,7 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-class CcxtExchange:
+class CcxtExchange(AccountOps):
     """One account on one venue through one async ccxt instance (see module docstring).
 
     `breaker.state` is for alerts/metrics; `time_offset_ms` is the local-minus-venue clock
@@ -336,65 +334,6 @@ class CcxtExchange:
             return await self._calls.read("cancel_order", send)
         except OrderNotFound:
             return None
-
-    # --- account settings and collateral ---------------------------------------------------
-
-    async def set_leverage(self, symbol: str, leverage: int) -> None:
-        """Set the leverage (×) for `symbol`; idempotent."""
-        await self.market(symbol)
-
-        async def send() -> None:
-            with contextlib.suppress(ccxt.NoChange):
-                await self._client.set_leverage(leverage, symbol)
-
-        await self._calls.read("set_leverage", send)
-
-    async def set_margin_mode(self, symbol: str, mode: MarginMode) -> None:
-        """Set isolated/cross for `symbol`; 'already set' (-4046) counts as success."""
-        await self.market(symbol)
-
-        async def send() -> None:
-            with contextlib.suppress(ccxt.NoChange):  # MarginModeAlreadySet
-                await self._client.set_margin_mode(mode.value, symbol)
-
-        try:
-            await self._calls.read("set_margin_mode", send)
-        except ExchangeError as exc:
-            if exc.code != _MARGIN_ALREADY_SET:
-                raise
-
-    async def transfer(self, asset: str, amount: Decimal, source: Wallet, target: Wallet) -> None:
-        """Move `amount` of `asset` between this account's wallets. Sent once: after a
-        TemporaryError re-read the balances before trying again."""
-        if amount <= 0 or source is target:
-            raise ValueError(f"transfer needs amount > 0 and two wallets, got {amount} {source}")
-        self._log.info(
-            "exchange.transfer",
-            asset=asset,
-            amount=str(amount),
-            source=source.value,
-            target=target.value,
-        )
-
-        async def send() -> None:
-            await self._client.transfer(
-                asset, float(amount), _TRANSFER_ACCOUNT[source], _TRANSFER_ACCOUNT[target]
-            )
-
-        await self._calls.once("transfer", send)
-
-    async def add_margin(self, symbol: str, amount: Decimal) -> None:
-        """Add `amount` (settle currency) of isolated margin to the `symbol` position. Sent
-        once: after a TemporaryError re-read the position before trying again."""
-        if amount <= 0:
-            raise ValueError(f"add_margin needs amount > 0, got {amount}")
-        await self.market(symbol)
-        self._log.info("exchange.add_margin", symbol=symbol, amount=str(amount))
-
-        async def send() -> None:
-            await self._client.add_margin(symbol, float(amount))
-
-        await self._calls.once("add_margin", send)
 
     async def close(self) -> None:
         """Close the HTTP session (idempotent)."""

@@ -29,6 +29,7 @@ __all__ = [
     "FundingLog",
     "RequestStats",
     "binance_error",
+    "history",
     "json_ok",
     "opt_bool",
     "opt_decimal",
@@ -241,3 +242,26 @@ def opt_bool(params: dict[str, str], name: str) -> bool:
     if raw not in ("true", "false"):
         raise SimError(-1130, f"Data sent for parameter '{name}' is not valid.")
     return raw == "true"
+
+
+def history(
+    request: web.Request,
+    market: str,
+    api_key: str,
+    params: dict[str, str],
+    method: str,
+    id_param: str,
+) -> list[dict[str, Any]]:
+    """Order or fill history of one symbol (`method` "all_orders" | "my_trades"), with
+    Binance's startTime / endTime / fromId|orderId / limit (max 1000) parameters."""
+    call = getattr(request.app[ENGINE], method)
+    rows: list[dict[str, Any]] = call(
+        api_key,
+        market,
+        req_str(params, "symbol"),
+        start_ms=opt_int(params, "startTime"),
+        end_ms=opt_int(params, "endTime"),
+        from_id=opt_int(params, id_param),
+        limit=min(opt_int(params, "limit") or 500, 1000),
+    )
+    return rows

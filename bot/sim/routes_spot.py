@@ -16,6 +16,7 @@ from bot.sim.faults import corrupt_balances
 from bot.sim.render import (
     ENGINE,
     FAULTS,
+    history,
     json_ok,
     opt_decimal,
     opt_int,
@@ -214,31 +215,14 @@ async def open_orders(request: web.Request) -> web.Response:
 async def all_orders(request: web.Request) -> web.Response:
     """Order history of one symbol."""
     auth = await signed(request)
-    return json_ok(_history(request, auth.api_key, auth.params, "all_orders", "orderId"))
+    return json_ok(history(request, MARKET, auth.api_key, auth.params, "all_orders", "orderId"))
 
 
 @routes.get("/api/v3/myTrades")
 async def my_trades(request: web.Request) -> web.Response:
     """The account's fills in one symbol."""
     auth = await signed(request)
-    return json_ok(_history(request, auth.api_key, auth.params, "my_trades", "fromId"))
-
-
-def _history(
-    request: web.Request, api_key: str, params: dict[str, str], method: str, id_param: str
-) -> list[dict[str, object]]:
-    engine = request.app[ENGINE]
-    call = getattr(engine, method)
-    rows: list[dict[str, object]] = call(
-        api_key,
-        MARKET,
-        req_str(params, "symbol"),
-        start_ms=opt_int(params, "startTime"),
-        end_ms=opt_int(params, "endTime"),
-        from_id=opt_int(params, id_param),
-        limit=min(opt_int(params, "limit") or 500, 1000),
-    )
-    return rows
+    return json_ok(history(request, MARKET, auth.api_key, auth.params, "my_trades", "fromId"))
 
 
 # --- paths a default-configured ccxt `binance` touches in load_markets; we list nothing there.

@@ -1,0 +1,93 @@
+"""Account settings and collateral moves of `CcxtExchange` (leverage, margin mode, wallet
+transfers, isolated margin): the writes that change how a position is margined, not what it
+holds. Mixed into `CcxtExchange`; kept apart so the gateway file stays one screenful per job.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, Protocol
+
+import ccxt.async_support as ccxt
+
+from bot.domain.model import MarginMode, Market, Wallet
+from bot.exchange.calls import Calls
+from bot.exchange.errors import ExchangeError
+
+__all__ = ["AccountOps"]
+
+_TRANSFER_ACCOUNT: Mapping[Wallet, str] = {Wallet.SPOT: "spot", Wallet.FUTURES: "swap"}
+_MARGIN_ALREADY_SET = "-4046"
+
+
+class _Gateway(Protocol):
+    _client: Any
+    _calls: Calls
+    _log: Any
+
+    async def market(self, symbol: str) -> Market: ...
+
+
+class AccountOps:
+    """Leverage, margin mode, transfers and isolated margin over the gateway's ccxt client."""
+
+    async def set_leverage(self: _Gateway, symbol: str, leverage: int) -> None:
+        """Set the leverage (×) for `symbol`; idempotent."""
+        await self.market(symbol)
+
+        async def send() -> None:
+            with contextlib.suppress(ccxt.NoChange):
+                await self._client.set_leverage(leverage, symbol)
+
+        await self._calls.read("set_leverage", send)
+
+    async def set_margin_mode(self: _Gateway, symbol: str, mode: MarginMode) -> None:
+        """Set isolated/cross for `symbol`; 'already set' (-4046) counts as success."""
+        await self.market(symbol)
+
+        async def send() -> None:
+            with contextlib.suppress(ccxt.NoChange):  # MarginModeAlreadySet
+                await self._client.set_margin_mode(mode.value, symbol)
+
+        try:
+            await self._calls.read("set_margin_mode", send)
+        except ExchangeError as exc:
+            if exc.code != _MARGIN_ALREADY_SET:
+                raise
+
+    async def transfer(
+        self: _Gateway, asset: str, amount: Decimal, source: Wallet, target: Wallet
+    ) -> None:
+        """Move `amount` of `asset` between this account's wallets. Sent once: after a
+        TemporaryError re-read the balances before trying again."""
+        if amount <= 0 or source is target:
+            raise ValueError(f"transfer needs amount > 0 and two wallets, got {amount} {source}")
+        self._log.info(
+            "exchange.transfer",
+            asset=asset,
+            amount=str(amount),
+            source=source.value,
+            target=target.value,
+        )
+
+        async def send() -> None:
+            await self._client.transfer(
+                asset, float(amount), _TRANSFER_ACCOUNT[source], _TRANSFER_ACCOUNT[target]
+            )
+
+        await self._calls.once("transfer", send)
+
+    async def add_margin(self: _Gateway, symbol: str, amount: Decimal) -> None:
+        """Add `amount` (settle currency) of isolated margin to the `symbol` position. Sent
+        once: after a TemporaryError re-read the position before trying again."""
+        if amount <= 0:
+            raise ValueError(f"add_margin needs amount > 0, got {amount}")
+        await self.market(symbol)
+        self._log.info("exchange.add_margin", symbol=symbol, amount=str(amount))
+
+        async def send() -> None:
+            await self._client.add_margin(symbol, float(amount))
+
+        await self._calls.once("add_margin", send)
