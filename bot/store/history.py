@@ -153,11 +153,13 @@ _STATUS_WORDS = {"closed": "filled", "open": "resting", "pending": "sending",
 
 
 def _order_text(row: tuple[Any, ...]) -> str:
-    side, amount, price, status, intent, reason, filled = row
+    """'sell 0.5 @ 60000 (grow): filled' — the reason is the planner's purpose; the intent
+    column is a dedup key, not for people."""
+    side, amount, price, status, reason, filled = row
     at = f" @ {price}" if price is not None else ""
     partly = status != "closed" and filled is not None and Decimal(filled) != 0
-    word = _STATUS_WORDS.get(status, status) + (f" ({filled} filled)" if partly else "")
-    return f"{side} {amount}{at} {intent}: {word} — {reason}"
+    word = _STATUS_WORDS.get(status, status) + (f", {filled} filled" if partly else "")
+    return f"{side} {amount}{at} ({reason}): {word}"
 
 
 def _margin_text(row: tuple[Any, ...]) -> str:
@@ -217,7 +219,7 @@ class JournalHistory:
         """The hedge's latest orders, margin actions and risk decisions, newest first."""
         with self._connect() as conn:
             orders = conn.execute(
-                "SELECT created_at, side, amount, price, status, intent, reason, filled "
+                "SELECT created_at, side, amount, price, status, reason, filled "
                 "FROM orders WHERE hedge = ? ORDER BY id DESC LIMIT ?",
                 (hedge, limit),
             ).fetchall()

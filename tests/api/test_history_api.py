@@ -35,7 +35,7 @@ class FakeHistory:
         return HedgeHistory((point,), (LegPnl(Decimal(0), Decimal(0)),), (Decimal(0),), None, 1, 1)
 
     def recent_actions(self, hedge: str, limit: int = 10) -> Sequence[ActionRecord]:
-        return (ActionRecord(NOW_MS - 500, "order", "sell 0.1 @ 60000 grow: resting — gap"),)
+        return (ActionRecord(NOW_MS - 500, "order", "sell 0.1 @ 60000 (grow): resting"),)
 
 
 @pytest.mark.parametrize(
@@ -129,7 +129,7 @@ async def test_history_lists_recent_actions(serve_dashboard: ServeDashboard) -> 
     api = await serve_dashboard(history=FakeHistory())
     body = (await fetch("GET", f"{api.url}/history?hedge=BTC")).json()
     assert body["actions"] == [
-        {"at": NOW - 0.5, "kind": "order", "text": "sell 0.1 @ 60000 grow: resting — gap"}
+        {"at": NOW - 0.5, "kind": "order", "text": "sell 0.1 @ 60000 (grow): resting"}
     ]
 
 

@@ -156,7 +156,7 @@ def test_recent_actions_merge_orders_margin_and_risk_newest_first(
     """Orders, margin top-ups and risk decisions of the hedge come back newest first, readable."""
     clock.now = T0
     journal.record_order_intent(
-        Request("hb-1"), account="main", hedge="BTC", intent="grow", reason="gap 0.5"
+        Request("hb-1"), account="main", hedge="BTC", intent="BTC:grow:0>-2", reason="grow"
     )
     journal.update_order("hb-1", status="closed", filled=Decimal("0.5"))
     clock.now = T0 + 1000
@@ -173,4 +173,17 @@ def test_recent_actions_merge_orders_margin_and_risk_newest_first(
     assert [a.kind for a in actions] == ["risk", "margin", "order"]
     assert actions[0].text == "top_up → transfer: distance 0.2"
     assert actions[1].text == "top_up 150 USDT done: distance 0.2"
-    assert actions[2].text == "sell 0.5 @ 60000 grow: filled — gap 0.5"
+    assert actions[2].text == "sell 0.5 @ 60000 (grow): filled"
+
+
+def test_recent_actions_say_how_much_a_cancelled_order_filled(
+    journal: Journal, clock: Clock
+) -> None:
+    """An order cancelled after a partial fill says how much of it filled."""
+    journal.record_order_intent(
+        Request("hb-2", side=Side.BUY, reduce_only=True), account="main", hedge="BTC",
+        intent="BTC:shrink:-2>-1.5", reason="shrink",
+    )  # fmt: skip
+    journal.update_order("hb-2", status="canceled", filled=Decimal("0.2"))
+    (action,) = JournalHistory(journal.path).recent_actions("BTC")
+    assert action.text == "buy 0.5 @ 60000 (shrink): canceled, 0.2 filled"

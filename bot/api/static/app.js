@@ -8,7 +8,7 @@ import { hedgeCard } from "./hedges.js";
 import { accountsTable, actionsList, alertsList } from "./panels.js";
 
 const POLL_MS = 2000;
-const HISTORY_MS = 10000;
+const HISTORY_MS = 5000;
 const $ = (id) => document.getElementById(id);
 
 const view = {
@@ -124,7 +124,10 @@ function renderCharts() {
   const target = s.target.map(num);
   const p = doc.pnl;
   const total = p.spot.map((v, i) => num(v) + num(p.perp[i]) + (num(p.funding[i]) || 0));
-  const width = (slot) => slot.clientWidth || 320;
+  const width = (slot) => {
+    const css = getComputedStyle(slot);
+    return slot.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight) || 320;
+  };
   slots[0].replaceChildren(lineChart({ id: "ratio-chart", title: "Hedge ratio vs target", t: s.t,
     width: width(slots[0]), format: (v) => pct(v, 0),
     band: { lo: target.map((v) => (v === null ? null : v - band)), hi: target.map((v) => (v === null ? null : v + band)) },

@@ -30,7 +30,8 @@ function yRange(columns) {
 function timeLabel(t, span) {
   const d = new Date(t * 1000);
   if (span > 2 * 86400) return d.toLocaleDateString("en-GB", { day: "2-digit", month: "short" });
-  return d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", hour12: false });
+  const seconds = span < 900 ? { second: "2-digit" } : {};
+  return d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", ...seconds, hour12: false });
 }
 
 /** Path data for one column, broken where values are missing. */
@@ -116,5 +117,5 @@ export function lineChart({ title, t, series, band = null, format, width, id }) 
   }
   const chart = svg("svg", { class: "c-svg", width: w, height: HEIGHT, viewBox: `0 0 ${w} ${HEIGHT}`,
     role: "img", "aria-label": title }, ...parts);
-  return el("figure", { class: "chart", id, "data-points": t.length }, caption, chart);
+  return el("figure", { class: "chart", id, "data-points": t.length, "data-last": t1 }, caption, chart);
 }

@@ -2,6 +2,13 @@
 
 import { DASH, age, el } from "./format.js";
 
+// Why the notifier did not push an alert (its throttle's verdicts).
+const HELD_BACK = {
+  filtered: "not pushed: below notify.min_severity",
+  duplicate: "not pushed: a repeat within the dedup window",
+  rate_limited: "not pushed: rate limit",
+};
+
 /** The accounts table from /status `accounts`. */
 export function accountsTable(accounts) {
   const names = Object.keys(accounts || {}).sort();
@@ -13,11 +20,11 @@ export function accountsTable(accounts) {
       el("th", { scope: "row", text: name }),
       el("td", { text: `${a.exchange || DASH} · ${a.mode || DASH}` }),
       el("td", {}, el("span", { class: `badge breaker-${breaker}`, "data-field": "breaker", text: breaker })),
-      el("td", { class: "num", text: a.consecutive_failures ?? 0 }),
+      el("td", { class: "num col-failures", text: a.consecutive_failures ?? 0 }),
       el("td", { class: "error-text", "data-field": "last_error", text: a.last_error || DASH }));
   });
   const head = el("tr", {}, ...["Account", "Venue", "Breaker", "Failures", "Last error"]
-    .map((h) => el("th", { scope: "col", text: h })));
+    .map((h) => el("th", { scope: "col", class: h === "Failures" ? "col-failures" : null, text: h })));
   return el("div", { class: "table-wrap" },
     el("table", { class: "accounts" }, el("thead", {}, head), el("tbody", {}, ...rows)));
 }
@@ -39,7 +46,7 @@ export function alertsList(doc) {
       el("span", { class: "when", text: `${age(a.at)} ago` })),
     a.body ? el("p", { class: "alert-body", text: a.body }) : null,
     a.delivery && a.delivery !== "send"
-      ? el("p", { class: "muted small", text: `not sent: ${a.delivery.replace("_", " ")}` })
+      ? el("p", { class: "muted small", text: HELD_BACK[a.delivery] || `not pushed: ${a.delivery}` })
       : null)));
 }
 
