@@ -85,9 +85,9 @@ function renderHedges() {
   const names = Object.keys(hedges).sort();
   const box = $("hedges");
   const handler = view.controls && view.controls.enabled ? onControl : null;
-  const minute = Math.floor(Date.now() / 30000);
+  const tick = Math.floor(Date.now() / 30000); // "3 min ago" texts refresh twice a minute
   const cards = names.map((name) => {
-    const key = JSON.stringify([hedges[name], Boolean(handler), minute]);
+    const key = JSON.stringify([hedges[name], Boolean(handler), tick]);
     const old = view.cards.get(name);
     if (old && old.key === key) return old.node; // unchanged: keep the node (and a pending click)
     const node = hedgeCard(name, hedges[name], handler);
