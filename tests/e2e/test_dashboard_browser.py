@@ -279,6 +279,9 @@ def test_pause_and_resume_a_hedge_with_the_token(stack: Stack) -> None:
     _toast(page, "resume BTC: done")
     page.wait(lambda: _card(page, "BTC")["state"]["state"] == "ok", 10, "BTC trading again")  # type: ignore[index]
     assert _status(stack.url)["hedges"]["BTC"]["paused"] is False
+    assert TOKEN not in page.driver.page_source, "the token never lands in the page"
+    unexpected = [e for e in page.console_errors() if "status of 401" not in e]
+    assert unexpected == [], "only the refused wrong token is logged by the browser"
 
 
 def _hedge(**fields: Any) -> dict[str, Any]:
