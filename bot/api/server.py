@@ -1,8 +1,11 @@
-"""The daemon's HTTP API (aiohttp): /healthz, /metrics, /status, POST /pause and /resume.
+"""The daemon's HTTP API (aiohttp): /healthz, /metrics, /status, POST /pause and /resume,
+and the dashboard: / with its /static files, /history, /alerts and /controls.
 
 Reads go through `StatusSource`, writes through `Controls` (bot/api/ports.py). Mutating
 endpoints need `Authorization: Bearer <token>`; with no token configured they are disabled
-(403), so a daemon is never controllable by accident. The token is never logged.
+(403), so a daemon is never controllable by accident. The token is never logged. A browser's
+cross-site request is refused before the token is checked, and every answer carries a strict
+Content-Security-Policy (bot/api/security.py).
 """
 
 from __future__ import annotations
@@ -10,17 +13,22 @@ from __future__ import annotations
 import hmac
 import json
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from ipaddress import ip_address
 from typing import Any
 
 import structlog
 from aiohttp import web
 
+from bot.api.alerts import AlertSource, add_alert_routes
+from bot.api.dashboard import add_dashboard_routes
+from bot.api.history import HistorySource, add_history_routes
+from bot.api.jsonio import error_response as _error
+from bot.api.jsonio import json_response as _json
 from bot.api.metrics import CONTENT_TYPE, Metrics
 from bot.api.ports import Controls, StatusSource
+from bot.api.security import add_security_headers, same_origin_only
 
 __all__ = [
     "DEFAULT_HOST",
@@ -56,26 +64,6 @@ class _Settings:
 
 
 _SETTINGS = web.AppKey("settings", _Settings)
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, Decimal):
-        return str(value)  # a string keeps every digit; floats would not
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    if isinstance(value, Mapping):
-        return dict(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def _json(body: Mapping[str, Any], status: int = 200, **headers: str) -> web.Response:
-    text = json.dumps(body, default=_json_default, allow_nan=False, indent=None)
-    return web.Response(text=text, status=status, content_type="application/json", headers=headers)
-
-
-def _error(status: int, message: str, **extra: Any) -> web.Response:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
-    return _json({"ok": False, "error": message, **extra}, status=status, **headers)
 
 
 @web.middleware
@@ -195,13 +183,18 @@ def build_api(
     token: str | None,
     stale_after_s: float = DEFAULT_STALE_AFTER_S,
     clock: Callable[[], float] = time.time,
+    history: HistorySource | None = None,
+    alerts: AlertSource | None = None,
 ) -> web.Application:
     """The aiohttp app. `token` comes from $HEDGEBOT_API_TOKEN (None/"" disables writes).
 
     stale_after_s: /healthz turns 503 when the last successful cycle is older than this
     (seconds; a few poll intervals is sensible). clock: epoch seconds, injectable for tests.
+    history: the journal's read-only queries behind /history (None: /history answers 503).
+    alerts: the recent-alerts feed behind /alerts (None: an empty list, "recorded": false).
     """
-    app = web.Application(middlewares=[_errors_as_json])
+    app = web.Application(middlewares=[_errors_as_json, same_origin_only])
+    app.on_response_prepare.append(add_security_headers)
     app[_SOURCE] = source
     app[_CONTROLS] = controls
     app[_METRICS] = metrics
@@ -211,7 +204,14 @@ def build_api(
     app.router.add_get("/status", _status)
     app.router.add_post("/pause", _control("pause"))
     app.router.add_post("/resume", _control("resume"))
+    add_dashboard_routes(app, writes_enabled=bool(token))
+    add_history_routes(app, history, hedges=lambda: _hedge_names(source), clock=clock)
+    add_alert_routes(app, alerts)
     return app
+
+
+def _hedge_names(source: StatusSource) -> list[str]:
+    return list(source.status().get("hedges") or {})
 
 
 @dataclass

@@ -23,12 +23,14 @@ from typing import Any
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.api.alerts import RecentAlerts
 from bot.api.server import build_api, start_api
 from bot.api.systemd import SystemdNotifier
 from bot.config import Settings
 from bot.exchange.errors import ExchangeError
 from bot.logs import configure_logging
 from bot.notify.catalogue import AlertKind, make_alert
+from bot.store.history import JournalHistory
 from bot.store.lock import InstanceLock
 
 from .cycle import run_cycle
@@ -206,12 +208,16 @@ class Daemon:
         if not api.enabled:
             return
         token = api.token.get_secret_value() if api.token else None
+        alerts = RecentAlerts()
+        rt.notifier.add_listener(alerts.add)
         app = build_api(
             rt.state,
             rt.state,
             rt.metrics,
             token=token,
             stale_after_s=max(30.0, 3 * rt.settings.schedule.poll_seconds),
+            history=JournalHistory(rt.journal.path),
+            alerts=alerts,
         )
         self._api = await start_api(app, api.host, api.port)
         log.info("api.listening", url=self._api.url)

@@ -106,6 +106,7 @@ class Notifier:
         )
         self._clock = clock
         self._tasks: set[asyncio.Task[bool]] = set()
+        self._listeners: list[Callable[[Alert, str], None]] = []
 
     @classmethod
     def from_urls(cls, urls: Sequence[str], **kwargs: Any) -> Notifier:
@@ -115,8 +116,18 @@ class Notifier:
     def __repr__(self) -> str:
         return f"Notifier(targets={list(self._sender.targets)})"
 
+    def add_listener(self, listener: Callable[[Alert, str], None]) -> None:
+        """Call `listener(alert, verdict)` for every alert, before throttling decides delivery
+        (the dashboard's recent-alerts feed); a failing listener is logged, never raised."""
+        self._listeners.append(listener)
+
     def _admit(self, alert: Alert) -> tuple[Alert, Verdict]:
         verdict = self._throttle.admit(alert, self._clock())
+        for listener in self._listeners:
+            try:
+                listener(alert, verdict.value)
+            except Exception as exc:  # a view of alerts must never stop one
+                log.error("alert.listener_failed", error=type(exc).__name__)
         getattr(log, _LOG_LEVEL[alert.severity])(
             "alert",
             kind=alert.kind,
