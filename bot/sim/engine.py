@@ -103,6 +103,9 @@ class SimExchange:
     def ticker_24h(self, market: str, symbol: str) -> JSON:
         return market_ops.ticker_24h(self._venue, market, symbol)
 
+    def ticker_price(self, market: str, symbol: str) -> JSON:
+        return market_ops.ticker_price(self._venue, market, symbol)
+
     def premium_index(self, symbol: str) -> JSON:
         get_spec("usdm", symbol)
         return self._venue.board.premium_index(symbol, self.now_ms())

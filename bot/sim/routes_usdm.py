@@ -5,6 +5,7 @@ Handlers parse, call the engine, serialise; the account routes are in `routes_us
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -29,7 +30,7 @@ from bot.sim.render import (
     signed,
     wall_ms,
 )
-from bot.sim.routes_spot import book_levels, symbols_param
+from bot.sim.routes_spot import book_levels, one_or_many
 
 __all__ = ["routes"]
 
@@ -61,22 +62,20 @@ async def exchange_info(request: web.Request) -> web.Response:
 @routes.get("/fapi/v1/ticker/24hr")
 async def ticker_24h(request: web.Request) -> web.Response:
     """24h ticker (no bid/ask fields on fapi) for one symbol (object) or all (list)."""
-    engine = request.app[ENGINE]
-    symbol = opt_str(public_params(request), "symbol")
-    if symbol is not None:
-        return json_ok(engine.ticker_24h(MARKET, symbol))
-    return json_ok([engine.ticker_24h(MARKET, s) for s in engine.symbols(MARKET)])
+    return one_or_many(request, MARKET, partial(request.app[ENGINE].ticker_24h, MARKET))
+
+
+@routes.get("/fapi/v1/ticker/price")
+@routes.get("/fapi/v2/ticker/price")
+async def ticker_price(request: web.Request) -> web.Response:
+    """Last price {"symbol","price","time"} for one symbol (object) or all (list)."""
+    return one_or_many(request, MARKET, partial(request.app[ENGINE].ticker_price, MARKET))
 
 
 @routes.get("/fapi/v1/ticker/bookTicker")
 async def book_ticker(request: web.Request) -> web.Response:
     """Best bid/ask with quantities for one symbol (object) or all (list)."""
-    engine = request.app[ENGINE]
-    params = public_params(request)
-    symbol = opt_str(params, "symbol")
-    wanted = [symbol] if symbol else (symbols_param(params) or engine.symbols(MARKET))
-    rows = [_book_ticker_row(request, s) for s in wanted]
-    return json_ok(rows[0] if symbol else rows)
+    return one_or_many(request, MARKET, partial(_book_ticker_row, request))
 
 
 def _places(request: web.Request, symbol: str) -> tuple[int, int]:
@@ -124,11 +123,7 @@ async def depth(request: web.Request) -> web.Response:
 @routes.get("/fapi/v1/premiumIndex")
 async def premium_index(request: web.Request) -> web.Response:
     """Mark/index price and funding for one symbol (object) or all (list)."""
-    engine = request.app[ENGINE]
-    symbol = opt_str(public_params(request), "symbol")
-    if symbol is not None:
-        return json_ok(engine.premium_index(symbol))
-    return json_ok([engine.premium_index(s) for s in engine.symbols(MARKET)])
+    return one_or_many(request, MARKET, request.app[ENGINE].premium_index)
 
 
 @routes.get("/fapi/v1/fundingRate")
