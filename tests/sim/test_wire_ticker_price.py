@@ -9,8 +9,8 @@ import aiohttp
 import ccxt.async_support as ccxt
 import pytest
 
-from bot.exchange.sim_client import make_sim_exchange
 from bot.sim.server import RunningSim, start
+from tests.sim.wire import ccxt_client
 
 LISTED = {"BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT"}
 
@@ -28,18 +28,14 @@ async def sim() -> AsyncIterator[RunningSim]:
 
 @pytest.fixture
 async def spot(sim: RunningSim) -> AsyncIterator[Any]:
-    exchange = make_sim_exchange("binance", sim.url)
-    await exchange.load_markets()
-    yield exchange
-    await exchange.close()
+    async with ccxt_client(sim.url, "binance") as exchange:
+        yield exchange
 
 
 @pytest.fixture
 async def usdm(sim: RunningSim) -> AsyncIterator[Any]:
-    exchange = make_sim_exchange("binanceusdm", sim.url)
-    await exchange.load_markets()
-    yield exchange
-    await exchange.close()
+    async with ccxt_client(sim.url, "binanceusdm") as exchange:
+        yield exchange
 
 
 async def test_spot_single_symbol_shape(spot: Any) -> None:
