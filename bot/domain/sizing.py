@@ -5,7 +5,9 @@ Invariants of a wanted order (checked by the planner's property tests):
 - a BUY is always reduce-only and never larger than the short (the perp never turns long);
 - closing a net-long perp is a reduce-only SELL of at most the long;
 - the amount is rounded down to the step (reductions forced by `max_ratio` round up, capped
-  by the position) and clears the venue's min amount and min notional, else it is dust;
+  by the position), at most `max_order_notional` and the venue's `max_amount` (the rest is
+  sliced to later cycles), and clears the venue's min amount and, unless it is reduce-only,
+  its min notional (Binance exempts reduce-only orders), else it is dust;
 - post-only prices sit at the touch on our side (sell at the ask, buy at the bid).
 """
 
@@ -167,7 +169,7 @@ def _finish(ctx: _Ctx, side: Side, amount: Decimal, purpose: Purpose) -> Want:
     if ctx.turnover_left is not None and not safety:
         amount, capped = _cap_turnover(market, amount, price, ctx.turnover_left)
         capped_by = capped or capped_by
-    problem = order_size_problem(market, amount, price)
+    problem = order_size_problem(market, amount, price, reduce_only=purpose is not Purpose.GROW)
     if problem:
         label = "dust" if capped_by is None else capped_by
         return Want(None, f"{label}: {purpose.value} {side.value} not placed, {problem}")
@@ -199,15 +201,22 @@ def _price(market: Market, quote: Quote, side: Side, *, aggressive: bool) -> Dec
 def _slice(
     policy: HedgePolicy, market: Market, amount: Decimal, price: Decimal
 ) -> tuple[Decimal, str | None]:
-    """At most `max_order_notional` per order; the rest waits for the next slice."""
-    if policy.max_order_notional is None:
+    """At most `max_order_notional` and the venue's `max_amount` per order (the smaller
+    binds); the rest waits for the next slice. Applies to forced reductions too: an order
+    above `max_amount` would only be refused."""
+    limits: list[tuple[Decimal, str]] = []
+    if policy.max_order_notional is not None:
+        most = contracts_for_notional(market, policy.max_order_notional, price)
+        limits.append((most, f"max_order_notional {policy.max_order_notional}"))
+    if market.max_amount is not None:
+        limits.append((market.max_amount, f"the venue's max_amount {market.max_amount}"))
+    if not limits:
         return amount, None
-    most = round_amount_down(
-        market, contracts_for_notional(market, policy.max_order_notional, price)
-    )
+    most, name = min(limits, key=lambda limit: limit[0])
+    most = round_amount_down(market, most)
     if amount <= most:
         return amount, None
-    return most, f"sliced by max_order_notional {policy.max_order_notional}"
+    return most, f"sliced by {name}"
 
 
 def _cap_turnover(
