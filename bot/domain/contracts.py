@@ -20,6 +20,7 @@ __all__ = [
     "contracts_for_notional",
     "notional",
     "order_size_problem",
+    "plain",
     "round_amount_down",
     "round_amount_up",
     "round_price_aggressive",
@@ -78,6 +79,12 @@ def contracts_for_notional(market: Market, quote_amount: Decimal, price: Decimal
         return abs(quote_amount) / market.contract_size
     per_contract = market.contract_size if market.kind is MarketKind.LINEAR else Decimal(1)
     return abs(quote_amount) / (per_contract * _require_price(market, price))
+
+
+def plain(value: Decimal) -> str:
+    """`value` as plain text for notes and intents: no exponent, no trailing zeros."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
 
 
 def _to_step(value: Decimal, step: Decimal, rounding: str) -> Decimal:

@@ -13,7 +13,7 @@ Invariants of a wanted order (checked by the planner's property tests):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -22,6 +22,7 @@ from bot.domain.contracts import (
     contracts_for_notional,
     notional,
     order_size_problem,
+    plain,
     round_amount_down,
     round_amount_up,
     round_price_aggressive,
@@ -31,7 +32,7 @@ from bot.domain.hedge import HedgePolicy, HedgeState
 from bot.domain.model import Market, Quote, Side
 from bot.domain.risk_policy import RiskGate
 
-__all__ = ["PlannedOrder", "Purpose", "Want", "wanted_order"]
+__all__ = ["PlannedOrder", "Purpose", "Want", "resized", "wanted_order"]
 
 ZERO = Decimal(0)
 
@@ -83,9 +84,13 @@ class _Ctx:
     emergency: bool
 
 
-def _num(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
+def resized(order: PlannedOrder, amount: Decimal) -> PlannedOrder:
+    """`order` for `amount` contracts (unsigned, on the step) instead, its intent's
+    "position after" moved to match, so the shell derives a new client order id."""
+    head, move = order.intent.rsplit(":", 1)
+    before = Decimal(move.split(">", 1)[0])
+    after = before + amount if order.side is Side.BUY else before - amount
+    return replace(order, amount=amount, intent=f"{head}:{plain(before)}>{plain(after)}")
 
 
 def wanted_order(
@@ -183,9 +188,9 @@ def _finish(ctx: _Ctx, side: Side, amount: Decimal, purpose: Purpose) -> Want:
         reduce_only=purpose is not Purpose.GROW,
         immediate_or_cancel=aggressive,
         purpose=purpose,
-        intent=f"{policy.name}:{purpose.value}:{_num(state.contracts)}>{_num(after)}",
+        intent=f"{policy.name}:{purpose.value}:{plain(state.contracts)}>{plain(after)}",
     )
-    note = f"{purpose.value}: {side.value} {_num(amount)} @ {_num(price)}"
+    note = f"{purpose.value}: {side.value} {plain(amount)} @ {plain(price)}"
     return Want(order, note + (f" ({capped_by})" if capped_by else ""))
 
 
@@ -227,4 +232,4 @@ def _cap_turnover(
     if notional(market, amount, price) <= left:
         return amount, None
     capped = round_amount_down(market, contracts_for_notional(market, left, price))
-    return capped, f"capped by max_daily_turnover ({_num(left)} left)"
+    return capped, f"capped by max_daily_turnover ({plain(left)} left)"
