@@ -30,18 +30,27 @@ def funding(market: Market, amount: str) -> FundingPayment:
     return FundingPayment("p", market.symbol, market.settle or market.quote, D(amount), 0)
 
 
+def hedged_sell(
+    market: Market, contracts: str, price: str, fee: str, paid: str, end: int
+) -> HedgePnl:
+    """1 BTC held from 60,000, hedged by one sell of `contracts` at `price` paying `fee`
+    (settle currency), `paid` funding received, both legs marked at `end`."""
+    settle = market.settle or market.quote
+    return hedge_pnl(
+        SPOT,
+        market,
+        Holdings(D(1), D(0), Marks(D(60_000), D(60_000))),
+        Marks(D(end), D(end)),
+        perp_fills=[fill(market, Side.SELL, contracts, price, fee, settle)],
+        funding=[funding(market, paid)],
+    )
+
+
 def test_hand_worked_linear_hedge() -> None:
     """1 BTC at 60,000 hedged by selling 1,000 contracts (1 BTC) at 60,010 with a 0.02 %
     maker fee (12.002 USDT), +6 USDT funding, price down to 55,000:
     spot −5,000, perp +5,010, funding +6, fees 12.002 → +3.998 USDT."""
-    result = hedge_pnl(
-        SPOT,
-        LINEAR,
-        Holdings(D(1), D(0), Marks(D(60_000), D(60_000))),
-        Marks(D(55_000), D(55_000)),
-        perp_fills=[fill(LINEAR, Side.SELL, "1000", "60010", "12.002", "USDT")],
-        funding=[funding(LINEAR, "6")],
-    )
+    result = hedged_sell(LINEAR, "1000", "60010", "12.002", "6", 55_000)
     assert (result.spot, result.perp, result.funding) == (D(-5_000), D(5_010), D(6))
     assert (result.spot_fees, result.perp_fees) == (D(0), D("12.002"))
     assert result.total == D("3.998")
@@ -52,14 +61,7 @@ def test_hand_worked_inverse_hedge() -> None:
     50,000: the short gains 600 × 100 × (1/50,000 − 1/60,000) = 0.2 BTC; with 0.0001 BTC
     funding and a 0.0005 BTC fee the futures leg is +0.1996 BTC = 9,980 USD, the spot −10,000:
     total −20 USD (the fee and funding, in USD)."""
-    result = hedge_pnl(
-        SPOT,
-        INVERSE,
-        Holdings(D(1), D(0), Marks(D(60_000), D(60_000))),
-        Marks(D(50_000), D(50_000)),
-        perp_fills=[fill(INVERSE, Side.SELL, "600", "60000", "0.0005", "BTC")],
-        funding=[funding(INVERSE, "0.0001")],
-    )
+    result = hedged_sell(INVERSE, "600", "60000", "0.0005", "0.0001", 50_000)
     assert result.perp == D("0.2") and result.settle == "BTC"
     assert result.futures == D("0.1996")
     assert result.spot == D(-10_000)

@@ -17,7 +17,7 @@ from bot.domain.risk import RiskView, assess
 from bot.domain.risk_policy import RiskGate, RiskGrade, RiskPolicy
 
 from ._factories import SYMBOL, linear, view
-from .test_risk import BRACKETS, ENTRY, risk_view
+from .test_risk import BRACKETS, ENTRY, distance_after, risk_view
 
 
 def blind(distance: str, *, reported: D | None, **kw: object) -> RiskView:
@@ -80,13 +80,7 @@ def test_no_brackets_top_up_is_sized_from_the_venues_price() -> None:
     view_ = blind("0.18", reported=venue_price("0.18"), policy=policy, spot_free="1e6")
     result = assess(view_)
     assert result.top_up is not None
-    after = liquidation_price(
-        size=D(-1),
-        entry_price=ENTRY,
-        wallet_balance=view_.wallet_balance + result.top_up.amount,
-        brackets=BRACKETS,
-    )
-    distance = liquidation_distance(D(-1), view_.mark, after)
+    distance = distance_after(view_, result.top_up.amount)
     assert distance is not None and abs(distance - D("0.35")) < D("0.001")
 
 
