@@ -20,6 +20,7 @@ __all__ = [
     "contracts_for_notional",
     "notional",
     "order_size_problem",
+    "plain",
     "round_amount_down",
     "round_amount_up",
     "round_price_aggressive",
@@ -80,6 +81,12 @@ def contracts_for_notional(market: Market, quote_amount: Decimal, price: Decimal
     return abs(quote_amount) / (per_contract * _require_price(market, price))
 
 
+def plain(value: Decimal) -> str:
+    """`value` as plain text for notes and intents: no exponent, no trailing zeros."""
+    text = format(value.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
 def _to_step(value: Decimal, step: Decimal, rounding: str) -> Decimal:
     if step <= 0:
         raise ValueError(f"step must be positive, got {step}")
@@ -115,18 +122,22 @@ def round_price_aggressive(market: Market, price: Decimal, side: Side) -> Decima
     return _to_step(price, market.price_tick, rounding)
 
 
-def order_size_problem(market: Market, amount: Decimal, price: Decimal) -> str | None:
-    """Why an order of `amount` contracts at `price` is below the venue's minimums, or None.
+def order_size_problem(
+    market: Market, amount: Decimal, price: Decimal, *, reduce_only: bool = False
+) -> str | None:
+    """Why an order of `amount` contracts at `price` breaks the venue's size rules, or None.
 
     Checks `min_amount` (contracts), `min_notional` (quote) and `max_amount`; the amount is
-    expected to be already rounded to the step.
+    expected to be already rounded to the step. A `reduce_only` order is exempt from
+    `min_notional`, as on Binance (-4164: "... unless you choose reduce only"), so a small
+    leftover short can always be closed; it still obeys `min_amount` and `max_amount`.
     """
     if amount <= 0:
         return f"amount {amount} is not positive"
     if amount < market.min_amount:
         return f"amount {amount} is below the minimum {market.min_amount} contracts"
     value = notional(market, amount, price)
-    if value < market.min_notional:
+    if value < market.min_notional and not reduce_only:
         return f"notional {value:.2f} is below the minimum {market.min_notional} {market.quote}"
     if market.max_amount is not None and amount > market.max_amount:
         return f"amount {amount} is above the maximum {market.max_amount} contracts"

@@ -25,6 +25,7 @@ from decimal import Decimal
 __all__ = [
     "MarginBracket",
     "bracket_for",
+    "implied_bracket",
     "liquidation_distance",
     "liquidation_price",
     "maintenance_margin",
@@ -113,6 +114,32 @@ def wallet_for_liquidation_at(
     same equation solved for WB. Used to size a top-up that restores a distance."""
     maint = maintenance_margin(abs(size) * price, brackets)
     return maint + other_maint_margin - other_unrealized_pnl - size * (price - entry_price)
+
+
+def implied_bracket(
+    *,
+    size: Decimal,
+    entry_price: Decimal,
+    wallet_balance: Decimal,
+    liquidation: Decimal,
+    other_maint_margin: Decimal = ZERO,
+    other_unrealized_pnl: Decimal = ZERO,
+) -> MarginBracket | None:
+    """One unbounded bracket (cum 0) whose maintenance rate reproduces the venue's reported
+    `liquidation` price for this position, or None when no rate in [0, 1) does (the venue's
+    price and our wallet disagree too much to reason from).
+
+    For when the venue's leverage brackets could not be read: with it, `liquidation_price`
+    returns the venue's price exactly, and top-ups and reductions are sized by the same
+    equations as with real brackets (exact at that price, approximate away from it).
+    """
+    if size == 0 or liquidation <= 0:
+        return None
+    equity = wallet_balance - other_maint_margin + other_unrealized_pnl
+    rate = (equity + size * (liquidation - entry_price)) / (abs(size) * liquidation)
+    if not ZERO <= rate < 1:
+        return None
+    return MarginBracket(ZERO, Decimal("Infinity"), rate, ZERO)
 
 
 def margin_ratio(maint_margin: Decimal, margin_balance: Decimal) -> Decimal:

@@ -1,6 +1,7 @@
 """Sizing the risk guard's heavier actions: a lower leverage, a smaller short.
 
 Both assume a linear short whose liquidation price should sit at `target` (quote per base).
+Amounts are quote (USDT), sizes base units (BTC).
 """
 
 from __future__ import annotations
@@ -34,25 +35,33 @@ def reduction_for(
     target: Decimal,
     margin_balance: Decimal,
     brackets: Sequence[MarginBracket],
+    margin_per_base: Decimal = ZERO,
 ) -> Decimal:
-    """Base units of the short (`size` < 0) to KEEP so that, with `margin_balance` (quote,
-    unrealized P&L at `mark` included) staying behind the position, liquidation moves to
-    `target` (> mark). Solves MB − s·(target − mark) = s·target·MMR − cum per bracket.
+    """Base units of the short (`size` < 0) to KEEP so that liquidation moves to `target`
+    (> mark), or 0 when no part of it can stay.
 
-    Assumes the margin stays with the position when it is reduced (true for cross margin);
-    a venue that releases isolated margin on reduction needs it added back.
+    The margin balance (quote, unrealized P&L at `mark` included) that stays behind the kept
+    `k` base units is `margin_balance + margin_per_base × k`: a constant `margin_balance` when
+    the margin stays with the position (cross margin, or isolated margin that is added back
+    after the cut); `margin_per_base` > 0 models isolated margin released pro rata. Per
+    bracket it solves MB(k) − k·(target − mark) ≥ k·target·MMR − cum and keeps the largest
+    `k` (at most |size|) whose notional at `target` lies in that bracket.
     """
     held = abs(size)
     ordered = sorted(brackets, key=lambda b: b.notional_floor)
+    best = ZERO
     for i, bracket in enumerate(ordered):
-        denominator = target * (1 + bracket.maint_margin_ratio) - mark
-        if denominator <= 0:
-            continue
-        keep = (margin_balance + bracket.cum) / denominator
-        notional = keep * target
+        lowest = bracket.notional_floor / target
+        if lowest > held:
+            break
         last = i == len(ordered) - 1
-        if notional < bracket.notional_floor:
+        highest = held if last else min(held, bracket.notional_cap / target)
+        room = margin_balance + bracket.cum
+        slope = target * (1 + bracket.maint_margin_ratio) - mark - margin_per_base
+        if slope > 0:
+            highest = min(highest, room / slope)
+        elif room < 0:
             continue
-        if last or notional < bracket.notional_cap:
-            return min(max(keep, ZERO), held)
-    return ZERO
+        if highest >= lowest:
+            best = max(best, highest)
+    return best

@@ -79,7 +79,11 @@ class RiskPolicy:
 
 
 def grade_for(policy: RiskPolicy, distance: Decimal | None, ratio: Decimal | None) -> RiskGrade:
-    """The grade from the distance ladder and the margin-ratio ladder, whichever is worse."""
+    """The grade from the distance ladder and the margin-ratio ladder, whichever is worse.
+
+    A margin ratio of 1 or more (maintenance margin ≥ margin balance, Infinity when the
+    balance is gone) is at or through liquidation: REDUCE, even when no liquidation price
+    can be computed (negative equity)."""
     by_distance = RiskGrade.OK
     if distance is not None:
         steps = (
@@ -90,7 +94,9 @@ def grade_for(policy: RiskPolicy, distance: Decimal | None, ratio: Decimal | Non
         )
         by_distance = next((g for limit, g in steps if distance < limit), RiskGrade.OK)
     by_ratio = RiskGrade.OK
-    if ratio is not None and ratio >= policy.critical_margin_ratio:
+    if ratio is not None and ratio >= 1:
+        by_ratio = RiskGrade.REDUCE
+    elif ratio is not None and ratio >= policy.critical_margin_ratio:
         by_ratio = RiskGrade.TOP_UP
     elif ratio is not None and ratio >= policy.warn_margin_ratio:
         by_ratio = RiskGrade.WARN

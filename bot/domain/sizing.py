@@ -5,13 +5,15 @@ Invariants of a wanted order (checked by the planner's property tests):
 - a BUY is always reduce-only and never larger than the short (the perp never turns long);
 - closing a net-long perp is a reduce-only SELL of at most the long;
 - the amount is rounded down to the step (reductions forced by `max_ratio` round up, capped
-  by the position) and clears the venue's min amount and min notional, else it is dust;
+  by the position), at most `max_order_notional` and the venue's `max_amount` (the rest is
+  sliced to later cycles), and clears the venue's min amount and, unless it is reduce-only,
+  its min notional (Binance exempts reduce-only orders), else it is dust;
 - post-only prices sit at the touch on our side (sell at the ask, buy at the bid).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -20,6 +22,7 @@ from bot.domain.contracts import (
     contracts_for_notional,
     notional,
     order_size_problem,
+    plain,
     round_amount_down,
     round_amount_up,
     round_price_aggressive,
@@ -29,7 +32,7 @@ from bot.domain.hedge import HedgePolicy, HedgeState
 from bot.domain.model import Market, Quote, Side
 from bot.domain.risk_policy import RiskGate
 
-__all__ = ["PlannedOrder", "Purpose", "Want", "wanted_order"]
+__all__ = ["PlannedOrder", "Purpose", "Want", "resized", "wanted_order"]
 
 ZERO = Decimal(0)
 
@@ -81,9 +84,13 @@ class _Ctx:
     emergency: bool
 
 
-def _num(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
+def resized(order: PlannedOrder, amount: Decimal) -> PlannedOrder:
+    """`order` for `amount` contracts (unsigned, on the step) instead, its intent's
+    "position after" moved to match, so the shell derives a new client order id."""
+    head, move = order.intent.rsplit(":", 1)
+    before = Decimal(move.split(">", 1)[0])
+    after = before + amount if order.side is Side.BUY else before - amount
+    return replace(order, amount=amount, intent=f"{head}:{plain(before)}>{plain(after)}")
 
 
 def wanted_order(
@@ -167,7 +174,7 @@ def _finish(ctx: _Ctx, side: Side, amount: Decimal, purpose: Purpose) -> Want:
     if ctx.turnover_left is not None and not safety:
         amount, capped = _cap_turnover(market, amount, price, ctx.turnover_left)
         capped_by = capped or capped_by
-    problem = order_size_problem(market, amount, price)
+    problem = order_size_problem(market, amount, price, reduce_only=purpose is not Purpose.GROW)
     if problem:
         label = "dust" if capped_by is None else capped_by
         return Want(None, f"{label}: {purpose.value} {side.value} not placed, {problem}")
@@ -181,9 +188,9 @@ def _finish(ctx: _Ctx, side: Side, amount: Decimal, purpose: Purpose) -> Want:
         reduce_only=purpose is not Purpose.GROW,
         immediate_or_cancel=aggressive,
         purpose=purpose,
-        intent=f"{policy.name}:{purpose.value}:{_num(state.contracts)}>{_num(after)}",
+        intent=f"{policy.name}:{purpose.value}:{plain(state.contracts)}>{plain(after)}",
     )
-    note = f"{purpose.value}: {side.value} {_num(amount)} @ {_num(price)}"
+    note = f"{purpose.value}: {side.value} {plain(amount)} @ {plain(price)}"
     return Want(order, note + (f" ({capped_by})" if capped_by else ""))
 
 
@@ -199,15 +206,22 @@ def _price(market: Market, quote: Quote, side: Side, *, aggressive: bool) -> Dec
 def _slice(
     policy: HedgePolicy, market: Market, amount: Decimal, price: Decimal
 ) -> tuple[Decimal, str | None]:
-    """At most `max_order_notional` per order; the rest waits for the next slice."""
-    if policy.max_order_notional is None:
+    """At most `max_order_notional` and the venue's `max_amount` per order (the smaller
+    binds); the rest waits for the next slice. Applies to forced reductions too: an order
+    above `max_amount` would only be refused."""
+    limits: list[tuple[Decimal, str]] = []
+    if policy.max_order_notional is not None:
+        most = contracts_for_notional(market, policy.max_order_notional, price)
+        limits.append((most, f"max_order_notional {policy.max_order_notional}"))
+    if market.max_amount is not None:
+        limits.append((market.max_amount, f"the venue's max_amount {market.max_amount}"))
+    if not limits:
         return amount, None
-    most = round_amount_down(
-        market, contracts_for_notional(market, policy.max_order_notional, price)
-    )
+    most, name = min(limits, key=lambda limit: limit[0])
+    most = round_amount_down(market, most)
     if amount <= most:
         return amount, None
-    return most, f"sliced by max_order_notional {policy.max_order_notional}"
+    return most, f"sliced by {name}"
 
 
 def _cap_turnover(
@@ -218,4 +232,4 @@ def _cap_turnover(
     if notional(market, amount, price) <= left:
         return amount, None
     capped = round_amount_down(market, contracts_for_notional(market, left, price))
-    return capped, f"capped by max_daily_turnover ({_num(left)} left)"
+    return capped, f"capped by max_daily_turnover ({plain(left)} left)"

@@ -21,6 +21,7 @@ MARKETS = [
     linear(contract_size="0.001", step="1", tick="0.5", min_amount="1", min_notional="5"),
     linear(contract_size="0.01", step="1", tick="0.1", min_amount="1"),
     inverse(contract_size="100", symbol=SYMBOL),
+    replace(linear(step="0.001", min_amount="0.001", min_notional="100"), max_amount=D(3)),
 ]
 
 
@@ -203,10 +204,12 @@ def test_shrinking_orders_are_reduce_only(view: HedgeView) -> None:
 @settings(max_examples=200, deadline=None)
 @given(views())
 def test_orders_clear_venue_minimums_and_grid(view: HedgeView) -> None:
-    """(d) No order is below min amount / min notional, and all sit on the step and tick."""
+    """(d) No order is below min amount or above max amount, none but reduce-only ones is
+    below min notional, and all sit on the step and tick."""
     market = view.market
     for new in plan(view).orders:
-        assert order_size_problem(market, new.amount, new.price) is None
+        problem = order_size_problem(market, new.amount, new.price, reduce_only=new.reduce_only)
+        assert problem is None
         assert new.amount % market.amount_step == 0
         assert new.price % market.price_tick == 0
 

@@ -68,6 +68,17 @@ def risk_view(
     )
 
 
+def distance_after(view: RiskView, added: D) -> D | None:
+    """The 1-BTC short's liquidation distance with `added` more margin behind it."""
+    after = liquidation_price(
+        size=D(-1),
+        entry_price=ENTRY,
+        wallet_balance=view.wallet_balance + added,
+        brackets=BRACKETS,
+    )
+    return liquidation_distance(D(-1), view.mark, after)
+
+
 @pytest.mark.parametrize(
     ("distance", "grade", "gate"),
     [
@@ -104,13 +115,7 @@ def test_top_up_restores_distance() -> None:
     assert result.top_up is not None
     assert result.top_up.add_isolated_margin == result.top_up_needed > 0
     assert result.top_up.transfer_from_spot == 0
-    after = liquidation_price(
-        size=D(-1),
-        entry_price=ENTRY,
-        wallet_balance=view.wallet_balance + result.top_up.amount,
-        brackets=BRACKETS,
-    )
-    distance = liquidation_distance(D(-1), view.mark, after)
+    distance = distance_after(view, result.top_up.amount)
     assert distance is not None and D("0.35") <= distance < D("0.3501")
 
 

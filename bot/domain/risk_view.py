@@ -1,0 +1,153 @@
+"""What the risk guard reads (`RiskView`) and the measured position it reasons about (`Leg`).
+
+Amounts are in the settle currency (USDT); sizes are signed base units (short < 0); prices
+quote per base. Linear (USDⓈ-M) contracts only: `risk.assess` refuses the others.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_UP, Decimal
+
+from bot.domain.contracts import base_exposure
+from bot.domain.liquidation import (
+    MarginBracket,
+    implied_bracket,
+    liquidation_distance,
+    liquidation_price,
+    maintenance_margin,
+    margin_ratio,
+    wallet_for_liquidation_at,
+)
+from bot.domain.model import MarginMode, Market, Position
+from bot.domain.risk_policy import RiskPolicy
+
+__all__ = ["Leg", "RiskView", "leg_of", "reported_liquidation"]
+
+ZERO = Decimal(0)
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True, slots=True)
+class RiskView:
+    """Everything one hedge's risk decision depends on. Amounts in the settle currency.
+
+    `wallet_balance`: isolated → the position's isolated wallet (margin without unrealized
+    P&L, Binance `isolatedWallet`); cross → the cross wallet balance. `futures_free` /
+    `spot_free`: free settle-currency balances usable as top-up sources. `other_*`: the other
+    positions sharing a cross wallet (0 in isolated mode). `brackets` empty = the venue's
+    margin brackets could not be read (the guard then fails closed, see `risk`).
+    """
+
+    hedge: str
+    policy: RiskPolicy
+    market: Market
+    position: Position
+    mark: Decimal
+    brackets: tuple[MarginBracket, ...]
+    margin_mode: MarginMode
+    wallet_balance: Decimal
+    futures_free: Decimal = ZERO
+    spot_free: Decimal = ZERO
+    other_maint_margin: Decimal = ZERO
+    other_unrealized_pnl: Decimal = ZERO
+    leverage: int | None = None  # current leverage if the position does not report it
+
+
+def reported_liquidation(position: Position) -> Decimal | None:
+    """The venue's liquidation price; 0 or absent means it reports none."""
+    price = position.liquidation_price
+    return price if price is not None and price > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Leg:
+    """One non-flat position being assessed. `size` is signed base units (short < 0);
+    `brackets` are the venue's, else one implied by its liquidation price, else () when
+    nothing can size margin (then top-ups and partial cuts cannot be sized)."""
+
+    view: RiskView
+    size: Decimal
+    entry: Decimal
+    brackets: tuple[MarginBracket, ...]
+
+    @property
+    def cross(self) -> bool:
+        return self.view.margin_mode is MarginMode.CROSS
+
+    def others(self, amount: Decimal) -> Decimal:
+        """Other positions only share the wallet in cross mode."""
+        return amount if self.cross else ZERO
+
+    def liquidation(self, wallet: Decimal) -> Decimal | None:
+        """Our liquidation price with `wallet` behind the position (None: none found)."""
+        if not self.brackets:
+            return None
+        return liquidation_price(
+            size=self.size,
+            entry_price=self.entry,
+            wallet_balance=wallet,
+            brackets=self.brackets,
+            other_maint_margin=self.others(self.view.other_maint_margin),
+            other_unrealized_pnl=self.others(self.view.other_unrealized_pnl),
+        )
+
+    def distance(self, wallet: Decimal) -> Decimal | None:
+        """Liquidation distance (fraction of mark) with `wallet` behind the position."""
+        return liquidation_distance(self.size, self.view.mark, self.liquidation(wallet))
+
+    def balance(self, wallet: Decimal) -> Decimal:
+        """Margin balance: wallet + unrealized P&L (of the other cross positions too)."""
+        upnl = self.size * (self.view.mark - self.entry)
+        return wallet + upnl + self.others(self.view.other_unrealized_pnl)
+
+    def ratio(self, wallet: Decimal) -> Decimal | None:
+        """Maintenance margin / margin balance; without brackets the venue's ratio, else
+        Infinity when the balance is gone, else unknown (None)."""
+        balance = self.balance(wallet)
+        if self.brackets:
+            maint = maintenance_margin(abs(self.size) * self.view.mark, self.brackets)
+            return margin_ratio(maint + self.others(self.view.other_maint_margin), balance)
+        if self.view.position.margin_ratio is not None:
+            return self.view.position.margin_ratio
+        return margin_ratio(ZERO, balance) if balance <= 0 else None
+
+    def target(self) -> Decimal:
+        """Where the liquidation price should sit after a top-up (restore_distance away)."""
+        sign = 1 if self.size < 0 else -1
+        return self.view.mark * (1 + sign * self.view.policy.restore_distance)
+
+    def top_up_needed(self) -> Decimal:
+        """Quote (whole cents, rounded up) to restore `restore_distance`; 0 when nothing can
+        size it."""
+        if not self.brackets:
+            return ZERO
+        wallet = wallet_for_liquidation_at(
+            size=self.size,
+            entry_price=self.entry,
+            price=self.target(),
+            brackets=self.brackets,
+            other_maint_margin=self.others(self.view.other_maint_margin),
+            other_unrealized_pnl=self.others(self.view.other_unrealized_pnl),
+        )
+        return max(wallet - self.view.wallet_balance, ZERO).quantize(CENT, rounding=ROUND_UP)
+
+
+def leg_of(view: RiskView) -> Leg:
+    """Measure a non-flat position; without brackets, imply one from the venue's price."""
+    size = base_exposure(view.market, view.position.contracts)
+    entry = view.position.entry_price if view.position.entry_price else view.mark
+    brackets = view.brackets
+    exchange = reported_liquidation(view.position)
+    if not brackets and exchange is not None:
+        cross = view.margin_mode is MarginMode.CROSS
+        implied = implied_bracket(
+            size=size,
+            entry_price=entry,
+            wallet_balance=view.wallet_balance,
+            liquidation=exchange,
+            other_maint_margin=view.other_maint_margin if cross else ZERO,
+            other_unrealized_pnl=view.other_unrealized_pnl if cross else ZERO,
+        )
+        brackets = () if implied is None else (implied,)
+    return Leg(view, size, entry, brackets)
