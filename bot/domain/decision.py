@@ -100,9 +100,7 @@ def decide(i: DecisionInputs) -> Decision:
     live = _aged_locally(i.live_orders, i.sent_at_ms)
     verdict = _verdict(i, memory.trusted, position)
     quote = i.perp.quotes[symbol]
-    risk = assess_risk(
-        risk_view(policy, i.risk_policy, i.perp, i.brackets, reference_price(quote))
-    )
+    risk = assess_risk(risk_view(policy, i.risk_policy, i.perp, i.brackets, reference_price(quote)))
     gate, reduce = _gate(i, risk, held=memory.risk_hold)
     data_ok = verdict.ok and i.blocked_reason is None
     view = HedgeView(

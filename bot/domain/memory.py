@@ -133,9 +133,7 @@ def to_data(memory: HedgeMemory) -> dict[str, object]:
         "trusted": _pair(memory.trusted.contracts, memory.trusted.at_ms)
         if memory.trusted
         else None,
-        "suspect": _pair(memory.suspect.contracts, memory.suspect.seen)
-        if memory.suspect
-        else None,
+        "suspect": _pair(memory.suspect.contracts, memory.suspect.seen) if memory.suspect else None,
         "rebaseline": memory.rebaseline,
         "risk_hold": memory.risk_hold,
         "rejections": memory.rejections,
