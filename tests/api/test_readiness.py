@@ -9,51 +9,39 @@ from pathlib import Path
 import pytest
 
 from bot.api.systemd import Readiness, SystemdNotifier
+from tests.api.notify_socket import heard, listening
 
 
 @pytest.fixture
-def sock(tmp_path: Path) -> Iterator[socket.socket]:
-    """A unix datagram socket as systemd's $NOTIFY_SOCKET would be."""
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    s.bind(str(tmp_path / "notify.sock"))
-    s.setblocking(False)
-    yield s
-    s.close()
+def notify_socket(tmp_path: Path) -> Iterator[socket.socket]:
+    with listening(tmp_path) as sock:
+        yield sock
 
 
-def _heard(s: socket.socket) -> list[str]:
-    out: list[str] = []
-    while True:
-        try:
-            out.append(s.recv(4096).decode().split("\n")[0])
-        except BlockingIOError:
-            return out
-
-
-def test_ready_is_sent_once(sock: socket.socket) -> None:
+def test_ready_is_sent_once(notify_socket: socket.socket) -> None:
     """Only the first `started()` sends READY=1."""
-    readiness = Readiness(SystemdNotifier(sock.getsockname()))
+    readiness = Readiness(SystemdNotifier(notify_socket.getsockname()))
     assert readiness.started("hedging") is True
     assert readiness.started("hedging") is False
-    assert _heard(sock) == ["READY=1"] and readiness.ready
+    assert heard(notify_socket) == ["READY=1"] and readiness.ready
 
 
 def test_a_reload_after_start_up_is_reloading_then_ready_even_when_it_fails(
-    sock: socket.socket,
+    notify_socket: socket.socket,
 ) -> None:
     """RELOADING=1 … READY=1 around each reload, the READY also after an exception."""
-    readiness = Readiness(SystemdNotifier(sock.getsockname()))
+    readiness = Readiness(SystemdNotifier(notify_socket.getsockname()))
     readiness.started()
     with readiness.reloading():
         pass
     with pytest.raises(ValueError), readiness.reloading():
         raise ValueError("bad reload")
-    assert _heard(sock) == ["READY=1", "RELOADING=1", "READY=1", "RELOADING=1", "READY=1"]
+    assert heard(notify_socket) == ["READY=1", "RELOADING=1", "READY=1", "RELOADING=1", "READY=1"]
 
 
-def test_a_reload_before_start_up_sends_nothing(sock: socket.socket) -> None:
+def test_a_reload_before_start_up_sends_nothing(notify_socket: socket.socket) -> None:
     """Before READY=1 a reload is silent: the start-up READY is still to come."""
-    readiness = Readiness(SystemdNotifier(sock.getsockname()))
+    readiness = Readiness(SystemdNotifier(notify_socket.getsockname()))
     with readiness.reloading():
         pass
-    assert _heard(sock) == []
+    assert heard(notify_socket) == []

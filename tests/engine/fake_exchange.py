@@ -25,7 +25,6 @@ from bot.domain.model import (
     FundingPayment,
     MarginMode,
     Market,
-    MarketKind,
     Order,
     OrderStatus,
     Position,
@@ -35,6 +34,7 @@ from bot.domain.model import (
 )
 from bot.exchange.errors import AmbiguousOrderError, DuplicateOrderId
 from bot.exchange.port import OrderRequest
+from tests.domain._factories import linear
 
 try:  # added to the port by the gateway work (issue 8, item 8)
     from bot.exchange.port import ApiRestrictions  # type: ignore[attr-defined]
@@ -62,20 +62,7 @@ BRACKETS = (
 
 def btc_perp() -> Market:
     """Binance's BTCUSDT perpetual, as its rules read: step 0.001, tick 0.1, 100 USDT min."""
-    return Market(
-        symbol=SYMBOL,
-        exchange_symbol="BTCUSDT",
-        kind=MarketKind.LINEAR,
-        base="BTC",
-        quote="USDT",
-        settle="USDT",
-        contract_size=Decimal(1),
-        amount_step=Decimal("0.001"),
-        price_tick=Decimal("0.1"),
-        min_amount=Decimal("0.001"),
-        min_notional=Decimal(100),
-        max_leverage=125,
-    )
+    return replace(linear(min_amount="0.001", min_notional="100"), max_leverage=125)
 
 
 def _text(value: Decimal) -> str:
@@ -235,7 +222,7 @@ class FakeExchange:
             raise AmbiguousOrderError(
                 "timeout: no answer to the order request", client_id=request.client_id
             )
-        order = self._book(request)
+        order = self.book(request)
         if outcome is True:  # booked, but the answer was lost
             raise AmbiguousOrderError(
                 "timeout: no answer to the order request", client_id=request.client_id
@@ -276,7 +263,8 @@ class FakeExchange:
         self.calls.append("close")
 
     # --- matching -----------------------------------------------------------------------
-    def _book(self, request: OrderRequest) -> Order:
+    def book(self, request: OrderRequest) -> Order:
+        """Book `request` as the venue would (IOC fills at once); no call is recorded."""
         order = Order(
             id=str(len(self.orders) + 1),
             client_id=request.client_id,

@@ -15,6 +15,7 @@ from bot.api.systemd import SystemdNotifier
 from bot.engine.daemon import Daemon
 from bot.engine.inputs import ensure_memories
 from bot.store import Journal
+from tests.api.notify_socket import heard, listening
 
 from .fake_exchange import ETH, SYMBOL
 from .service import ETH_HEDGE, Service, collateral_for, open_service
@@ -22,23 +23,8 @@ from .service import ETH_HEDGE, Service, collateral_for, open_service
 
 @pytest.fixture
 def notify_socket(tmp_path: Path) -> Iterator[socket.socket]:
-    """A unix datagram socket standing in for systemd's $NOTIFY_SOCKET."""
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    sock.bind(str(tmp_path / "notify.sock"))
-    sock.setblocking(False)
-    yield sock
-    sock.close()
-
-
-def _heard(sock: socket.socket) -> list[str]:
-    """The first line of every datagram received so far, watchdog pings left out."""
-    out = []
-    while True:
-        try:
-            message = sock.recv(4096).decode()
-        except BlockingIOError:
-            return [m for m in out if m != "WATCHDOG=1"]
-        out.append(message.split("\n")[0])
+    with listening(tmp_path) as sock:
+        yield sock
 
 
 def _daemon(service: Service, sock: socket.socket) -> Daemon:
@@ -72,13 +58,13 @@ async def test_ready_is_sent_once_and_each_reload_is_bracketed(
     daemon = _daemon(service, notify_socket)
     await daemon.hedge_job()
     await daemon.hedge_job()
-    assert _heard(notify_socket) == ["READY=1"]
+    assert heard(notify_socket) == ["READY=1"]
     daemon.request_reload()
     await daemon.hedge_job()
     service.config.write_text("hedges: [", encoding="utf-8")
     daemon.request_reload()
     await daemon.hedge_job()
-    assert _heard(notify_socket) == ["RELOADING=1", "READY=1", "RELOADING=1", "READY=1"]
+    assert heard(notify_socket) == ["RELOADING=1", "READY=1", "RELOADING=1", "READY=1"]
 
 
 async def test_a_reload_before_start_up_completed_sends_nothing(
@@ -90,7 +76,7 @@ async def test_a_reload_before_start_up_completed_sends_nothing(
     daemon = _daemon(service, notify_socket)
     daemon.request_reload()
     await daemon.hedge_job()
-    assert _heard(notify_socket) == ["READY=1"]
+    assert heard(notify_socket) == ["READY=1"]
 
 
 async def test_resume_rebaselines_on_the_venues_position(tmp_path: Path) -> None:
