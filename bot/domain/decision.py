@@ -154,10 +154,12 @@ def _gate(i: DecisionInputs, risk: RiskAssessment, *, held: bool) -> tuple[RiskG
 def _remember(
     i: DecisionInputs, memory: HedgeMemory, risk: RiskAssessment, trusted_data: bool
 ) -> HedgeMemory:
-    """The risk hold follows trusted readings only; `brackets_missing` is this cycle's."""
-    restore = i.risk_policy.restore_distance
-    held = risk_hold_after(memory.risk_hold, risk, restore) if trusted_data else memory.risk_hold
+    """The risk hold follows trusted readings graded with brackets only (a bracketless
+    grade cannot say the distance is restored); `brackets_missing` is this cycle's."""
     missing = not i.brackets
+    restore = i.risk_policy.restore_distance
+    graded = trusted_data and not missing
+    held = risk_hold_after(memory.risk_hold, risk, restore) if graded else memory.risk_hold
     if held == memory.risk_hold and missing == memory.brackets_missing:
         return memory
     return replace(memory, risk_hold=held, brackets_missing=missing)

@@ -125,8 +125,10 @@ async def hedge_inputs(
     if policy.perp_symbol not in perp.markets:
         return f"market {policy.perp_symbol} not found"
     name = policy.name
-    memory = rt.memory.get(name) or load_memory(rt.journal, name, legs)
     brackets = await ensure_brackets(rt, legs.perp_account, policy.perp_symbol)
+    # Read after the last await: the cycle stores the decision's memory without yielding in
+    # between, so an operator's resume that arrives meanwhile is never overwritten.
+    memory = rt.memory.get(name) or load_memory(rt.journal, name, legs)
     extra = _unjournaled(rt, legs, _fresh_fills(result, legs))
     market = perp.markets[policy.perp_symbol]
     fills, turnover, last_fill = _history(rt, name, memory, market, extra, now_ms)

@@ -161,12 +161,14 @@ def test_without_brackets_the_venues_liquidation_price_is_graded() -> None:
 
 def test_risk_hold_blocks_growth_and_is_updated_only_from_trusted_readings() -> None:
     """A held hedge does not grow; a trusted healthy reading releases the hold for the next
-    cycle, an untrusted one leaves it as it was."""
+    cycle; an untrusted one, or one graded without brackets, leaves it as it was."""
     held = HedgeMemory(LEGS, risk_hold=True)
     d = decide(_inputs(memory=held))
     assert d.plan.orders == () and d.memory.risk_hold is False  # flat-healthy: released
     stale = decide(_inputs(memory=held, quote_ms=VENUE_NOW - 60_000))
     assert stale.memory.risk_hold is True
+    bracketless = decide(_inputs(memory=held, brackets=()))
+    assert bracketless.memory.risk_hold is True
 
 
 def test_a_critical_grade_sets_the_hold() -> None:

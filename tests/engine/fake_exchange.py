@@ -5,6 +5,7 @@ It keeps one account's wallets, positions, orders and fills, and records every c
 `writes` keeps the calls that change something on the venue. Scripting:
 - `fill(client_id, amount)` fills a resting order (partly), moving the position and margin;
 - `fail(method, error, times)` makes the next call(s) of `method` raise `error`;
+- `during(method, action)` runs `action` when `method` is next called;
 - `ambiguous_place(booked=...)` makes the next `place_order` raise `AmbiguousOrderError`
   after booking the order (or not), as a timeout after the venue accepted it would;
 - `set_position(...)`, `balances`, `quotes`, `brackets` are plain attributes to edit.
@@ -91,6 +92,7 @@ class FakeExchange:
         self.leverage: dict[str, int] = {}
         self.restrictions = ApiRestrictions(can_withdraw=False, can_trade_futures=True)
         self._faults: dict[str, list[Exception]] = {}
+        self._during: dict[str, Callable[[], None]] = {}
         self._ambiguous: list[bool] = []
 
     # --- scripting ----------------------------------------------------------------------
@@ -102,6 +104,10 @@ class FakeExchange:
     def fail(self, method: str, error: Exception, times: int = 1) -> None:
         """The next `times` calls of `method` raise `error`."""
         self._faults.setdefault(method, []).extend([error] * times)
+
+    def during(self, method: str, action: Callable[[], None]) -> None:
+        """Run `action` the next time `method` is called (something happening meanwhile)."""
+        self._during[method] = action
 
     def heal(self, method: str) -> None:
         """Forget the failures still scripted for `method`."""
@@ -154,7 +160,11 @@ class FakeExchange:
     # --- the port: reads ----------------------------------------------------------------
     def _enter(self, line: str) -> None:
         self.calls.append(line)
-        queue = self._faults.get(line.split(" ", 1)[0])
+        method = line.split(" ", 1)[0]
+        action = self._during.pop(method, None)
+        if action is not None:
+            action()
+        queue = self._faults.get(method)
         if queue:
             raise queue.pop(0)
 

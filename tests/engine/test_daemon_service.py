@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,23 @@ async def test_resume_rebaselines_on_the_venues_position(tmp_path: Path) -> None
     report = await service.cycle()
     assert report.decisions["BTC"].verdict.ok
     assert service.placed() == [f"place_order {SYMBOL} sell 2 @ 60000.1 post-only"]
+
+
+async def test_a_resume_arriving_mid_cycle_is_not_lost(tmp_path: Path) -> None:
+    """The operator resumes while the cycle waits on the venue (a brackets refresh): that
+    very cycle accepts the venue's flat reading instead of overwriting the request."""
+    service = open_service(tmp_path)
+    service.fake.set_position("-2")
+    await service.cycle()
+    service.fake.positions.clear()
+    daemon = Daemon(service.settings(), service.config)
+    daemon.rt = service.rt
+    service.rt.state._on_control = daemon._on_control
+    service.rt.brackets[f"main:{SYMBOL}"] = replace(service.rt.brackets[f"main:{SYMBOL}"], due=True)
+    service.fake.during("fetch_margin_brackets", lambda: service.rt.state.resume("BTC"))
+    report = await service.cycle()
+    assert report.decisions["BTC"].verdict.ok, report.decisions["BTC"].verdict.reason
+    assert report.decisions["BTC"].trusted
 
 
 async def test_memory_survives_a_restart_through_the_journal(tmp_path: Path) -> None:
