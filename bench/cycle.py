@@ -30,12 +30,13 @@ from typing import Any
 
 from _harness import SPOT, Bench, hedge_names, open_bench, peak_rss_mb, quiet_logs
 
+import bot.domain.decision as domain_decision
+import bot.domain.risk_inputs as domain_risk_inputs
 import bot.engine.cycle as engine_cycle
-import bot.engine.decide as engine_decide
+from bot.domain.decision import decide
 from bot.domain.planner import plan
 from bot.domain.risk import assess
 from bot.engine.cycle import run_cycle
-from bot.engine.decide import decide
 from bot.sim.faults import FaultConfig
 from bot.sim.server import start
 
@@ -172,8 +173,8 @@ async def memory_pass(n_hedges: int, cycles: int, args: argparse.Namespace) -> d
 
 SPIED = (  # (module, function, key): the engine's references to its pure core
     (engine_cycle, "decide", "inputs"),
-    (engine_decide, "plan", "views"),
-    (engine_decide, "assess", "risk_views"),
+    (domain_decision, "plan", "views"),
+    (domain_risk_inputs, "assess", "risk_views"),
 )
 
 

@@ -4,11 +4,12 @@ Under systemd (`Type=notify`), $NOTIFY_SOCKET names a unix datagram socket (a pa
 abstract-namespace name starting with '@'). Outside systemd every call is a silent no-op,
 so the daemon calls these unconditionally.
 
-How the daemon should use it: `ready()` once the first hedge cycle has run (or the API and
-scheduler are up); `watchdog()` from the hedge-cycle job each time a cycle *finishes*
-(successfully or not), never from an independent timer, so a hung event loop or a stuck
-cycle stops the pings and systemd restarts the daemon; `reloading()` then `ready()` around a
-SIGHUP reload; `stopping()` when SIGTERM arrives; `status(text)` for `systemctl status`.
+How the daemon should use it: `Readiness.started()` once the first hedge cycle has run;
+`watchdog()` from the hedge-cycle job each time a cycle *finishes* (successfully or not),
+never from an independent timer, so a hung event loop or a stuck cycle stops the pings and
+systemd restarts the daemon; `with Readiness.reloading():` around a SIGHUP reload (RELOADING=1
+… READY=1, as sd_notify(3) asks); `stopping()` when SIGTERM arrives; `status(text)` for
+`systemctl status`.
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 import structlog
 
 __all__ = [
+    "Readiness",
     "SystemdNotifier",
     "ready",
     "reloading",
@@ -108,6 +111,45 @@ class SystemdNotifier:
         except ValueError:
             return None
         return usec / 2_000_000 if usec > 0 else None
+
+
+class Readiness:
+    """The sd_notify readiness protocol over one `SystemdNotifier`.
+
+    READY=1 is sent once, when start-up is complete (`started`). A reload after that is
+    RELOADING=1 (with MONOTONIC_USEC) then READY=1 — the READY also when the reload failed,
+    or systemd would consider the service reloading until it times out. A reload before
+    start-up completed sends neither: the first READY=1 is still to come.
+    """
+
+    def __init__(self, notifier: SystemdNotifier) -> None:
+        self._notifier = notifier
+        self._ready = False
+
+    @property
+    def ready(self) -> bool:
+        """Whether start-up has been reported complete."""
+        return self._ready
+
+    def started(self, status_text: str | None = None) -> bool:
+        """Report start-up complete; True only for the call that sent READY=1."""
+        if self._ready:
+            return False
+        self._ready = True
+        self._notifier.ready(status_text)
+        return True
+
+    @contextmanager
+    def reloading(self, status_text: str | None = None) -> Iterator[None]:
+        """Bracket a configuration reload with RELOADING=1 … READY=1 (see the class)."""
+        announce = self._ready
+        if announce:
+            self._notifier.reloading()
+        try:
+            yield
+        finally:
+            if announce:
+                self._notifier.ready(status_text)
 
 
 def _join(first: str, status_text: str | None) -> str:

@@ -2,27 +2,27 @@
 
 `check` validates what the daemon will need before it runs (venue, keys, symbols, assets,
 leverage/margin mode, dust, journal, API port, notify URLs), one line per check. `plan` reads
-one snapshot through the daemon's own gather → decide path and prints what a cycle would do;
-it places and cancels nothing and never opens the daemon's journal (a scratch one in a
-temporary directory stands in for it, so the plan starts from no history: no trusted
-position, no turnover today, no operator pauses).
+one snapshot through the daemon's own gather → inputs → decide path and prints what a cycle
+would do: it reads the daemon's journal READ-ONLY (operator pauses, each hedge's memory and
+trusted position, today's turnover, orders still in flight), honours the kill switch, and
+places, cancels and writes nothing.
 """
 
 from __future__ import annotations
 
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from bot.config import NotifySettings, Settings
 from bot.domain.model import Balance, Market, Wallet
 from bot.domain.planner import reference_price
 from bot.exchange.errors import ExchangeError
 from bot.exchange.port import Exchange
+from bot.store import Journal, JournalError, SchemaTooNew
 
 from .check import (
     Level,
@@ -36,10 +36,14 @@ from .check import (
     notify_lines,
     perp_line,
 )
-from .cycle import decide_hedge, legs_needs
+from .cycle import WAITING, decide_hedge, legs_needs
+from .fills import fill_cursors
 from .gather import gather_accounts
+from .inputs import ensure_memories
+from .orders import blocked_hedges, look_up_unsettled
 from .plan_report import HedgeOutcome, plan_document, print_plan_json, render_plan
-from .runtime import Runtime, build_exchanges, hedge_legs, open_runtime
+from .runtime import EmbeddedSim, Runtime, build_exchanges, hedge_legs, open_runtime
+from .watch import kill_switch_on
 
 __all__ = ["check_command", "plan_command", "snapshot_plan"]
 
@@ -95,7 +99,7 @@ class _AccountRead:
 
 
 async def _check_account(
-    settings: Settings, name: str, sim_holder: list[Any], out: _Printer
+    settings: Settings, name: str, sim_holder: list[EmbeddedSim], out: _Printer
 ) -> _AccountRead | None:
     """Connect, load markets and read the wallets the hedges need (proves the keys work)."""
     account = settings.accounts[name]
@@ -166,7 +170,7 @@ async def check_command(settings: Settings, *, stream: TextIO | None = None) -> 
     out(api_port_line(api.enabled, api.host, api.port))
     for line in notify_lines(tuple(u.get_secret_value() for u in settings.notify.urls)):
         out(line)
-    sim_holder: list[Any] = []
+    sim_holder: list[EmbeddedSim] = []
     reads: dict[str, _AccountRead] = {}
     try:
         for name in sorted(settings.accounts):
@@ -182,26 +186,37 @@ async def check_command(settings: Settings, *, stream: TextIO | None = None) -> 
     return out.summary()
 
 
-# --- plan ----------------------------------------------------------------------------------
+# --- plan ---------------------------------------------------------------------------------
 
 
-def _scratch_settings(settings: Settings, journal: Path) -> Settings:
-    """`settings` with a throw-away journal and no alert targets: a plan writes nothing the
-    daemon reads and sends nothing."""
-    return settings.model_copy(
-        update={
-            "journal": settings.journal.model_copy(update={"path": journal}),
-            "notify": NotifySettings(),
-        }
-    )
+def _quiet(settings: Settings) -> Settings:
+    """`settings` without alert targets: a plan sends nothing."""
+    return settings.model_copy(update={"notify": NotifySettings()})
+
+
+def _plan_journal(path: Path) -> Journal:
+    """The daemon's journal, read-only (safe beside a running daemon that holds its lock and
+    writes); an empty in-memory one when no daemon has run yet (nothing is created)."""
+    if Path(path).exists():
+        return Journal(path, read_only=True)
+    return Journal(":memory:")
 
 
 async def snapshot_plan(rt: Runtime) -> dict[str, HedgeOutcome]:
-    """One gather → decide pass over every hedge of `rt`, exactly as a cycle decides, without
-    acting or recording. Hedges that cannot be decided carry the reason instead."""
+    """One gather → decide pass over every hedge of `rt`, exactly as a cycle decides: the
+    same input builder over the journal's pauses, memories, turnover and orders in flight,
+    and the kill switch. Acts on nothing and writes nothing. Hedges that cannot be decided
+    carry the reason instead."""
+    names = list(rt.settings.hedges)
+    rt.state.restore_pauses(rt.journal.paused_hedges(names))
+    rt.state.kill_switch = kill_switch_on(rt.settings)
+    ensure_memories(rt)
     legs = rt.legs
-    result = await gather_accounts(rt.exchanges, legs_needs(legs), now_ms=rt.now_ms)
+    result = await gather_accounts(
+        rt.exchanges, legs_needs(legs), fills_since_ms=fill_cursors(rt, legs), now_ms=rt.now_ms
+    )
     failed = {f.account: str(f.error) for f in result.failures}
+    blocked = blocked_hedges(await look_up_unsettled(rt, rt.exchanges, legs), rt.now_ms())
     now = rt.now_ms()
     outcomes: dict[str, HedgeOutcome] = {}
     for name, policy in rt.policies.items():
@@ -211,7 +226,8 @@ async def snapshot_plan(rt: Runtime) -> dict[str, HedgeOutcome]:
             why = f"account {down[0]}: {failed[down[0]]}"
             outcomes[name] = HedgeOutcome(policy, None, None, why)
             continue
-        decision = await decide_hedge(rt, policy, leg, result.snapshots, now, None)
+        waiting = WAITING if name in blocked else None
+        decision = await decide_hedge(rt, policy, leg, result, now, waiting)
         if isinstance(decision, str):
             outcomes[name] = HedgeOutcome(policy, None, None, decision)
         else:
@@ -224,21 +240,23 @@ async def plan_command(settings: Settings, *, as_json: bool, stream: TextIO | No
     """Print what one cycle would do per hedge (rich table, or JSON with Decimals as strings)
     to `stream` (default stdout). Returns 0, or 1 when any hedge could not be planned."""
     out = stream or sys.stdout
-    with tempfile.TemporaryDirectory(prefix="hedgebot-plan-") as scratch:
-        try:
-            rt = await open_runtime(
-                _scratch_settings(settings, Path(scratch) / "plan.sqlite"), version="plan"
-            )
-        except (ExchangeError, OSError) as exc:
-            print(f"hedgebot plan: cannot connect: {exc}", file=sys.stderr)
-            return EXIT_PROBLEM
-        try:
-            outcomes = await snapshot_plan(rt)
-        except (ExchangeError, OSError) as exc:
-            print(f"hedgebot plan: {exc}", file=sys.stderr)
-            return EXIT_PROBLEM
-        finally:
-            await rt.close()
+    try:
+        journal = _plan_journal(Path(settings.journal.path))
+    except (JournalError, SchemaTooNew) as exc:
+        print(f"hedgebot plan: journal.path: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    try:
+        rt = await open_runtime(_quiet(settings), version="plan", journal=journal)
+    except (ExchangeError, OSError) as exc:
+        print(f"hedgebot plan: cannot connect: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    try:
+        outcomes = await snapshot_plan(rt)
+    except (ExchangeError, OSError, JournalError) as exc:
+        print(f"hedgebot plan: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    finally:
+        await rt.close()
     document = plan_document(outcomes)
     if as_json:
         print_plan_json(document, out)

@@ -4,8 +4,11 @@
   acts on the venue, so the risk job never races the hedge cycle.
 - SIGTERM/SIGINT: finish the running cycle, then cancel (or leave) our resting orders per
   `reliability.on_stop_orders`, close everything, exit 0.
-- SIGHUP: reload the YAML before the next cycle; an invalid file is rejected with one log
-  line and an alert, and the old config stays.
+- SIGHUP: reload the YAML before the next cycle; an invalid file (or an account that cannot
+  be connected) is rejected with one log line and a `reload_rejected` alert, and the old
+  config stays in force, whole.
+- systemd: READY=1 once the first hedge cycle ran; each reload after that is RELOADING=1 …
+  READY=1; WATCHDOG=1 after every cycle.
 - A single-instance lock on the journal keeps two daemons off one account.
 """
 
@@ -25,16 +28,19 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.api.alerts import RecentAlerts
 from bot.api.server import build_api, start_api
-from bot.api.systemd import SystemdNotifier
+from bot.api.systemd import Readiness, SystemdNotifier
 from bot.config import Settings
+from bot.domain.memory import request_rebaseline
 from bot.exchange.errors import ExchangeError
 from bot.logs import configure_logging
 from bot.notify.catalogue import AlertKind, make_alert
 from bot.store.history import JournalHistory
 from bot.store.lock import InstanceLock
 
+from .brackets import refresh_brackets
 from .cycle import run_cycle
 from .funding import record_funding
+from .inputs import ensure_memories
 from .reconcile import reconcile_open_orders
 from .reload import apply_reload
 from .runtime import Runtime, open_runtime
@@ -59,9 +65,9 @@ class Daemon:
         self._lock = asyncio.Lock()
         self._stop = asyncio.Event()
         self._reload_requested = False
-        self._first_cycle_done = False
         self._scheduler: AsyncIOScheduler | None = None
         self._systemd = SystemdNotifier.from_env()
+        self._readiness = Readiness(self._systemd)
         self._api: Any = None
 
     # --- jobs ----------------------------------------------------------------------------
@@ -71,7 +77,10 @@ class Daemon:
                 return
             if self._reload_requested:
                 self._reload_requested = False
-                await self._reload()
+                try:
+                    await self._reload()
+                except Exception:  # a bug in a reload must not stop hedging on the old config
+                    log.exception("config.reload_failed")
             await self._cycle(trade=True)
 
     async def risk_job(self) -> None:
@@ -89,7 +98,8 @@ class Daemon:
                 log.exception("funding.job_failed")
 
     async def markets_job(self) -> None:
-        """Refresh markets (tick/step/min-notional can change; new listings appear)."""
+        """Refresh markets (tick/step/min-notional can change; new listings appear) and the
+        margin brackets (a failed read is retried by the cycles, never forgotten)."""
         async with self._lock:
             if self._stop.is_set() or self.rt is None:
                 return
@@ -98,6 +108,7 @@ class Daemon:
                     await exchange.load_markets(reload=True)
                 except ExchangeError as exc:
                     log.warning("markets.refresh_failed", account=exchange.account, detail=str(exc))
+            await refresh_brackets(self.rt)
 
     async def _cycle(self, *, trade: bool) -> None:
         rt = self.rt
@@ -112,17 +123,15 @@ class Daemon:
             self._systemd.watchdog()
             return
         elapsed = time.monotonic() - started
-        error = "; ".join(f"{a}: {e}" for a, e in report.failures.items()) or None
-        rt.journal.finish_cycle(report.cycle_id, status="ok" if report.ok else "error", error=error)
+        error = report.error
         if trade:
             rt.metrics.observe_cycle(elapsed)
             rt.state.cycle_done(ok=report.ok, error=error)
             if report.ok:
                 rt.metrics.mark_cycle_ok(time.time())
         self._systemd.watchdog()
-        if trade and not self._first_cycle_done:
-            self._first_cycle_done = True
-            self._systemd.ready("hedging")
+        if trade:
+            self._readiness.started("hedging")
 
     # --- control -------------------------------------------------------------------------
     def _on_control(self, action: str, hedge: str | None) -> None:
@@ -134,15 +143,15 @@ class Daemon:
         rt.notifier.notify(make_alert(kind, hedge, f"by operator ({hedge or 'all hedges'})"))
         if action == "resume":
             # The operator vouches for the venue's current position: re-baseline on it.
+            ensure_memories(rt)
             for name in [hedge] if hedge else list(rt.settings.hedges):
-                rt.rebaseline.add(name)
+                rt.memory[name] = request_rebaseline(rt.memory[name])
 
     async def _reload(self) -> None:
         assert self.rt is not None
-        self._systemd.reloading()
-        await apply_reload(self.rt, self.config_path)
-        self._reschedule()
-        self._systemd.ready("hedging")
+        with self._readiness.reloading("hedging"):
+            if await apply_reload(self.rt, self.config_path):
+                self._reschedule()
 
     def request_reload(self) -> None:
         log.info("config.reload_requested")

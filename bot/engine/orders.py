@@ -13,7 +13,7 @@ The rules that make double orders impossible:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import structlog
@@ -31,11 +31,21 @@ from bot.exchange.errors import (
     PostOnlyWouldTake,
 )
 from bot.exchange.port import Exchange, OrderRequest
-from bot.store import Journal
+from bot.store import Journal, OrderRecord
 
 from .runtime import Runtime
 
-__all__ = ["UNBOOKED_AFTER_MS", "Outcome", "cancel", "place", "resolve_unsettled"]
+__all__ = [
+    "UNBOOKED_AFTER_MS",
+    "Lookup",
+    "Outcome",
+    "blocked_hedges",
+    "cancel",
+    "look_up_unsettled",
+    "place",
+    "resolve_unsettled",
+    "settle_vanished",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -126,33 +136,66 @@ async def cancel(rt: Runtime, exchange: Exchange, item: Cancel) -> Outcome:
     return Outcome("canceled", f"canceled {item.order_id}: {item.reason}", final)
 
 
-async def resolve_unsettled(
-    rt: Runtime, exchanges: dict[str, Exchange], hedges: Iterable[str]
-) -> set[str]:
-    """Look up every pending/unknown order of `hedges` by client id. Returns the hedges that
-    still have an unresolved order (they must place nothing this cycle)."""
-    blocked: set[str] = set()
-    now = rt.now_ms()
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """One unresolved (pending/unknown) order looked up by client id: `found` is the venue's
+    order (None: the venue does not know it); `failed`: the lookup itself failed."""
+
+    record: OrderRecord
+    found: Order | None = None
+    failed: bool = False
+
+    def unresolved(self, now_ms: int) -> bool:
+        """Still in doubt: the lookup failed, or the venue does not know the order yet while
+        it could still be booked (younger than `UNBOOKED_AFTER_MS`)."""
+        if self.failed:
+            return True
+        return self.found is None and now_ms - self.record.created_at_ms <= UNBOOKED_AFTER_MS
+
+
+async def look_up_unsettled(
+    rt: Runtime, exchanges: Mapping[str, Exchange], hedges: Iterable[str]
+) -> tuple[Lookup, ...]:
+    """Look up every pending/unknown order of `hedges` by client id. Reads only."""
     wanted = set(hedges)
+    out: list[Lookup] = []
     for record in rt.journal.pending_orders():
         if record.hedge not in wanted or record.account not in exchanges:
             continue
-        exchange = exchanges[record.account]
         try:
-            found = await exchange.fetch_order(record.symbol, client_id=record.client_id)
+            found = await exchanges[record.account].fetch_order(
+                record.symbol, client_id=record.client_id
+            )
         except ExchangeError as exc:
             log.warning("order.lookup_failed", client_id=record.client_id, detail=str(exc))
-            blocked.add(record.hedge)
+            out.append(Lookup(record, failed=True))
             continue
-        if found is not None:
-            rt.journal.apply_order(found)
-            log.info("order.resolved", client_id=record.client_id, status=found.status.value)
-        elif now - record.created_at_ms > UNBOOKED_AFTER_MS:
+        out.append(Lookup(record, found))
+    return tuple(out)
+
+
+def blocked_hedges(lookups: Iterable[Lookup], now_ms: int) -> set[str]:
+    """The hedges with an order still in doubt: they must place nothing this cycle."""
+    return {lookup.record.hedge for lookup in lookups if lookup.unresolved(now_ms)}
+
+
+async def resolve_unsettled(
+    rt: Runtime, exchanges: dict[str, Exchange], hedges: Iterable[str]
+) -> set[str]:
+    """Look up every pending/unknown order of `hedges` by client id and journal what the venue
+    says (an order it still does not know after `UNBOOKED_AFTER_MS` was never booked).
+    Returns the hedges that still have an unresolved order (they must place nothing)."""
+    now = rt.now_ms()
+    lookups = await look_up_unsettled(rt, exchanges, hedges)
+    for lookup in lookups:
+        record = lookup.record
+        if lookup.found is not None:
+            rt.journal.apply_order(lookup.found)
+            log.info("order.resolved", client_id=record.client_id, status=lookup.found.status.value)
+        elif not lookup.unresolved(now):
             rt.journal.update_order(record.client_id, status=OrderStatus.REJECTED.value)
             log.info("order.never_booked", client_id=record.client_id)
-        else:
-            blocked.add(record.hedge)
-    return blocked
+    return blocked_hedges(lookups, now)
 
 
 async def settle_vanished(

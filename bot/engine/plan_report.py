@@ -18,11 +18,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from bot.domain.contracts import base_exposure, notional
+from bot.domain.decision import Decision
 from bot.domain.hedge import HedgePolicy, HedgeState, measure
 from bot.domain.model import AccountSnapshot
 from bot.domain.planner import reference_price
-
-from .decide import Decision
 
 __all__ = ["HedgeOutcome", "plan_document", "print_plan_json", "render_plan"]
 

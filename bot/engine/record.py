@@ -9,11 +9,12 @@ import structlog
 
 from bot.api.ports import OpenOrderView
 from bot.domain.contracts import base_exposure
+from bot.domain.decision import Decision
 from bot.domain.hedge import HedgePolicy
+from bot.domain.memory import to_data
 from bot.domain.model import AccountSnapshot
 from bot.domain.planner import reference_price
 
-from .decide import Decision
 from .runtime import Runtime
 
 __all__ = ["record_hedge"]
@@ -54,10 +55,12 @@ def record_hedge(
     ratio = state.ratio if state else None
     gap = state.gap_contracts if state else None
     perp_base = base_exposure(market, d.position.contracts)
+    memory = rt.memory.get(name, d.memory)
     data: dict[str, Any] = {
         "trusted": trusted,
-        # venue-clock time the trusted position reflects (see cycle._update_trust)
-        "read_at_ms": rt.trusted[name][1] if trusted and name in rt.trusted else None,
+        # venue-clock time the trusted position reflects (see domain/trust.py)
+        "read_at_ms": memory.trusted.at_ms if trusted and memory.trusted else None,
+        "memory": to_data(memory),  # what the next cycle (or a restart, or a plan) starts from
         "verdict": d.verdict.reason,
         "notes": list(d.plan.notes),
         "actions": lines,

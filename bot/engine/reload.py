@@ -1,9 +1,13 @@
-"""SIGHUP: load the YAML again and apply it between cycles.
+"""SIGHUP: load the YAML again and apply it between cycles — all of it, or none of it.
 
-A valid new config replaces the old one whole: changed targets rebalance on the next cycle,
-removed hedges stop being managed (their resting orders are cancelled), changed accounts
-get new gateways. An invalid file is rejected with a clear log line and an alert; the old
-config stays in force.
+Everything that can fail is done first, while the old config is still in force: parse and
+validate the file, connect the accounts whose settings changed and load their markets,
+journal the new version. Only then is the runtime switched over, in one step that cannot
+fail: settings, gateways, the live state, and the memory of each hedge (reset for a hedge
+whose legs changed: a trust baseline or risk hold read on one symbol says nothing about
+another). Hedges the new config drops have their resting orders cancelled; changed targets
+rebalance on the next cycle. A rejected reload is logged, alerted (`reload_rejected`) and
+leaves the old config, gateways and memories untouched.
 """
 
 from __future__ import annotations
@@ -12,19 +16,33 @@ from pathlib import Path
 
 import structlog
 
-from bot.config import ConfigError, config_fingerprint, load_config, redacted_dump, secret_values
+from bot.config import (
+    ConfigError,
+    Settings,
+    config_fingerprint,
+    load_config,
+    redacted_dump,
+    secret_values,
+)
+from bot.domain.memory import after_reload
 from bot.domain.planner import Cancel
 from bot.exchange.client_ids import hedge_of, hedge_tag, is_ours
 from bot.exchange.errors import ExchangeError
+from bot.exchange.port import Exchange
 from bot.logs import register_secret
 from bot.notify.catalogue import AlertKind, make_alert
+from bot.store import JournalError
 
 from .orders import cancel
-from .runtime import Runtime, build_exchanges
+from .runtime import EmbeddedSim, Runtime, hedge_legs
 
 __all__ = ["apply_reload"]
 
 log = structlog.get_logger(__name__)
+
+
+class _Rejected(Exception):
+    """A reload that cannot be applied; the message says why."""
 
 
 async def _retire_hedge(rt: Runtime, name: str) -> None:
@@ -45,41 +63,86 @@ async def _retire_hedge(rt: Runtime, name: str) -> None:
     rt.metrics.remove_hedge(name)
 
 
-async def apply_reload(rt: Runtime, path: Path | None) -> bool:
-    """True when the new config was applied."""
-    try:
-        new = load_config(path)
-    except ConfigError as exc:
-        log.error("config.reload_rejected", path=str(path), problems=str(exc))
-        rt.notifier.notify(
-            make_alert(
-                AlertKind.STALE_DATA, None, f"config reload rejected, old config kept: {exc}"
-            )
-        )
-        return False
-    old = rt.settings
-    for value in secret_values(new):
-        register_secret(value)
-    for name in set(old.hedges) - set(new.hedges):
-        await _retire_hedge(rt, name)
-    changed = [
+def _changed_accounts(old: Settings, new: Settings) -> list[str]:
+    return [
         a
         for a in new.accounts_in_use()
         if a not in old.accounts or old.accounts[a] != new.accounts[a]
     ]
-    sim_holder = [rt.sim] if rt.sim is not None else []
-    fresh = await build_exchanges(new, changed, sim_holder)
-    for name in changed:
-        if name in rt.exchanges:
-            await rt.exchanges[name].close()
+
+
+async def _close_all(exchanges: dict[str, Exchange]) -> None:
+    for exchange in exchanges.values():
+        try:
+            await exchange.close()
+        except Exception as exc:  # closing must never mask why we close
+            log.warning("config.close_failed", account=exchange.account, detail=str(exc))
+
+
+async def _connect(
+    rt: Runtime, new: Settings, accounts: list[str], sim_holder: list[EmbeddedSim]
+) -> dict[str, Exchange]:
+    """Gateways for `accounts` with their markets loaded, or `_Rejected` (none kept)."""
+    try:
+        fresh = await rt.connect(new, accounts, sim_holder)
+    except (ExchangeError, OSError) as exc:
+        raise _Rejected(f"accounts: {exc}") from None
+    for name, exchange in fresh.items():
+        try:
+            await exchange.load_markets()
+        except (ExchangeError, OSError) as exc:
+            await _close_all(fresh)
+            raise _Rejected(f"accounts.{name}: cannot load markets: {exc}") from None
+    return fresh
+
+
+def _swap(rt: Runtime, new: Settings, fresh: dict[str, Exchange], changed: list[str]) -> None:
+    """Switch the runtime to `new` (plain assignments: nothing here can fail half-way)."""
+    legs = hedge_legs(new)
+    for account in changed:  # a rebuilt account may be another venue: forget what it said
+        rt.venue_ms.pop(account, None)
+        for key in [k for k in rt.brackets if k.split(":", 1)[0] == account]:
+            del rt.brackets[key]
+    cursors = {name: rt.venue_ms.get(leg.perp_account) for name, leg in legs.items()}
+    rt.memory = after_reload(rt.memory, legs, cursors)
     rt.exchanges.update(fresh)
-    if sim_holder and rt.sim is None:
-        rt.sim = sim_holder[0]
     rt.settings = new
     rt.state.set_hedges(new.hedges)
     rt.setup_done.clear()
-    rt.journal.record_config(config_fingerprint(new), redacted_dump(new))
-    for exchange in fresh.values():
-        await exchange.load_markets()
+
+
+async def apply_reload(rt: Runtime, path: Path | None) -> bool:
+    """True when the new config was applied; False (alerted) when the old one stays."""
+    had_sim = rt.sim is not None
+    sim_holder: list[EmbeddedSim] = [rt.sim] if rt.sim is not None else []
+    try:
+        new = load_config(path)
+        for value in secret_values(new):
+            register_secret(value)
+        changed = _changed_accounts(rt.settings, new)
+        fresh = await _connect(rt, new, changed, sim_holder)
+        try:
+            rt.journal.record_config(config_fingerprint(new), redacted_dump(new))
+        except JournalError as exc:
+            await _close_all(fresh)
+            raise _Rejected(str(exc)) from None
+    except (ConfigError, _Rejected) as exc:
+        if sim_holder and not had_sim:
+            await sim_holder[0].stop()
+        _reject(rt, path, str(exc))
+        return False
+    for name in set(rt.settings.hedges) - set(new.hedges):
+        await _retire_hedge(rt, name)  # with the old legs and gateways, before the swap
+    replaced = {a: rt.exchanges[a] for a in changed if a in rt.exchanges}
+    _swap(rt, new, fresh, changed)
+    if sim_holder and not had_sim:
+        rt.sim = sim_holder[0]
+    await _close_all(replaced)
     log.info("config.reloaded", hedges=sorted(new.hedges), accounts_rebuilt=changed)
     return True
+
+
+def _reject(rt: Runtime, path: Path | None, problems: str) -> None:
+    log.error("config.reload_rejected", path=str(path), problems=problems)
+    detail = f"{path or 'config'}: {problems}"
+    rt.notifier.notify(make_alert(AlertKind.RELOAD_REJECTED, None, detail))

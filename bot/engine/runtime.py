@@ -5,51 +5,73 @@ and commands receive a `Runtime` and never construct their own.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Protocol
 
 import structlog
 
 from bot.api.metrics import Metrics
 from bot.config import Settings, secret_values
 from bot.domain.hedge import HedgePolicy
-from bot.domain.liquidation import MarginBracket
+from bot.domain.memory import HedgeLegs, HedgeMemory
 from bot.exchange.factory import build_exchange
 from bot.exchange.port import Exchange
 from bot.exchange.retry import CircuitBreaker
 from bot.logs import register_secret
 from bot.notify.alerts import Notifier
-from bot.store import Journal
+from bot.store import Journal, wall_clock_ms
 
+from .brackets import BracketEntry
 from .state import RuntimeState
 
-__all__ = ["Legs", "Runtime", "build_exchanges", "hedge_legs", "open_runtime"]
+__all__ = [
+    "Connector",
+    "EmbeddedSim",
+    "Legs",
+    "Runtime",
+    "build_exchanges",
+    "hedge_legs",
+    "open_runtime",
+]
 
 log = structlog.get_logger(__name__)
 
-
-@dataclass(frozen=True, slots=True)
-class Legs:
-    """Where a hedge's two legs live."""
-
-    spot_account: str
-    spot_asset: str
-    perp_account: str
-    perp_symbol: str
+Legs = HedgeLegs  # where a hedge's two legs live (the engine's historical name)
 
 
-def hedge_legs(settings: Settings) -> dict[str, Legs]:
+class Connector(Protocol):
+    """`build_exchanges`' shape: gateways for some of the settings' accounts."""
+
+    def __call__(
+        self, settings: Settings, names: list[str], sim_holder: list[EmbeddedSim]
+    ) -> Awaitable[dict[str, Exchange]]: ...
+
+
+class EmbeddedSim(Protocol):
+    """The in-process simulator (`bot.sim.server.RunningSim`) as the runtime uses it."""
+
+    @property
+    def url(self) -> str: ...
+
+    async def stop(self) -> None: ...
+
+
+def hedge_legs(settings: Settings) -> dict[str, HedgeLegs]:
     return {
-        name: Legs(h.spot.account, h.spot.asset, h.perp.account, h.perp.symbol)
+        name: HedgeLegs(h.spot.account, h.spot.asset, h.perp.account, h.perp.symbol)
         for name, h in settings.hedges.items()
     }
 
 
 @dataclass
 class Runtime:
-    """Everything the jobs share. `settings` is swapped whole on a reload, between cycles."""
+    """Everything the jobs share. `settings` is swapped whole on a reload, between cycles.
+
+    Per hedge: ONE `HedgeMemory` (domain/memory.py), replaced by each cycle's decision.
+    Per venue: margin brackets by "account:symbol", the newest venue-clock stamp by account,
+    and the (account, symbol|mode|leverage) keys whose margin mode and leverage are set.
+    """
 
     settings: Settings
     exchanges: dict[str, Exchange]
@@ -57,27 +79,25 @@ class Runtime:
     notifier: Notifier
     metrics: Metrics
     state: RuntimeState
-    sim: Any = None  # bot.sim.server.RunningSim when the embedded simulator runs
-    brackets: dict[str, tuple[MarginBracket, ...]] = field(default_factory=dict)
-    trusted: dict[str, tuple[Any, int]] = field(default_factory=dict)  # hedge → (contracts, ms)
-    fill_cursor: dict[tuple[str, str], int] = field(default_factory=dict)  # (account, symbol)
-    setup_done: set[tuple[str, str]] = field(default_factory=set)  # (account, symbol) configured
-    suspect: dict[str, tuple[Any, int]] = field(default_factory=dict)  # hedge → (contracts, seen)
-    rejections: dict[str, int] = field(default_factory=dict)  # hedge → rejections in a row
-    rebaseline: set[str] = field(default_factory=set)  # hedges whose next reading is accepted
-    risk_hold: set[str] = field(default_factory=set)  # hedges whose increases the guard holds
-    venue_ms: dict[str, int] = field(default_factory=dict)  # account → newest venue-clock stamp
+    sim: EmbeddedSim | None = None  # the embedded simulator, when `mode: sim` has no url
+    clock: Callable[[], int] = wall_clock_ms  # local clock, ms since the epoch
+    # Builds the gateways of the accounts a reload changed (tests pass fakes).
+    connect: Connector = field(default=lambda *a: build_exchanges(*a))
+    memory: dict[str, HedgeMemory] = field(default_factory=dict)
+    brackets: dict[str, BracketEntry] = field(default_factory=dict)
+    venue_ms: dict[str, int] = field(default_factory=dict)
+    setup_done: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def policies(self) -> Mapping[str, HedgePolicy]:
         return self.settings.hedge_policies()
 
     @property
-    def legs(self) -> dict[str, Legs]:
+    def legs(self) -> dict[str, HedgeLegs]:
         return hedge_legs(self.settings)
 
     def now_ms(self) -> int:
-        return int(time.time() * 1000)
+        return self.clock()
 
     async def close(self) -> None:
         for exchange in self.exchanges.values():
@@ -92,7 +112,7 @@ class Runtime:
             self.sim = None
 
 
-async def _embedded_sim_url(runtime_sim: list[Any]) -> str:
+async def _embedded_sim_url(runtime_sim: list[EmbeddedSim]) -> str:
     """Start the in-process simulator once (mode sim without url) and return its URL."""
     if not runtime_sim:
         from bot.sim.server import start  # the daemon's only import of the simulator
@@ -103,7 +123,7 @@ async def _embedded_sim_url(runtime_sim: list[Any]) -> str:
 
 
 async def build_exchanges(
-    settings: Settings, names: list[str], sim_holder: list[Any]
+    settings: Settings, names: list[str], sim_holder: list[EmbeddedSim]
 ) -> dict[str, Exchange]:
     """One gateway per account in `names` (embedded simulator started on demand)."""
     out: dict[str, Exchange] = {}
@@ -139,12 +159,15 @@ def _notifier(settings: Settings) -> Notifier:
     )
 
 
-async def open_runtime(settings: Settings, *, version: str) -> Runtime:
-    """Build everything for `settings`; the caller owns `close()`."""
+async def open_runtime(
+    settings: Settings, *, version: str, journal: Journal | None = None
+) -> Runtime:
+    """Build everything for `settings`; the caller owns `close()`. `journal` (default: the
+    one at `journal.path`, opened for writing) lets `hedgebot plan` pass a read-only one."""
     for value in secret_values(settings):
         register_secret(value)
-    journal = Journal(settings.journal.path)
-    sim_holder: list[Any] = []
+    journal = journal if journal is not None else Journal(settings.journal.path)
+    sim_holder: list[EmbeddedSim] = []
     try:
         exchanges = await build_exchanges(settings, list(settings.accounts_in_use()), sim_holder)
     except BaseException:

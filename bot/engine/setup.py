@@ -1,6 +1,6 @@
-"""Per-symbol venue settings the hedge needs before it trades: margin mode, leverage, and the
-maintenance-margin brackets the risk guard computes with. Done once per (account, symbol)
-and again after a config reload changes them."""
+"""Per-symbol venue settings the hedge needs before it trades: margin mode and leverage. Done
+once per (account, symbol) and again after a config reload changes them. (The margin brackets
+the risk guard computes with are read and refreshed in `brackets`.)"""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from bot.notify.catalogue import AlertKind, make_alert
 
 from .runtime import Legs, Runtime
 
-__all__ = ["ensure_brackets", "ensure_setup"]
+__all__ = ["ensure_setup"]
 
 log = structlog.get_logger(__name__)
 
@@ -56,13 +56,3 @@ async def ensure_setup(
                 rt.notifier.notify(make_alert(AlertKind.SETUP_REFUSED, name, detail))
         if not retry:
             rt.setup_done.add(key)
-
-
-async def ensure_brackets(rt: Runtime, account: str, symbol: str) -> None:
-    key = f"{account}:{symbol}"
-    if key in rt.brackets:
-        return
-    try:
-        rt.brackets[key] = await rt.exchanges[account].fetch_margin_brackets(symbol)
-    except ExchangeError as exc:
-        log.warning("setup.brackets_unavailable", symbol=symbol, detail=str(exc))

@@ -1,24 +1,28 @@
-"""Watchers the cycle consults: kill switch, account health (circuit breaker), data trust and
-repeated rejections. Each turns a state change into one journal row and one alert, not a
-stream of them."""
+"""Watchers the cycle consults: kill switch, account health (circuit breaker), data trust,
+margin brackets and repeated rejections. Each turns a state change into one journal row and
+one alert, not a stream of them."""
 
 from __future__ import annotations
 
 import structlog
 
+from bot.config import Settings
+from bot.domain.memory import HedgeLegs
 from bot.domain.staleness import DataVerdict
 from bot.exchange.errors import ExchangeError
 from bot.notify.catalogue import AlertKind, make_alert
 
+from .brackets import bracket_key
 from .runtime import Runtime
 
 __all__ = [
     "REJECTIONS_ALERT",
     "account_failed",
     "account_ok",
+    "brackets_state",
     "check_kill_switch",
-    "clear_rejections",
     "data_verdict",
+    "kill_switch_on",
     "note_rejection",
 ]
 
@@ -26,10 +30,17 @@ log = structlog.get_logger(__name__)
 REJECTIONS_ALERT = 3  # rejections in a row for one hedge before an alert
 
 
+def kill_switch_on(settings: Settings) -> bool:
+    """Whether the kill switch file (`control.kill_switch_file`) exists now."""
+    path = settings.control.kill_switch_file
+    return bool(path is not None and path.exists())
+
+
 def check_kill_switch(rt: Runtime) -> bool:
-    """True while the kill switch file exists: every hedge cancels its orders, places none."""
+    """True while the kill switch file exists: every hedge cancels its orders, places none.
+    A change is journaled and alerted once."""
     path = rt.settings.control.kill_switch_file
-    on = bool(path is not None and path.exists())
+    on = kill_switch_on(rt.settings)
     if on != rt.state.kill_switch:
         rt.state.kill_switch = on
         kind = "kill_switch_on" if on else "kill_switch_off"
@@ -103,8 +114,9 @@ def data_verdict(rt: Runtime, hedge: str, verdict: DataVerdict) -> None:
 
 
 def note_rejection(rt: Runtime, hedge: str, text: str) -> None:
-    count = rt.rejections.get(hedge, 0) + 1
-    rt.rejections[hedge] = count
+    """Alert once the hedge's memory counts `REJECTIONS_ALERT` rejections in a row."""
+    memory = rt.memory.get(hedge)
+    count = memory.rejections if memory is not None else 1
     if count >= REJECTIONS_ALERT:
         rt.notifier.notify(
             make_alert(
@@ -113,5 +125,19 @@ def note_rejection(rt: Runtime, hedge: str, text: str) -> None:
         )
 
 
-def clear_rejections(rt: Runtime, hedge: str) -> None:
-    rt.rejections.pop(hedge, None)
+def brackets_state(rt: Runtime, hedge: str, legs: HedgeLegs, *, missing: bool, was: bool) -> None:
+    """One alert when a hedge starts being decided without margin brackets, one log line when
+    they are back."""
+    if missing == was:
+        return
+    symbol = legs.perp_symbol
+    if not missing:
+        log.info("risk.brackets_available", hedge=hedge, symbol=symbol)
+        return
+    entry = rt.brackets.get(bracket_key(legs.perp_account, symbol))
+    why = entry.error if entry is not None and entry.error else "not read yet"
+    detail = (
+        f"{symbol} on {legs.perp_account}: margin brackets could not be read ({why}). The"
+        " short is not grown until they can be (retried every minute); shrinking still happens."
+    )
+    rt.notifier.notify(make_alert(AlertKind.BRACKETS_UNAVAILABLE, hedge, detail))

@@ -33,6 +33,8 @@ class AlertKind(StrEnum):
     STOPPED = "stopped"
     KILL_SWITCH = "kill_switch"
     SETUP_REFUSED = "setup_refused"
+    BRACKETS_UNAVAILABLE = "brackets_unavailable"
+    RELOAD_REJECTED = "reload_rejected"
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,20 @@ _SPECS = (
         "venue refused the configured margin mode or leverage",
         "The hedge trades with the venue's current setting: change it by hand (close the"
         " position first if the venue requires it), then run `hedgebot check`.",
+    ),
+    AlertSpec(
+        AlertKind.BRACKETS_UNAVAILABLE,
+        _W,
+        "margin brackets unavailable, hedge not grown",
+        "Usually temporary (hedgebot retries every minute). If it persists, check that the API"
+        " key may read futures account data, then run `hedgebot check`.",
+    ),
+    AlertSpec(
+        AlertKind.RELOAD_REJECTED,
+        _W,
+        "config reload rejected, old config still in force",
+        "Fix the problem the alert names in the YAML file, then reload again"
+        " (`systemctl reload hedgebot` or SIGHUP).",
     ),
     AlertSpec(
         AlertKind.BREAKER_OPEN,

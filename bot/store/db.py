@@ -12,8 +12,9 @@ from decimal import Decimal
 from enum import Enum
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from bot.store.schema import migrate
+from bot.store.schema import SCHEMA_VERSION, SchemaTooNew, migrate, schema_version
 
 __all__ = ["Database", "JournalError", "dec", "json_text", "opt_dec", "text", "wall_clock_ms"]
 
@@ -34,12 +35,27 @@ def wall_clock_ms() -> int:
 
 
 class Database:
-    """The SQLite file at `path`, migrated to the current schema on open."""
+    """The SQLite file at `path`, migrated to the current schema on open.
 
-    def __init__(self, path: Path | str, *, clock: Callable[[], int] = wall_clock_ms) -> None:
+    `read_only=True` opens an existing journal with SQLite's `mode=ro` (for `hedgebot plan`
+    beside a running daemon): no migration, no pragma that writes, and every write raises
+    `JournalError`. WAL readers never block the daemon's writes, nor the other way round.
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        clock: Callable[[], int] = wall_clock_ms,
+        read_only: bool = False,
+    ) -> None:
         self.path = Path(path)
         self._clock = clock
         self._lock = threading.Lock()
+        self.read_only = read_only
+        if read_only:
+            self._db = _open_read_only(self.path)
+            return
         try:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
             self._db.execute("PRAGMA busy_timeout = 5000")
@@ -86,6 +102,30 @@ class Database:
         if table not in TABLES:
             raise ValueError(f"unknown journal table {table!r}")
         return int(self._rows(f"SELECT COUNT(*) FROM {table}")[0][0])
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """A `mode=ro` connection to the journal at `path`, at this hedgebot's schema version."""
+    if not path.is_file():
+        raise JournalError(f"journal {path} does not exist")
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout = 5000")
+        version = schema_version(conn)
+    except sqlite3.Error as exc:
+        raise JournalError(f"cannot read journal {path}: {exc}") from None
+    if version != SCHEMA_VERSION:
+        conn.close()
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNew(
+                f"journal schema v{version} is newer than this hedgebot's v{SCHEMA_VERSION}"
+            )
+        raise JournalError(
+            f"journal {path} has schema v{version}, this hedgebot reads v{SCHEMA_VERSION}:"
+            " start the daemon once to upgrade it"
+        )
+    return conn
 
 
 def dec(value: Decimal | None) -> str | None:

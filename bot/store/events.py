@@ -3,6 +3,7 @@ events, margin actions, operator events and alerts."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from decimal import Decimal
 from enum import Enum
@@ -93,6 +94,22 @@ class EventsJournal(Database):
             return None
         contracts, taken_at = rows[0]
         return Decimal(contracts), int(taken_at)
+
+    def last_memory(self, hedge: str) -> dict[str, Any] | None:
+        """The hedge memory (`domain.memory.to_data`) journaled with `hedge`'s latest snapshot
+        that carries one, or None (no snapshot yet, or a journal from before memories)."""
+        rows = self._rows(
+            "SELECT json_extract(data, '$.memory') FROM snapshots WHERE hedge = ? "
+            "AND json_extract(data, '$.memory') IS NOT NULL ORDER BY id DESC LIMIT 1",
+            (hedge,),
+        )
+        if not rows:
+            return None
+        try:
+            found = json.loads(rows[0][0])
+        except (TypeError, ValueError):
+            return None
+        return found if isinstance(found, dict) else None
 
     def record_risk_event(
         self,

@@ -35,6 +35,14 @@ class FillsJournal(Database):
         )  # fmt: skip
         return cur.rowcount == 1
 
+    def has_fill(self, account: str, symbol: str, trade_id: str) -> bool:
+        """Whether the venue's trade `trade_id` on `symbol` is journaled."""
+        rows = self._rows(
+            "SELECT 1 FROM fills WHERE account = ? AND symbol = ? AND trade_id = ?",
+            (account, symbol, trade_id),
+        )
+        return bool(rows)
+
     def fills_since(self, hedge: str, since_ms: int) -> tuple[Fill, ...]:
         """The hedge's fills at or after `since_ms`, oldest first."""
         rows = self._rows(

@@ -18,6 +18,7 @@ from bot.config import load_config
 from bot.engine.commands import check_command, plan_command
 from bot.exchange.client_ids import make_client_id
 from bot.sim.server import RunningSim
+from bot.store import Journal
 
 from .conftest import KEY, ConfigFactory, closed_port, settings_for
 
@@ -287,6 +288,23 @@ async def test_plan_within_band_places_nothing_and_says_so(
     btc = json.loads(text)["hedges"]["BTC"]
     assert code == 0
     assert btc["within_band"] is True and btc["orders"] == [] and "within band" in btc["notes"]
+
+
+async def test_plan_reads_the_daemons_journal_and_leaves_it_unchanged(
+    sim: RunningSim, write_config: ConfigFactory, tmp_path: Path
+) -> None:
+    """The daemon's journal says the operator paused BTC: the plan (real ccxt, real sim)
+    places nothing and says so, and the journal file is left byte for byte as it was."""
+    sim.engine.set_balance(KEY, "spot", "BTC", Decimal(2))
+    path = write_config(sim.url)
+    journal_path = tmp_path / "daemon-journal.sqlite"
+    with Journal(journal_path) as journal:
+        journal.record_operator_event("pause", source="api", hedge="BTC")
+    before = journal_path.read_bytes()
+    code, text = await run_plan(path, as_json=True)
+    btc = json.loads(text)["hedges"]["BTC"]
+    assert code == 0 and btc["orders"] == [] and "paused by operator" in btc["notes"]
+    assert journal_path.read_bytes() == before
 
 
 async def test_plan_exits_1_with_the_reason_when_the_account_is_unreachable(

@@ -7,9 +7,9 @@ from decimal import Decimal as D
 
 import pytest
 
+from bot.domain.hold import risk_hold_after
 from bot.domain.risk import RiskAssessment
 from bot.domain.risk_policy import RiskGrade
-from bot.engine.decide import risk_hold_after
 
 RESTORE = D("0.35")
 

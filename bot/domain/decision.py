@@ -1,0 +1,213 @@
+"""One hedge, one cycle: `decide(DecisionInputs) -> Decision`. Pure.
+
+The engine gathers one `DecisionInputs` (this cycle's snapshots, what the journal says, the
+hedge's memory) and this function does the rest, in order:
+1. trust the data — freshness of every part, the position against our fills (`staleness`,
+   `trust`);
+2. grade the risk, never skipped (`risk_inputs.assess_risk`), and turn it into the planner's
+   gate: the grade's own gate, tightened to "no increase" while the risk hold is on or the
+   margin brackets are missing, and "reduce" softened when reductions are not allowed;
+3. plan the orders (`planner.plan`);
+4. the memory the next cycle starts from (trust step, risk hold, brackets missing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from bot.domain.hedge import HedgePolicy
+from bot.domain.hold import risk_hold_after
+from bot.domain.liquidation import MarginBracket
+from bot.domain.memory import HedgeMemory, Trusted
+from bot.domain.model import AccountSnapshot, Fill, Order, Position, frozen_map
+from bot.domain.planner import HedgePlan, HedgeView, plan, reference_price
+from bot.domain.risk import RiskAssessment
+from bot.domain.risk_inputs import BRACKETS_MISSING, assess_risk, risk_view
+from bot.domain.risk_policy import RiskGate, RiskPolicy
+from bot.domain.staleness import (
+    DataVerdict,
+    check_fresh,
+    check_position_matches_fills,
+    first_problem,
+)
+from bot.domain.trust import expected_contracts, start_cycle, step
+
+__all__ = ["Decision", "DecisionInputs", "decide"]
+
+ZERO = Decimal(0)
+NOT_GROWN = f"{BRACKETS_MISSING}: not adding to the short until they can be read"
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionInputs:
+    """Everything one hedge's decision depends on, already read (no I/O left).
+
+    `live_orders`: OUR live orders for this hedge (the shell recognises its client ids);
+    `sent_at_ms`: client id → when we sent it (local clock, from the journal), so order ages
+    compare `now_ms` with itself; `fills_since_trusted`: our fills since the baseline in
+    `memory`; `last_fill_ms`: our newest fill ever (venue clock), the stamp of a baseline the
+    venue did not stamp; `turnover_today`: quote traded today; `paused`: operator or kill
+    switch; `blocked_reason`: e.g. an order whose outcome is unknown — keep live orders, place
+    nothing; `brackets`: empty when the venue's could not be read (then the short never grows).
+    """
+
+    policy: HedgePolicy
+    risk_policy: RiskPolicy
+    spot: AccountSnapshot
+    perp: AccountSnapshot
+    memory: HedgeMemory
+    now_ms: int
+    max_age_ms: int
+    brackets: tuple[MarginBracket, ...] = ()
+    live_orders: tuple[Order, ...] = ()
+    sent_at_ms: Mapping[str, int] = field(default_factory=frozen_map)
+    fills_since_trusted: tuple[Fill, ...] = ()
+    last_fill_ms: int | None = None
+    turnover_today: Decimal = ZERO
+    paused: bool = False
+    blocked_reason: str | None = None
+    allow_reduce: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What one hedge does this cycle and why. `memory` is what the next cycle starts from;
+    `trusted`: this cycle's position reading passed the checks (it is the new baseline);
+    `rebaselined`: a contradicting reading was adopted after `trust.CONFIRM_CYCLES`."""
+
+    hedge: str
+    verdict: DataVerdict
+    risk: RiskAssessment
+    plan: HedgePlan
+    position: Position
+    spot_amount: Decimal
+    live_orders: tuple[Order, ...]
+    memory: HedgeMemory
+    trusted: bool = False
+    rebaselined: bool = False
+
+
+def decide(i: DecisionInputs) -> Decision:
+    """Staleness → risk → plan → next memory for one hedge (see the module docstring).
+    Raises ValueError naming the field for values the domain refuses to reason about."""
+    policy, symbol = i.policy, i.policy.perp_symbol
+    memory = start_cycle(i.memory)
+    position = i.perp.position(symbol)
+    spot_balance = i.spot.spot.get(policy.spot_asset)
+    spot_amount = spot_balance.total if spot_balance else ZERO
+    live = _aged_locally(i.live_orders, i.sent_at_ms)
+    verdict = _verdict(i, memory.trusted, position)
+    quote = i.perp.quotes[symbol]
+    risk = assess_risk(risk_view(policy, i.risk_policy, i.perp, i.brackets, reference_price(quote)))
+    gate, reduce = _gate(i, risk, held=memory.risk_hold)
+    data_ok = verdict.ok and i.blocked_reason is None
+    view = HedgeView(
+        policy=policy,
+        market=i.perp.markets[symbol],
+        spot=spot_amount,
+        position=position,
+        quote=quote,
+        now_ms=i.now_ms,
+        live_orders=live,
+        turnover_today=i.turnover_today,
+        risk_gate=gate,
+        risk_reduce_contracts=reduce,
+        paused=i.paused,
+        data_ok=data_ok,
+        data_reason=verdict.reason if not verdict.ok else (i.blocked_reason or ""),
+    )
+    if i.blocked_reason is not None and verdict.ok:
+        # Waiting for an order's outcome is not bad data: keep live orders, place nothing.
+        hedge_plan = HedgePlan(policy.name, None, notes=(i.blocked_reason,))
+    else:
+        hedge_plan = plan(view)
+    if not i.brackets:
+        hedge_plan = replace(hedge_plan, notes=(*hedge_plan.notes, NOT_GROWN))
+    trust = step(memory, ok=verdict.ok, position=position, stamp_ms=_stamp(i, position))
+    after = _remember(i, trust.memory, risk, verdict.ok)
+    return Decision(
+        policy.name,
+        verdict,
+        risk,
+        hedge_plan,
+        position,
+        spot_amount,
+        live,
+        after,
+        trusted=trust.trusted,
+        rebaselined=trust.rebaselined,
+    )
+
+
+def _gate(i: DecisionInputs, risk: RiskAssessment, *, held: bool) -> tuple[RiskGate, Decimal]:
+    """The planner's gate and the contracts to buy back (see the module docstring)."""
+    gate, reduce = risk.gate, risk.reduce_contracts
+    if gate is RiskGate.REDUCE and not i.allow_reduce:
+        gate, reduce = RiskGate.BLOCK_INCREASE, ZERO
+    if gate is RiskGate.ALLOW and (held or not i.brackets):
+        gate = RiskGate.BLOCK_INCREASE
+    return gate, reduce
+
+
+def _remember(
+    i: DecisionInputs, memory: HedgeMemory, risk: RiskAssessment, trusted_data: bool
+) -> HedgeMemory:
+    """The risk hold follows trusted readings graded with brackets only (a bracketless
+    grade cannot say the distance is restored); `brackets_missing` is this cycle's."""
+    missing = not i.brackets
+    restore = i.risk_policy.restore_distance
+    graded = trusted_data and not missing
+    held = risk_hold_after(memory.risk_hold, risk, restore) if graded else memory.risk_hold
+    if held == memory.risk_hold and missing == memory.brackets_missing:
+        return memory
+    return replace(memory, risk_hold=held, brackets_missing=missing)
+
+
+def _stamp(i: DecisionInputs, position: Position) -> int:
+    """When this reading was taken: the venue's stamp, else our newest fill, else 0."""
+    if position.timestamp_ms is not None:
+        return position.timestamp_ms
+    return i.last_fill_ms or 0
+
+
+def _venue_now(quote_ms: int | None, position: Position, last_fill: int | None) -> int:
+    """The newest venue-clock time this snapshot shows (quote, position update, our fills)."""
+    stamps = [t for t in (quote_ms, position.timestamp_ms, last_fill) if t is not None]
+    return max(stamps, default=0)
+
+
+def _verdict(i: DecisionInputs, trusted: Trusted | None, position: Position) -> DataVerdict:
+    market = i.perp.markets[i.policy.perp_symbol]
+    quote = i.perp.quotes.get(i.policy.perp_symbol)
+    quote_ms = quote.timestamp_ms if quote else None
+    fills = i.fills_since_trusted if trusted is not None else ()
+    last_fill = max((f.timestamp_ms for f in fills), default=None)
+    checks = [
+        check_fresh("spot balances", i.spot.taken_at_ms, i.now_ms, i.max_age_ms),
+        check_fresh("positions", i.perp.taken_at_ms, i.now_ms, i.max_age_ms),
+        # The quote carries the venue's stamp: compare it with the venue's own clock (its
+        # newest stamp in this snapshot), not ours. Mixing clocks paused every hedge forever
+        # under clock skew or a replay's accelerated market clock; our read time is checked
+        # above (`taken_at_ms`).
+        check_fresh("quote", quote_ms, _venue_now(quote_ms, position, last_fill), i.max_age_ms),
+        check_position_matches_fills(
+            position,
+            expected_contracts(trusted, fills),
+            last_fill,
+            market.amount_step / 2,
+        ),
+    ]
+    return first_problem(checks)
+
+
+def _aged_locally(orders: tuple[Order, ...], sent_at: Mapping[str, int]) -> tuple[Order, ...]:
+    """Our orders stamped with the local time we sent them, so the planner's reprice age
+    (`now_ms` − `timestamp_ms`) compares one clock with itself."""
+    return tuple(
+        replace(o, timestamp_ms=sent_at[o.client_id])
+        if o.client_id is not None and o.client_id in sent_at
+        else o
+        for o in orders
+    )

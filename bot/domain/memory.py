@@ -1,0 +1,196 @@
+"""What one hedge carries from one cycle to the next: ONE frozen value per hedge.
+
+A `HedgeMemory` holds every piece of rule state a decision depends on besides the snapshot:
+the trusted position baseline and a contradicting reading being confirmed (`trust`), the
+operator's request to re-baseline, the risk guard's hold on increases (`hold`), rejections in
+a row, where the next fills query starts, and whether the last decision was made without
+margin brackets. The engine keeps one per hedge, replaces it with the `Decision.memory` each
+cycle returns, and journals it with the hedge's snapshot row so a restart and `hedgebot plan`
+start from the same memory the live cycle had.
+
+The memory belongs to the hedge's LEGS: when a reload moves a hedge to another account,
+symbol or asset, its memory starts afresh (`after_reload`), since a baseline read on one
+symbol says nothing about another.
+
+Room to grow: the hedge pipeline's rule state (tranches armed, take-profit hit, roll in
+progress) joins this value as further frozen fields with defaults, and `to_data`/`from_data`
+learn them; nothing else has to change shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+
+__all__ = [
+    "HedgeLegs",
+    "HedgeMemory",
+    "Suspect",
+    "Trusted",
+    "after_reload",
+    "from_data",
+    "note_fill",
+    "note_order_outcome",
+    "request_rebaseline",
+    "to_data",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class HedgeLegs:
+    """Where a hedge's two legs live: the spot asset's account and the perp's."""
+
+    spot_account: str
+    spot_asset: str
+    perp_account: str
+    perp_symbol: str
+
+
+@dataclass(frozen=True, slots=True)
+class Trusted:
+    """A position reading the checks accepted: signed `contracts` (short < 0), read at `at_ms`
+    on the venue's clock (our fills after it are added to it to get the expected position)."""
+
+    contracts: Decimal
+    at_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Suspect:
+    """A reading that contradicted the baseline, and how many cycles in a row it was seen."""
+
+    contracts: Decimal
+    seen: int
+
+
+@dataclass(frozen=True, slots=True)
+class HedgeMemory:
+    """One hedge's rule state (see the module docstring). `fill_cursor_ms` is the venue-clock
+    time of the newest fill journaled for the hedge (None: none yet, read the venue's default
+    window); `rejections` counts order rejections in a row."""
+
+    legs: HedgeLegs
+    trusted: Trusted | None = None
+    suspect: Suspect | None = None
+    rebaseline: bool = False
+    risk_hold: bool = False
+    rejections: int = 0
+    fill_cursor_ms: int | None = None
+    brackets_missing: bool = False
+
+
+def request_rebaseline(memory: HedgeMemory) -> HedgeMemory:
+    """The operator resumed the hedge: its next reading is accepted as the baseline."""
+    return replace(memory, rebaseline=True)
+
+
+def note_fill(memory: HedgeMemory, timestamp_ms: int) -> HedgeMemory:
+    """A fill at `timestamp_ms` (venue clock) was journaled: the cursor only moves forward."""
+    cursor = memory.fill_cursor_ms
+    if cursor is not None and cursor >= timestamp_ms:
+        return memory
+    return replace(memory, fill_cursor_ms=timestamp_ms)
+
+
+def note_order_outcome(memory: HedgeMemory, *, rejected: bool) -> HedgeMemory:
+    """Count rejections in a row; any other outcome resets the count."""
+    count = memory.rejections + 1 if rejected else 0
+    return memory if count == memory.rejections else replace(memory, rejections=count)
+
+
+def after_reload(
+    memories: Mapping[str, HedgeMemory],
+    legs: Mapping[str, HedgeLegs],
+    cursor_ms: Mapping[str, int | None],
+) -> dict[str, HedgeMemory]:
+    """The memories to keep after a config reload whose hedges have `legs`.
+
+    A hedge whose legs are unchanged keeps its memory; one whose legs changed starts afresh
+    with its fills cursor at `cursor_ms[name]` (fills before the change are not this hedge's);
+    removed hedges are forgotten; new hedges are absent (read from the journal on first use).
+    """
+    kept: dict[str, HedgeMemory] = {}
+    for name, memory in memories.items():
+        new = legs.get(name)
+        if new is None:
+            continue
+        if new == memory.legs:
+            kept[name] = memory
+        else:
+            kept[name] = HedgeMemory(legs=new, fill_cursor_ms=cursor_ms.get(name))
+    return kept
+
+
+# --- journal form (JSON-ready; Decimals as exact text) -------------------------------------
+
+
+def to_data(memory: HedgeMemory) -> dict[str, object]:
+    """`memory` as plain JSON values, for the journal."""
+    legs = memory.legs
+    return {
+        "legs": [legs.spot_account, legs.spot_asset, legs.perp_account, legs.perp_symbol],
+        "trusted": _pair(memory.trusted.contracts, memory.trusted.at_ms)
+        if memory.trusted
+        else None,
+        "suspect": _pair(memory.suspect.contracts, memory.suspect.seen) if memory.suspect else None,
+        "rebaseline": memory.rebaseline,
+        "risk_hold": memory.risk_hold,
+        "rejections": memory.rejections,
+        "fill_cursor_ms": memory.fill_cursor_ms,
+        "brackets_missing": memory.brackets_missing,
+    }
+
+
+def from_data(data: Mapping[str, object]) -> HedgeMemory | None:
+    """The memory `to_data` wrote, or None when `data` is not one (a damaged or foreign
+    row is ignored rather than trusted)."""
+    try:
+        return _parse(data)
+    except (KeyError, TypeError, ValueError, InvalidOperation):
+        return None
+
+
+def _pair(contracts: Decimal, number: int) -> list[object]:
+    return [str(contracts), number]
+
+
+def _parse(data: Mapping[str, object]) -> HedgeMemory:
+    legs = data["legs"]
+    if not isinstance(legs, list) or len(legs) != 4 or not all(isinstance(x, str) for x in legs):
+        raise ValueError("legs")
+    trusted = _parsed_pair(data.get("trusted"))
+    suspect = _parsed_pair(data.get("suspect"))
+    cursor = data.get("fill_cursor_ms")
+    return HedgeMemory(
+        legs=HedgeLegs(*legs),
+        trusted=Trusted(*trusted) if trusted else None,
+        suspect=Suspect(*suspect) if suspect else None,
+        rebaseline=_flag(data.get("rebaseline")),
+        risk_hold=_flag(data.get("risk_hold")),
+        rejections=_int(data.get("rejections", 0)),
+        fill_cursor_ms=None if cursor is None else _int(cursor),
+        brackets_missing=_flag(data.get("brackets_missing")),
+    )
+
+
+def _parsed_pair(value: object) -> tuple[Decimal, int] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[0], str):
+        raise ValueError("pair")
+    return Decimal(value[0]), _int(value[1])
+
+
+def _int(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("integer expected")
+    return value
+
+
+def _flag(value: object) -> bool:
+    if value is None:
+        return False
+    if not isinstance(value, bool):
+        raise TypeError("boolean expected")
+    return value

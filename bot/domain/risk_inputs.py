@@ -1,0 +1,118 @@
+"""From one cycle's perp snapshot to the risk guard's `RiskView`, and the assessment that is
+never skipped.
+
+The wallet figures follow Binance's liquidation formula (see `liquidation`): ccxt's futures
+`total` is the margin balance (wallet + every position's unrealised P&L) and a position's
+`collateral` includes its own unrealised P&L, so both are taken back to wallet balances here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from bot.domain.hedge import HedgePolicy
+from bot.domain.liquidation import MarginBracket, liquidation_distance
+from bot.domain.model import AccountSnapshot, MarginMode, Position
+from bot.domain.risk import RiskAssessment, RiskView, assess
+from bot.domain.risk_policy import RiskGrade, RiskPolicy, grade_for
+
+__all__ = ["BRACKETS_MISSING", "assess_risk", "isolated_wallet", "risk_view"]
+
+ZERO = Decimal(0)
+BRACKETS_MISSING = "margin brackets unavailable"
+
+
+def isolated_wallet(position: Position) -> Decimal:
+    """Binance's isolatedWallet (settle currency): the collateral without the position's
+    unrealised P&L."""
+    collateral = position.collateral or ZERO
+    return collateral - (position.unrealized_pnl or ZERO)
+
+
+def _cross_inputs(
+    snapshot: AccountSnapshot, symbol: str, total: Decimal
+) -> tuple[Decimal, Decimal, Decimal]:
+    """(cross wallet balance, maintenance margin and uPnL of the OTHER cross positions)."""
+    wallet = total
+    other_mm = other_upnl = ZERO
+    for other in snapshot.positions.values():
+        upnl = other.unrealized_pnl or ZERO
+        wallet -= upnl
+        if other.margin_mode is MarginMode.ISOLATED:
+            wallet -= isolated_wallet(other)
+        elif other.symbol != symbol:
+            other_mm += other.maintenance_margin or ZERO
+            other_upnl += upnl
+    return wallet, other_mm, other_upnl
+
+
+def risk_view(
+    policy: HedgePolicy,
+    risk_policy: RiskPolicy,
+    perp: AccountSnapshot,
+    brackets: tuple[MarginBracket, ...],
+    mark: Decimal,
+) -> RiskView:
+    """The risk guard's view of `policy`'s perp position in `perp` at `mark`."""
+    market = perp.markets[policy.perp_symbol]
+    position = perp.position(policy.perp_symbol)
+    settle = market.settle or market.quote
+    futures = perp.futures.get(settle)
+    spot_free = perp.spot.get(settle)
+    mode = position.margin_mode or policy.margin_mode
+    other_mm = other_upnl = ZERO
+    if mode is MarginMode.ISOLATED:
+        wallet = isolated_wallet(position)
+    else:
+        total = futures.total if futures else ZERO
+        wallet, other_mm, other_upnl = _cross_inputs(perp, policy.perp_symbol, total)
+    return RiskView(
+        hedge=policy.name,
+        policy=risk_policy,
+        market=market,
+        position=position,
+        mark=mark,
+        brackets=brackets,
+        margin_mode=mode,
+        wallet_balance=wallet,
+        futures_free=futures.free if futures else ZERO,
+        spot_free=spot_free.free if spot_free else ZERO,
+        other_maint_margin=other_mm,
+        other_unrealized_pnl=other_upnl,
+        leverage=policy.leverage,
+    )
+
+
+def assess_risk(view: RiskView) -> RiskAssessment:
+    """The graded assessment, never skipped: `risk.assess` when the brackets are known (or
+    the hedge is flat); without brackets only the venue's own liquidation price can be
+    judged (see `_venue_price_only`)."""
+    if view.brackets or view.position.is_flat:
+        return assess(view)
+    return _venue_price_only(view)
+
+
+def _venue_price_only(view: RiskView) -> RiskAssessment:
+    """Without maintenance-margin brackets neither our liquidation price, nor a top-up, nor a
+    cut can be sized: grade the distance to the price the venue reports (if any), at most
+    DELEVER, so a near liquidation still alerts "act now" while nothing is sized blindly. The
+    decision also blocks increases whenever brackets are missing."""
+    if not view.mark.is_finite() or view.mark <= 0:
+        raise ValueError(f"hedges.{view.hedge}: mark price must be positive, got {view.mark}")
+    position = view.position
+    reported = position.liquidation_price
+    price = reported if reported is not None and reported > 0 else None
+    distance = liquidation_distance(position.contracts, view.mark, price)
+    grade = min(grade_for(view.policy, distance, None), RiskGrade.DELEVER)
+    if price is None or distance is None:
+        where = "the venue reports no liquidation price"
+    else:
+        where = f"venue liquidation {price:.2f} is {distance:.2%} from mark {view.mark}"
+    return RiskAssessment(
+        view.hedge,
+        grade,
+        (f"{grade.name}: {BRACKETS_MISSING}; {where}; not adding to the short",),
+        distance=distance,
+        liquidation_price=price,
+        exchange_liquidation_price=price,
+    )
