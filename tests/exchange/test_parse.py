@@ -6,24 +6,25 @@ from __future__ import annotations
 import copy
 import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import ccxt
 import pytest
 from ccxt.base.decimal_to_precision import DECIMAL_PLACES, SIGNIFICANT_DIGITS, TICK_SIZE
 
+from bot.config.shared_paths import missing_reason, shared_dir
 from bot.domain.model import MarginMode, MarketKind, OrderStatus, Side, Wallet
 from bot.exchange import parse
 from bot.exchange.errors import BadResponse, NotSupported
 
-FIXTURES = Path("/work/shared/exchange-fixtures")
+FIXTURES = shared_dir() / "exchange-fixtures"
 
 
 def _load(name: str) -> dict[str, Any]:
     path = FIXTURES / name
-    if not path.exists():
-        pytest.skip(f"{path} not present")
+    reason = missing_reason(path, "recorded exchange fixtures")
+    if reason:
+        pytest.skip(reason)
     methods: dict[str, Any] = json.loads(path.read_text())["methods"]
     return methods
 
