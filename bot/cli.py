@@ -81,12 +81,17 @@ def _build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser(
         "status",
         help="show the running daemon's status",
-        description="Print the running daemon's /status (per hedge: spot, perp, ratio, "
-        "target, band, open orders, margin, liquidation, funding, last action) as tables, or "
-        "its JSON with --json. Needs no keys; exit 1 when no daemon answers.",
+        description="Print the running daemon's /status: per hedge spot, perp, ratio, "
+        "target, liquidation price (at the market's tick) and distance, state, then resting "
+        "orders and the last action, in 80 columns; --wide adds band, mark, margin ratio, "
+        "funding as columns; --json prints the raw document. Needs no keys; exit 1 when no "
+        "daemon answers.",
     )
     status.add_argument("--url", default=None, help=f"daemon API base URL (default {_DEFAULT_API})")
     status.add_argument("--json", action="store_true", help="print the raw JSON")
+    status.add_argument(
+        "--wide", action="store_true", help="every figure as a column (needs ~200 columns)"
+    )
     _config_arg(status, help_="take the API address from this config")
 
     for name, text in (("pause", "stop placing orders"), ("resume", "resume placing orders")):
@@ -159,7 +164,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.engine.remote import control_command, status_command
 
         if cmd == "status":
-            return asyncio.run(status_command(_api_url(args), as_json=args.json))
+            return asyncio.run(status_command(_api_url(args), as_json=args.json, wide=args.wide))
         token = os.environ.get("HEDGEBOT_API_TOKEN", "")
         return asyncio.run(control_command(_api_url(args), cmd, args.hedge, token))
     from bot.config import load_config

@@ -14,6 +14,8 @@ Values may be `Decimal` (the API serialises them as JSON strings, so no precisio
 - `margin_ratio`: maintenance margin / margin balance of the hedge's position, fraction
   (0 = no risk, 1 = liquidation; Binance's definition).
 - `liquidation_price`: quote per base (USDT per BTC); `None` when there is no position.
+- `mark`: the reference price the hedge was measured at, quote per base.
+- `price_tick`: the perp market's price tick, quote; clients round prices to it for display.
 - `liquidation_distance`: (liquidation price - mark) / mark, fraction (0.25 = a 25 % rally
   liquidates the short).
 - `funding_total`: funding received (+) or paid (-) since the hedge started, in quote.
@@ -98,6 +100,8 @@ class HedgeStatus(TypedDict, total=False):
     margin_ratio: Any
     liquidation_price: Any
     liquidation_distance: Any
+    mark: Any
+    price_tick: Any
     funding_total: Any
     last_action: str | None  # one line, e.g. "placed sell 0.5 @ 60000 (grow)"
     last_action_at: float | None

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.domain.contracts import contracts_for_base, notional, order_size_problem, round_amount_down
 from bot.domain.hedge import HedgePolicy
 from bot.domain.model import Balance, Market, MarketKind
+from bot.domain.numbers import plain as _n
 from bot.exchange.errors import AuthError, ExchangeError, MarketNotFound, NotSupported
 from bot.exchange.port import Exchange
 
@@ -50,12 +51,6 @@ class Line:
     level: Level
     text: str
     fix: str = ""
-
-
-def _n(value: Decimal) -> str:
-    """A Decimal without trailing zeros or exponent: 2.0 → '2', 1E+1 → '10'."""
-    text = f"{value.normalize():f}"
-    return "0" if text in ("-0", "0") else text
 
 
 def ok(text: str) -> Line:

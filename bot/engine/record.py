@@ -103,6 +103,7 @@ def record_hedge(
         "band": policy.band,
         "max_ratio": policy.max_ratio,
         "mark": reference_price(quote),
+        "price_tick": market.price_tick,  # clients show prices at the market's tick
         "open_orders": _orders_view(d, rt.now_ms()),
         "margin": d.position.collateral,
         "margin_ratio": risk.margin_ratio if risk else None,
