@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import ccxt.async_support as ccxt
 
+from bot.domain.model import PositionMode
 from bot.exchange.ccxt_gateway import CcxtExchange
 from bot.exchange.errors import NotSupported
 from bot.exchange.retry import CircuitBreaker, RetryPolicy
@@ -65,6 +66,17 @@ def _check_exchange_id(exchange_id: str) -> None:
     close = difflib.get_close_matches(exchange_id, ccxt.exchanges, n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else " (e.g. binance, bybit, okx)"
     raise NotSupported(f"exchange {exchange_id!r} is not a ccxt exchange id{hint}")
+
+
+def _position_mode(account_name: str, value: str) -> PositionMode | None:
+    if value == "auto":
+        return None
+    try:
+        return PositionMode(value)
+    except ValueError:
+        raise NotSupported(
+            f"accounts.{account_name}.position_mode: {value!r} is not auto, one_way or hedge"
+        ) from None
 
 
 def _venue_client(
@@ -124,16 +136,20 @@ def build_exchange(
     timeout_ms: int | None = None,
     retry: RetryPolicy | None = None,
     breaker: CircuitBreaker | None = None,
+    position_mode: str = "auto",
 ) -> CcxtExchange:
     """The gateway for account `account_name` on ccxt venue `exchange_id` in `mode`.
 
     `sim_url` is required for `sim` (e.g. "http://127.0.0.1:8099"); in sim mode missing keys
     default to the simulator's demo account. `options` are ccxt options merged over hedgebot's
     per-venue defaults; `timeout_ms` is ccxt's per-request timeout (default 10 000 ms).
+    `position_mode` is auto (follow the venue), one_way or hedge (set on the venue when it
+    differs, on first use; see `ccxt_position_mode`).
     Raises NotSupported (naming the id or mode) for an unknown exchange, an unknown mode,
     or a mode the venue does not offer.
     """
     _check_exchange_id(exchange_id)
+    wanted = _position_mode(account_name, position_mode)
     if mode not in MODES:
         raise NotSupported(f"account {account_name!r}: mode {mode!r} is not one of {MODES}")
     merged = _merged_options(exchange_id, options)
@@ -169,4 +185,5 @@ def build_exchange(
         retry=retry,
         breaker=breaker or CircuitBreaker(name=account_name),
         secrets=(api_key, secret, password),
+        position_mode=wanted,
     )
