@@ -6,12 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from bot.sim.accounts import Account, SpotBalance
+from bot.sim.accounts import Account, FuturesPosition, SpotBalance
 from bot.sim.errors import SimError, bad_param
 from bot.sim.fmt import fixed
 from bot.sim.ledger import book_income
 from bot.sim.margin import bracket_for
-from bot.sim.risk import account_metrics
+from bot.sim.position_mode import resolve_position_side
+from bot.sim.risk import account_metrics, flat_metrics, leg_key
 from bot.sim.specs import brackets_for, get_spec, symbols
 from bot.sim.venue import Venue
 from bot.sim.views import futures_account, futures_balance, position_risk_row, spot_account
@@ -42,15 +43,26 @@ def _non_negative(name: str, amount: Decimal) -> None:
 
 
 def create_account(
-    venue: Venue, api_key: str, secret: str, balances: dict[str, dict[str, Decimal]]
+    venue: Venue,
+    api_key: str,
+    secret: str,
+    balances: dict[str, dict[str, Decimal]],
+    *,
+    dual_side: bool = False,
+    can_withdraw: bool = False,
 ) -> None:
-    """Create (or replace) the account of `api_key` with `balances[wallet][asset]`."""
+    """Create (or replace) the account of `api_key` with `balances[wallet][asset]`, in hedge
+    mode when `dual_side`, with a key allowed to withdraw when `can_withdraw`."""
     if not api_key or not secret:
         raise bad_param("api_key/secret", "both must be non-empty strings")
     unknown = set(balances) - set(WALLETS)
     if unknown:
         raise bad_param("balances", f"unknown wallet(s) {sorted(unknown)}; use 'spot' or 'usdm'")
-    account = Account(api_key, secret, update_ms=venue.now())
+    now = venue.now()
+    account = Account(
+        api_key, secret, update_ms=now, dual_side=dual_side, can_withdraw=can_withdraw
+    )
+    account.created_ms = now
     for wallet, assets in balances.items():
         for asset, amount in assets.items():
             _non_negative(f"balances.{wallet}.{asset}", amount)
@@ -89,27 +101,36 @@ def futures_balance_json(venue: Venue, api_key: str) -> list[JSON]:
     return futures_balance(account, account_metrics(account, venue.marks()))
 
 
-def _order_notional(account: Account, symbol: str) -> tuple[Decimal, Decimal]:
+def _order_notional(account: Account, symbol: str, side: str) -> tuple[Decimal, Decimal]:
     bid = ask = ZERO
     for o in account.open_orders("usdm", symbol):
+        if o.position_side != side:
+            continue
         value = o.remaining * (o.price or ZERO)
         bid, ask = (bid + value, ask) if o.side == "BUY" else (bid, ask + value)
     return bid, ask
 
 
 def position_risk(venue: Venue, api_key: str, symbol: str | None) -> list[JSON]:
-    """/fapi/v3/positionRisk rows: non-flat positions (of `symbol` when given)."""
+    """/fapi/v3/positionRisk rows of the symbols with a position (only `symbol` when given):
+    one BOTH row each in one-way mode, a LONG and a SHORT row each in hedge mode."""
     if symbol is not None:
         get_spec("usdm", symbol)
     account = venue.account(api_key)
     metrics = account_metrics(account, venue.marks())
-    return [
-        position_risk_row(
-            m, get_spec("usdm", s), _order_notional(account, s), get_spec("usdm", s).taker_fee
-        )
-        for s, m in metrics.positions.items()
-        if symbol is None or s == symbol
-    ]
+    held = [s for s in dict.fromkeys(s for s, _ in metrics.positions) if symbol in (None, s)]
+    rows = []
+    for s in held:
+        spec = get_spec("usdm", s)
+        for side in account.position_sides:
+            leg = account.positions.get((s, side)) or FuturesPosition(
+                s, account.symbol_settings(s), side
+            )
+            m = metrics.positions.get((s, side)) or flat_metrics(leg, venue.board.mark(s))
+            rows.append(
+                position_risk_row(m, spec, _order_notional(account, s, side), spec.taker_fee)
+            )
+    return rows
 
 
 def leverage_brackets(symbol: str | None) -> list[JSON]:
@@ -138,13 +159,13 @@ def leverage_brackets(symbol: str | None) -> list[JSON]:
 def set_leverage(venue: Venue, api_key: str, symbol: str, leverage: int) -> JSON:
     """Change a symbol's leverage (1..max allowed for the position's notional)."""
     get_spec("usdm", symbol)
-    pos = venue.account(api_key).position(symbol)
-    notional = abs(pos.amt) * venue.board.mark(symbol)
+    account = venue.account(api_key)
+    size = sum((abs(p.amt) for p in account.legs(symbol)), ZERO)
     brackets = brackets_for(symbol)
-    allowed = bracket_for(brackets, notional).initial_leverage
+    allowed = bracket_for(brackets, size * venue.board.mark(symbol)).initial_leverage
     if not 1 <= leverage <= allowed:
         raise SimError(-4028, f"Leverage {leverage} is not valid")
-    pos.leverage = leverage
+    account.symbol_settings(symbol).leverage = leverage
     max_notional = max(b.cap for b in brackets if b.initial_leverage >= leverage)
     return {"leverage": leverage, "maxNotionalValue": str(int(max_notional)), "symbol": symbol}
 
@@ -155,21 +176,27 @@ def set_margin_type(venue: Venue, api_key: str, symbol: str, margin_type: str) -
     if margin_type not in ("ISOLATED", "CROSSED"):
         raise bad_param("marginType", f"{margin_type!r}; use ISOLATED or CROSSED")
     account = venue.account(api_key)
-    pos = account.position(symbol)
-    if pos.margin_type == margin_type:
+    settings = account.symbol_settings(symbol)
+    if settings.margin_type == margin_type:
         raise SimError(-4046, "No need to change margin type.")
     if account.open_orders("usdm", symbol):
         raise SimError(-4047, "Margin type cannot be changed if there exists open orders.")
-    if pos.amt != 0:
+    if any(p.amt != 0 for p in account.legs(symbol)):
         raise SimError(-4048, "Margin type cannot be changed if there exists position.")
-    pos.margin_type = margin_type
+    settings.margin_type = margin_type
     return {"code": 200, "msg": "success"}
 
 
 def modify_position_margin(
-    venue: Venue, api_key: str, symbol: str, amount: Decimal, kind: int
+    venue: Venue,
+    api_key: str,
+    symbol: str,
+    amount: Decimal,
+    kind: int,
+    position_side: str | None = None,
 ) -> JSON:
-    """Add (kind 1) or reduce (kind 2) an isolated position's margin by `amount` USDT.
+    """Add (kind 1) or reduce (kind 2) an isolated position leg's margin by `amount` USDT
+    (`position_side`: the leg, required in hedge mode).
 
     Refused on a cross position (-4049), a flat one (-4054), beyond the available cross
     balance (-4050) or below the position's initial margin (-4051)."""
@@ -179,7 +206,7 @@ def modify_position_margin(
     if amount <= 0:
         raise bad_param("amount", f"{amount}; it must be > 0")
     account = venue.account(api_key)
-    pos = account.position(symbol)
+    pos = account.position(symbol, resolve_position_side(account, position_side))
     if not pos.isolated:
         raise SimError(-4049, "Add margin only support for isolated position.")
     if pos.amt == 0:
@@ -188,7 +215,7 @@ def modify_position_margin(
     if kind == 1 and amount > metrics.available_balance:
         raise SimError(-4050, "Cross balance insufficient.")
     if kind == 2:
-        m = metrics.positions[symbol]
+        m = metrics.positions[leg_key(pos)]
         if amount > pos.isolated_wallet + min(m.upnl, ZERO) - m.initial_margin:
             raise SimError(-4051, "Isolated balance insufficient.")
     delta = amount if kind == 1 else -amount

@@ -1,4 +1,9 @@
-"""Per-API-key account state: spot balances, the USDⓈ-M wallet, positions and histories."""
+"""Per-API-key account state: spot balances, the USDⓈ-M wallet, positions and histories.
+
+Positions are kept per leg: `(symbol, "BOTH")` in one-way mode, `(symbol, "LONG")` and
+`(symbol, "SHORT")` in hedge mode (`dual_side`). Leverage and margin type belong to the symbol
+and are shared by its legs (`SymbolSettings`), as on Binance.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,20 @@ from typing import Any
 
 from bot.sim.orders import Order, Trade
 
-__all__ = ["DEFAULT_LEVERAGE", "Account", "FuturesPosition", "SpotBalance", "apply_fill"]
+__all__ = [
+    "DEFAULT_LEVERAGE",
+    "HEDGE_SIDES",
+    "ONE_WAY_SIDE",
+    "Account",
+    "FuturesPosition",
+    "SpotBalance",
+    "SymbolSettings",
+    "apply_fill",
+]
 
 DEFAULT_LEVERAGE = 20  # Binance's default for a symbol the user never configured
+ONE_WAY_SIDE = "BOTH"
+HEDGE_SIDES = ("LONG", "SHORT")
 ZERO = Decimal(0)
 
 
@@ -21,38 +37,60 @@ class SpotBalance:
 
 
 @dataclass(slots=True)
-class FuturesPosition:
-    """One-way (positionSide BOTH) position: `amt` signed, long > 0, short < 0."""
+class SymbolSettings:
+    """A symbol's futures settings, shared by its position legs."""
 
-    symbol: str
-    amt: Decimal = ZERO
-    entry_price: Decimal = ZERO
     leverage: int = DEFAULT_LEVERAGE
     margin_type: str = "CROSSED"
+
+
+@dataclass(slots=True)
+class FuturesPosition:
+    """One position leg: `amt` signed (long > 0, short < 0); `side` is its positionSide
+    ("BOTH" in one-way mode; "LONG" legs are never short, "SHORT" legs never long)."""
+
+    symbol: str
+    settings: SymbolSettings = field(default_factory=SymbolSettings)
+    side: str = ONE_WAY_SIDE
+    amt: Decimal = ZERO
+    entry_price: Decimal = ZERO
     isolated_wallet: Decimal = ZERO  # USDT allocated to an ISOLATED position
     update_ms: int = 0
 
     @property
+    def leverage(self) -> int:
+        return self.settings.leverage
+
+    @property
+    def margin_type(self) -> str:
+        return self.settings.margin_type
+
+    @property
     def isolated(self) -> bool:
-        return self.margin_type == "ISOLATED"
+        return self.settings.margin_type == "ISOLATED"
 
 
 @dataclass(slots=True)
 class Account:
     """Everything the venue knows about one API key. `usdm` maps asset → wallet balance;
-    its USDT entry is the cross wallet (isolated wallets live on the positions)."""
+    its USDT entry is the cross wallet (isolated wallets live on the positions).
+    `dual_side` is Binance's hedge mode; `can_withdraw` the key's withdrawal permission."""
 
     api_key: str
     secret: str
     spot: dict[str, SpotBalance] = field(default_factory=dict)
     usdm: dict[str, Decimal] = field(default_factory=dict)
-    positions: dict[str, FuturesPosition] = field(default_factory=dict)
+    positions: dict[tuple[str, str], FuturesPosition] = field(default_factory=dict)
+    settings: dict[str, SymbolSettings] = field(default_factory=dict)
     orders: dict[int, Order] = field(default_factory=dict)
     trades: list[Trade] = field(default_factory=list)
     transfers: list[dict[str, Any]] = field(default_factory=list)
     liquidations: list[dict[str, Any]] = field(default_factory=list)
     income: list[dict[str, Any]] = field(default_factory=list)
     update_ms: int = 0
+    dual_side: bool = False
+    can_withdraw: bool = False
+    created_ms: int = 0
 
     @property
     def cross_wallet(self) -> Decimal:
@@ -62,13 +100,29 @@ class Account:
     def cross_wallet(self, value: Decimal) -> None:
         self.usdm["USDT"] = value
 
+    @property
+    def position_sides(self) -> tuple[str, ...]:
+        """The positionSide values of this account's mode."""
+        return HEDGE_SIDES if self.dual_side else (ONE_WAY_SIDE,)
+
     def balance(self, asset: str) -> SpotBalance:
         """The spot balance of `asset`, created empty on first use."""
         return self.spot.setdefault(asset, SpotBalance())
 
-    def position(self, symbol: str) -> FuturesPosition:
-        """The futures position/settings of `symbol`, created flat on first use."""
-        return self.positions.setdefault(symbol, FuturesPosition(symbol))
+    def symbol_settings(self, symbol: str) -> SymbolSettings:
+        """Leverage and margin type of `symbol`, created with Binance's defaults on first use."""
+        return self.settings.setdefault(symbol, SymbolSettings())
+
+    def position(self, symbol: str, side: str = ONE_WAY_SIDE) -> FuturesPosition:
+        """The `side` leg of `symbol`, created flat on first use."""
+        key = (symbol, side)
+        if key not in self.positions:
+            self.positions[key] = FuturesPosition(symbol, self.symbol_settings(symbol), side)
+        return self.positions[key]
+
+    def legs(self, symbol: str) -> list[FuturesPosition]:
+        """Every leg of `symbol` the account has (flat ones included)."""
+        return [p for (s, _), p in self.positions.items() if s == symbol]
 
     def open_orders(self, market: str, symbol: str | None = None) -> list[Order]:
         """Open orders on `market` (optionally one symbol), oldest first."""

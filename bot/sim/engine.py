@@ -12,7 +12,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from bot.sim import account_ops, market_ops, order_ops
+from bot.sim import account_ops, market_ops, order_ops, position_mode
+from bot.sim.api_keys import api_restrictions
 from bot.sim.book import Level, best_bid_ask
 from bot.sim.clock import SimClock
 from bot.sim.exchange_info import exchange_info
@@ -102,6 +103,9 @@ class SimExchange:
     def ticker_24h(self, market: str, symbol: str) -> JSON:
         return market_ops.ticker_24h(self._venue, market, symbol)
 
+    def ticker_price(self, market: str, symbol: str) -> JSON:
+        return market_ops.ticker_price(self._venue, market, symbol)
+
     def premium_index(self, symbol: str) -> JSON:
         get_spec("usdm", symbol)
         return self._venue.board.premium_index(symbol, self.now_ms())
@@ -114,9 +118,22 @@ class SimExchange:
 
     # --- accounts
     def create_account(
-        self, api_key: str, secret: str, balances: dict[str, dict[str, Decimal]]
+        self,
+        api_key: str,
+        secret: str,
+        balances: dict[str, dict[str, Decimal]],
+        *,
+        dual_side: bool = False,
+        can_withdraw: bool = False,
     ) -> None:
-        account_ops.create_account(self._venue, api_key, secret, balances)
+        account_ops.create_account(
+            self._venue,
+            api_key,
+            secret,
+            balances,
+            dual_side=dual_side,
+            can_withdraw=can_withdraw,
+        )
 
     def secret_for(self, api_key: str) -> str | None:
         account = self._venue.accounts.get(api_key)
@@ -137,8 +154,9 @@ class SimExchange:
         quantity: Decimal | None,
         price: Decimal | None = None,
         time_in_force: str | None = None,
-        reduce_only: bool = False,
+        reduce_only: bool | None = None,
         client_order_id: str | None = None,
+        position_side: str | None = None,
     ) -> JSON:
         return order_ops.place_order(
             self._venue,
@@ -152,6 +170,7 @@ class SimExchange:
             time_in_force=time_in_force,
             reduce_only=reduce_only,
             client_order_id=client_order_id,
+            position_side=position_side,
         )
 
     def get_order(
@@ -249,8 +268,19 @@ class SimExchange:
     def set_margin_type(self, api_key: str, symbol: str, margin_type: str) -> JSON:
         return account_ops.set_margin_type(self._venue, api_key, symbol, margin_type)
 
-    def modify_position_margin(self, api_key: str, symbol: str, amount: Decimal, kind: int) -> JSON:
-        return account_ops.modify_position_margin(self._venue, api_key, symbol, amount, kind)
+    def modify_position_margin(
+        self, api_key: str, symbol: str, amount: Decimal, kind: int, side: str | None = None
+    ) -> JSON:
+        return account_ops.modify_position_margin(self._venue, api_key, symbol, amount, kind, side)
+
+    def position_mode(self, api_key: str) -> JSON:
+        return position_mode.position_mode(self._venue, api_key)
+
+    def set_position_mode(self, api_key: str, dual: bool) -> JSON:
+        return position_mode.set_position_mode(self._venue, api_key, dual)
+
+    def api_restrictions(self, api_key: str) -> JSON:
+        return api_restrictions(self._venue.account(api_key))
 
     def transfer(self, api_key: str, kind: str, asset: str, amount: Decimal) -> JSON:
         return account_ops.transfer(self._venue, api_key, kind, asset, amount)

@@ -1,4 +1,8 @@
-"""USDⓈ-M order lifecycle in one-way mode: pre-trade checks, executions, position updates.
+"""USDⓈ-M order lifecycle: pre-trade checks, executions, position updates.
+
+An order trades its position leg: the symbol's BOTH leg in one-way mode, the LONG or SHORT leg
+named by its positionSide in hedge mode, where a close (SELL LONG, BUY SHORT) can only shrink
+its leg and never exceed it.
 
 Executions move the position (`apply_fill`), realise P&L into the cross wallet, charge the
 commission (USDT) and book REALIZED_PNL / COMMISSION income rows as Binance does. Isolated
@@ -69,10 +73,10 @@ def execute_futures(
     ids: Ids,
     now_ms: int,
 ) -> Trade | None:
-    """Execute up to `qty` of `order` at `price`; a reduce-only order never exceeds the
+    """Execute up to `qty` of `order` at `price`; a reducing order never exceeds the
     position (its excess expires). Returns the trade, or None when nothing could execute."""
-    pos = account.position(order.symbol)
-    if order.reduce_only:
+    pos = account.position(order.symbol, order.position_side)
+    if order.reducing:
         qty = min(qty, reducible_qty(pos, order.side))
         if qty <= 0:
             order.status = "EXPIRED"
@@ -99,6 +103,7 @@ def execute_futures(
         maker,
         now_ms,
         realized,
+        order.position_side,
     )
     order.record(trade)
     account.trades.append(trade)
@@ -132,18 +137,18 @@ def _pre_trade_checks(
     marks: Mapping[str, Decimal],
     taking: bool,
 ) -> None:
-    pos = account.position(order.symbol)
-    if order.reduce_only:
+    pos = account.position(order.symbol, order.position_side)
+    if order.reducing:
         reducible = reducible_qty(pos, order.side)
-        if reducible == 0:
+        if reducible == 0 or (order.position_side != "BOTH" and order.quantity > reducible):
             raise reduce_only_rejected()
-        order.quantity = min(order.quantity, reducible)  # Binance trims to the position
+        order.quantity = min(order.quantity, reducible)  # one-way: Binance trims to the position
     if taking and order.time_in_force == "GTX":
         raise post_only_rejected()
     ref_price = order.price if order.price is not None else last_price
-    if not order.reduce_only and ref_price * order.quantity < spec.min_notional:
+    if not order.reducing and ref_price * order.quantity < spec.min_notional:
         raise min_notional(plain(spec.min_notional))
-    opening = opening_qty(pos.amt, order.side, order.quantity, order.reduce_only)
+    opening = opening_qty(pos.amt, order.side, order.quantity, order.reducing)
     need = opening * ref_price / pos.leverage
     if need > 0 and need > account_metrics(account, marks).available_balance:
         raise insufficient_margin()

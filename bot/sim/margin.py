@@ -15,6 +15,8 @@ WB is the cross wallet balance (isolated: the position's isolated wallet), TMM1/
 maintenance margin / unrealised P&L of all *other* cross positions (0 when isolated), cumB the
 bracket's maintenance amount, MMR1 its maintenance margin rate. The bracket must be the one the
 notional *at the liquidation price* falls in, so brackets are tried until one is consistent.
+In hedge mode the same page gives the cross formula with both legs of the symbol moving with
+the price (`hedged_liquidation_price`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ __all__ = [
     "Bracket",
     "bracket_for",
     "build_brackets",
+    "hedged_liquidation_price",
     "liquidation_price",
     "maintenance_margin",
     "margin_ratio",
@@ -123,3 +126,40 @@ def liquidation_price(
         if fallback == 0:
             fallback = price
     return max(ZERO, fallback)
+
+
+def hedged_liquidation_price(
+    *,
+    wallet_balance: Decimal,
+    legs: Sequence[tuple[Decimal, Decimal]],
+    brackets: Sequence[Bracket],
+    other_maint_margin: Decimal = ZERO,
+    other_upnl: Decimal = ZERO,
+) -> Decimal:
+    """Cross hedge mode: the mark price (USDT) at which a symbol's LONG and SHORT legs together
+    bring the margin balance down to the maintenance margin; 0 when none exists. Binance:
+
+        LP = (WB − TMM1 + UPNL1 + cumL + cumS − Position_LONG × EP_LONG + Position_SHORT × EP_SHORT)
+             / (Position_LONG × MMR_L + Position_SHORT × MMR_S − Position_LONG + Position_SHORT)
+
+    `legs` are (signed amt, entry price) pairs; `other_*` cover the other symbols' cross
+    positions. Each leg's bracket is the one its notional at LP falls in, found by iterating
+    from the entry notionals (a single leg gives the one-way price).
+    """
+    base = wallet_balance - other_maint_margin + other_upnl - sum(a * e for a, e in legs)
+    chosen = [bracket_for(brackets, abs(a) * e) for a, e in legs]
+    price = ZERO
+    for _ in range(len(brackets) + 1):
+        denominator = sum(
+            (abs(a) * b.mmr - a for (a, _), b in zip(legs, chosen, strict=True)), ZERO
+        )
+        if denominator == 0:
+            return ZERO
+        price = (base + sum((b.cum for b in chosen), ZERO)) / denominator
+        if price <= 0:
+            return ZERO
+        again = [bracket_for(brackets, abs(a) * price) for a, _ in legs]
+        if again == chosen:
+            break
+        chosen = again
+    return price

@@ -21,6 +21,7 @@ __all__ = [
     "fund",
     "set_price",
     "ticker_24h",
+    "ticker_price",
 ]
 
 
@@ -120,3 +121,13 @@ def ticker_24h(venue: Venue, market: str, symbol: str) -> dict[str, Any]:
             "askQty": fixed(asks[0][1], 8),
         }
     return out
+
+
+def ticker_price(venue: Venue, market: str, symbol: str) -> dict[str, Any]:
+    """/ticker/price for one symbol: the last trade price (spot at 8 decimals; USDⓈ-M at the
+    symbol's pricePrecision, with the simulated `time`); -1121 for an unlisted symbol."""
+    spec = get_spec(market, symbol)
+    last = venue.board.last(market, symbol)
+    if market == "spot":
+        return {"symbol": symbol, "price": fixed(last, 8)}
+    return {"symbol": symbol, "price": fixed(last, spec.price_precision), "time": venue.now()}

@@ -13,6 +13,7 @@ from bot.sim.errors import (
 )
 from bot.sim.futures import place_futures
 from bot.sim.orders import Order
+from bot.sim.position_mode import check_reduce_only_param, resolve_position_side
 from bot.sim.specs import get_spec
 from bot.sim.spot import place_spot, release_spot
 from bot.sim.validate import check_order_params
@@ -41,10 +42,14 @@ def place_order(
     quantity: Decimal | None,
     price: Decimal | None,
     time_in_force: str | None,
-    reduce_only: bool,
+    reduce_only: bool | None,
     client_order_id: str | None,
+    position_side: str | None = None,
 ) -> JSON:
-    """Place an order; returns spot FULL / futures RESULT JSON. Raises SimError on rejection."""
+    """Place an order; returns spot FULL / futures RESULT JSON. Raises SimError on rejection.
+
+    `reduce_only` None means the parameter was not sent; `position_side` is the USDⓈ-M leg
+    (None = BOTH), checked against the account's position mode."""
     account = venue.account(api_key)
     spec = get_spec(market, symbol)
     tif = check_order_params(
@@ -62,6 +67,10 @@ def place_order(
         raise duplicate_order(market)
     if reduce_only and market == "spot":
         raise SimError(-1106, "Parameter 'reduceOnly' sent when not required.")
+    leg = "BOTH"
+    if market == "usdm":
+        leg = resolve_position_side(account, position_side)
+        check_reduce_only_param(account, reduce_only)
     now = venue.now()
     order = Order(
         venue.ids.order_id(),
@@ -72,10 +81,11 @@ def place_order(
         quantity,
         price if order_type != "MARKET" else None,
         tif,
-        reduce_only,
+        bool(reduce_only),
         client_order_id or venue.ids.client_order_id(),
         now,
         now,
+        position_side=leg,
     )
     last = venue.board.last(market, symbol)
     if market == "spot":

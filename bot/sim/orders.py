@@ -26,6 +26,7 @@ class Trade:
     maker: bool
     time_ms: int
     realized_pnl: Decimal = Decimal(0)
+    position_side: str = "BOTH"
 
     @property
     def quote_qty(self) -> Decimal:
@@ -53,6 +54,7 @@ class Order:
     cum_quote: Decimal = Decimal(0)
     locked: Decimal = Decimal(0)  # spot: balance still locked for the unfilled rest
     trades: list[Trade] = field(default_factory=list)
+    position_side: str = "BOTH"  # USDⓈ-M: BOTH (one-way), LONG or SHORT (hedge mode)
 
     @property
     def remaining(self) -> Decimal:
@@ -61,6 +63,13 @@ class Order:
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def reducing(self) -> bool:
+        """Can only shrink its position leg: reduce-only, or a hedge-mode close (SELL on the
+        LONG leg, BUY on the SHORT leg)."""
+        closes = {"LONG": "SELL", "SHORT": "BUY"}.get(self.position_side)
+        return self.reduce_only or closes == self.side
 
     @property
     def avg_price(self) -> Decimal:

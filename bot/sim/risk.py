@@ -11,16 +11,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bot.sim.accounts import Account, FuturesPosition
-from bot.sim.margin import liquidation_price, maintenance_margin, margin_ratio, unrealized_pnl
+from bot.sim.margin import (
+    hedged_liquidation_price,
+    liquidation_price,
+    maintenance_margin,
+    margin_ratio,
+    unrealized_pnl,
+)
 from bot.sim.specs import brackets_for
 
 __all__ = [
     "AccountMetrics",
+    "LegKey",
     "PositionMetrics",
     "account_metrics",
     "due_liquidations",
+    "flat_metrics",
+    "leg_key",
     "opening_qty",
 ]
+
+LegKey = tuple[str, str]  # (symbol, positionSide)
 
 ZERO = Decimal(0)
 
@@ -41,9 +52,9 @@ class PositionMetrics:
 
 @dataclass(frozen=True, slots=True)
 class AccountMetrics:
-    """Cross-wallet totals plus every non-flat position's figures."""
+    """Cross-wallet totals plus every non-flat position leg's figures."""
 
-    positions: dict[str, PositionMetrics]
+    positions: dict[LegKey, PositionMetrics]
     cross_wallet: Decimal
     cross_upnl: Decimal
     cross_maint_margin: Decimal
@@ -80,8 +91,8 @@ def opening_qty(position_amt: Decimal, side: str, quantity: Decimal, reduce_only
 def _order_margin(account: Account, marks: Mapping[str, Decimal]) -> Decimal:
     total = ZERO
     for order in account.open_orders("usdm"):
-        pos = account.position(order.symbol)
-        qty = opening_qty(pos.amt, order.side, order.remaining, order.reduce_only)
+        pos = account.position(order.symbol, order.position_side)
+        qty = opening_qty(pos.amt, order.side, order.remaining, order.reducing)
         price = order.price if order.price is not None else marks[order.symbol]
         total += qty * price / pos.leverage
     return total
@@ -94,40 +105,93 @@ def _base_metrics(pos: FuturesPosition, mark: Decimal) -> tuple[Decimal, Decimal
     return notional, upnl, mm, abs(notional) / pos.leverage
 
 
-def account_metrics(account: Account, marks: Mapping[str, Decimal]) -> AccountMetrics:
-    """Risk view of `account` at `marks` (symbol → mark price)."""
-    live = [p for p in account.positions.values() if p.amt != 0]
-    base = {p.symbol: _base_metrics(p, marks[p.symbol]) for p in live}
-    cross = [p for p in live if not p.isolated]
-    cross_upnl = sum((base[p.symbol][1] for p in cross), ZERO)
-    cross_mm = sum((base[p.symbol][2] for p in cross), ZERO)
-    out: dict[str, PositionMetrics] = {}
-    for p in live:
-        notional, upnl, mm, im = base[p.symbol]
-        if p.isolated:
-            wallet, other_mm, other_upnl = p.isolated_wallet, ZERO, ZERO
-            ratio = margin_ratio(mm, p.isolated_wallet + upnl)
-        else:
-            wallet, other_mm, other_upnl = account.cross_wallet, cross_mm - mm, cross_upnl - upnl
-            ratio = margin_ratio(cross_mm, account.cross_wallet + cross_upnl)
-        liq = liquidation_price(
-            wallet_balance=wallet,
-            amt=p.amt,
-            entry_price=p.entry_price,
-            brackets=brackets_for(p.symbol),
+def leg_key(pos: FuturesPosition) -> LegKey:
+    """(symbol, positionSide): how positions and their metrics are keyed."""
+    return pos.symbol, pos.side
+
+
+def _cross_liquidation(
+    account: Account, legs: list[FuturesPosition], other_mm: Decimal, other_upnl: Decimal
+) -> Decimal:
+    """The liquidation price of a symbol's cross legs (one-way: its one leg; hedge mode: both
+    legs move with the price)."""
+    if len(legs) == 1:
+        return liquidation_price(
+            wallet_balance=account.cross_wallet,
+            amt=legs[0].amt,
+            entry_price=legs[0].entry_price,
+            brackets=brackets_for(legs[0].symbol),
             other_maint_margin=other_mm,
             other_upnl=other_upnl,
         )
-        out[p.symbol] = PositionMetrics(p, marks[p.symbol], notional, upnl, mm, im, liq, ratio)
+    return hedged_liquidation_price(
+        wallet_balance=account.cross_wallet,
+        legs=[(p.amt, p.entry_price) for p in legs],
+        brackets=brackets_for(legs[0].symbol),
+        other_maint_margin=other_mm,
+        other_upnl=other_upnl,
+    )
+
+
+def _liquidation_prices(
+    account: Account,
+    live: list[FuturesPosition],
+    base: Mapping[LegKey, tuple[Decimal, ...]],
+    cross_mm: Decimal,
+    cross_upnl: Decimal,
+) -> dict[LegKey, Decimal]:
+    out: dict[LegKey, Decimal] = {}
+    by_symbol: dict[str, list[FuturesPosition]] = {}
+    for p in live:
+        if p.isolated:
+            out[leg_key(p)] = liquidation_price(
+                wallet_balance=p.isolated_wallet,
+                amt=p.amt,
+                entry_price=p.entry_price,
+                brackets=brackets_for(p.symbol),
+            )
+        else:
+            by_symbol.setdefault(p.symbol, []).append(p)
+    for legs in by_symbol.values():
+        upnl = sum((base[leg_key(p)][1] for p in legs), ZERO)
+        mm = sum((base[leg_key(p)][2] for p in legs), ZERO)
+        price = _cross_liquidation(account, legs, cross_mm - mm, cross_upnl - upnl)
+        out |= {leg_key(p): price for p in legs}
+    return out
+
+
+def account_metrics(account: Account, marks: Mapping[str, Decimal]) -> AccountMetrics:
+    """Risk view of `account` at `marks` (symbol → mark price); positions keyed by leg."""
+    live = [p for p in account.positions.values() if p.amt != 0]
+    base = {leg_key(p): _base_metrics(p, marks[p.symbol]) for p in live}
+    cross = [p for p in live if not p.isolated]
+    cross_upnl = sum((base[leg_key(p)][1] for p in cross), ZERO)
+    cross_mm = sum((base[leg_key(p)][2] for p in cross), ZERO)
+    liquidation = _liquidation_prices(account, live, base, cross_mm, cross_upnl)
+    out: dict[LegKey, PositionMetrics] = {}
+    for p in live:
+        notional, upnl, mm, im = base[leg_key(p)]
+        if p.isolated:
+            ratio = margin_ratio(mm, p.isolated_wallet + upnl)
+        else:
+            ratio = margin_ratio(cross_mm, account.cross_wallet + cross_upnl)
+        out[leg_key(p)] = PositionMetrics(
+            p, marks[p.symbol], notional, upnl, mm, im, liquidation[leg_key(p)], ratio
+        )
     return AccountMetrics(
         positions=out,
         cross_wallet=account.cross_wallet,
         cross_upnl=cross_upnl,
         cross_maint_margin=cross_mm,
-        cross_initial_margin=sum((base[p.symbol][3] for p in cross), ZERO),
+        cross_initial_margin=sum((base[leg_key(p)][3] for p in cross), ZERO),
         open_order_margin=_order_margin(account, marks),
         isolated_wallets=sum((p.isolated_wallet for p in live if p.isolated), ZERO),
     )
+
+
+def flat_metrics(pos: FuturesPosition, mark: Decimal) -> PositionMetrics:
+    """The figures of a flat leg (hedge mode lists both legs of a symbol, flat or not)."""
+    return PositionMetrics(pos, mark, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO)
 
 
 def due_liquidations(metrics: AccountMetrics) -> list[PositionMetrics]:

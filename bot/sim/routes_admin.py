@@ -19,6 +19,7 @@ __all__ = ["AdminError", "routes"]
 
 routes = web.RouteTableDef()
 _WALLETS = ("spot", "usdm")
+_POSITION_MODES = ("one_way", "hedge")
 
 
 class AdminError(ValueError):
@@ -97,12 +98,21 @@ def _balances(raw: object) -> dict[str, dict[str, Decimal]]:
 
 @routes.post("/sim/accounts")
 async def create_account(request: web.Request) -> web.Response:
-    """Create (or replace) an account: {"api_key","secret","balances":{wallet:{asset:amt}}}."""
-    data = await _body(request, {"api_key", "secret", "balances"})
+    """Create (or replace) an account: {"api_key","secret","balances":{wallet:{asset:amt}},
+    "position_mode"?: "one_way"|"hedge", "can_withdraw"?: bool}."""
+    data = await _body(request, {"api_key", "secret", "balances", "position_mode", "can_withdraw"})
     api_key, secret = _str(data, "api_key"), _str(data, "secret")
     assert api_key is not None and secret is not None
     balances = _balances(data.get("balances"))
-    request.app[ENGINE].create_account(api_key, secret, balances)
+    mode = data.get("position_mode", "one_way")
+    if mode not in _POSITION_MODES:
+        raise AdminError(f"position_mode must be one of {list(_POSITION_MODES)}, got {mode!r}")
+    can_withdraw = data.get("can_withdraw", False)
+    if not isinstance(can_withdraw, bool):
+        raise AdminError(f"can_withdraw must be true or false, got {can_withdraw!r}")
+    request.app[ENGINE].create_account(
+        api_key, secret, balances, dual_side=mode == "hedge", can_withdraw=can_withdraw
+    )
     return json_ok({"api_key": api_key, "created": True})
 
 

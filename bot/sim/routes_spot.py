@@ -7,7 +7,10 @@ engine returns; venue errors travel as `SimError` to the server's middleware.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import ROUND_DOWN, Decimal
+from functools import partial
+from typing import Any
 
 from aiohttp import web
 
@@ -30,7 +33,9 @@ from bot.sim.render import (
     wall_ms,
 )
 
-__all__ = ["routes", "symbols_param"]
+__all__ = ["one_or_many", "routes", "symbols_param"]
+
+JSON = dict[str, Any]
 
 routes = web.RouteTableDef()
 MARKET = "spot"
@@ -84,27 +89,33 @@ async def account(request: web.Request) -> web.Response:
     return json_ok(corrupt_balances(data) if request.app[FAULTS].corrupts("balance") else data)
 
 
-@routes.get("/api/v3/ticker/24hr")
-async def ticker_24h(request: web.Request) -> web.Response:
-    """24h ticker for one symbol (object) or several / all (list)."""
-    engine = request.app[ENGINE]
+def one_or_many(request: web.Request, market: str, row: Callable[[str], JSON]) -> web.Response:
+    """`row(symbol)` for the `symbol` parameter (an object), else a list for the `symbols`
+    JSON array or for every listed symbol; an unlisted symbol is -1121."""
     params = public_params(request)
     symbol = opt_str(params, "symbol")
     if symbol is not None:
-        return json_ok(engine.ticker_24h(MARKET, symbol))
-    wanted = symbols_param(params) or engine.symbols(MARKET)
-    return json_ok([engine.ticker_24h(MARKET, s) for s in wanted])
+        return json_ok(row(symbol))
+    wanted = symbols_param(params) or request.app[ENGINE].symbols(market)
+    return json_ok([row(s) for s in wanted])
+
+
+@routes.get("/api/v3/ticker/24hr")
+async def ticker_24h(request: web.Request) -> web.Response:
+    """24h ticker for one symbol (object) or several / all (list)."""
+    return one_or_many(request, MARKET, partial(request.app[ENGINE].ticker_24h, MARKET))
+
+
+@routes.get("/api/v3/ticker/price")
+async def ticker_price(request: web.Request) -> web.Response:
+    """Last price {"symbol","price"} for one symbol (object) or several / all (list)."""
+    return one_or_many(request, MARKET, partial(request.app[ENGINE].ticker_price, MARKET))
 
 
 @routes.get("/api/v3/ticker/bookTicker")
 async def book_ticker(request: web.Request) -> web.Response:
     """Best bid/ask with quantities for one symbol or all."""
-    engine = request.app[ENGINE]
-    params = public_params(request)
-    symbol = opt_str(params, "symbol")
-    wanted = [symbol] if symbol else (symbols_param(params) or engine.symbols(MARKET))
-    rows = [_book_ticker_row(request, s) for s in wanted]
-    return json_ok(rows[0] if symbol else rows)
+    return one_or_many(request, MARKET, partial(_book_ticker_row, request))
 
 
 def _book_ticker_row(request: web.Request, symbol: str) -> dict[str, str]:

@@ -1,17 +1,17 @@
-"""Binance USDⓈ-M futures REST routes (/fapi/v1|v2|v3/*) and the spot⇄futures transfer.
+"""Binance USDⓈ-M futures REST routes (/fapi/v1/*): market data, orders and their history.
 
-Handlers parse, call the engine, serialise. `stale_positions` (a fault) is applied here because
-it is a property of what the wire reports, not of the venue's state.
+Handlers parse, call the engine, serialise; the account routes are in `routes_usdm_account`.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from aiohttp import web
 
 from bot.sim.errors import SimError
-from bot.sim.faults import corrupt_book, corrupt_positions
+from bot.sim.faults import corrupt_book
 from bot.sim.render import (
     ENGINE,
     FAULTS,
@@ -30,7 +30,7 @@ from bot.sim.render import (
     signed,
     wall_ms,
 )
-from bot.sim.routes_spot import book_levels, symbols_param
+from bot.sim.routes_spot import book_levels, one_or_many
 
 __all__ = ["routes"]
 
@@ -39,7 +39,6 @@ MARKET = "usdm"
 _ORDER_TYPES = ("LIMIT", "MARKET")
 _SIDES = ("BUY", "SELL")
 _TIFS = ("GTC", "IOC", "FOK", "GTX")
-_TRANSFER_TYPES = ("MAIN_UMFUTURE", "UMFUTURE_MAIN")
 
 
 @routes.get("/fapi/v1/ping")
@@ -63,22 +62,20 @@ async def exchange_info(request: web.Request) -> web.Response:
 @routes.get("/fapi/v1/ticker/24hr")
 async def ticker_24h(request: web.Request) -> web.Response:
     """24h ticker (no bid/ask fields on fapi) for one symbol (object) or all (list)."""
-    engine = request.app[ENGINE]
-    symbol = opt_str(public_params(request), "symbol")
-    if symbol is not None:
-        return json_ok(engine.ticker_24h(MARKET, symbol))
-    return json_ok([engine.ticker_24h(MARKET, s) for s in engine.symbols(MARKET)])
+    return one_or_many(request, MARKET, partial(request.app[ENGINE].ticker_24h, MARKET))
+
+
+@routes.get("/fapi/v1/ticker/price")
+@routes.get("/fapi/v2/ticker/price")
+async def ticker_price(request: web.Request) -> web.Response:
+    """Last price {"symbol","price","time"} for one symbol (object) or all (list)."""
+    return one_or_many(request, MARKET, partial(request.app[ENGINE].ticker_price, MARKET))
 
 
 @routes.get("/fapi/v1/ticker/bookTicker")
 async def book_ticker(request: web.Request) -> web.Response:
     """Best bid/ask with quantities for one symbol (object) or all (list)."""
-    engine = request.app[ENGINE]
-    params = public_params(request)
-    symbol = opt_str(params, "symbol")
-    wanted = [symbol] if symbol else (symbols_param(params) or engine.symbols(MARKET))
-    rows = [_book_ticker_row(request, s) for s in wanted]
-    return json_ok(rows[0] if symbol else rows)
+    return one_or_many(request, MARKET, partial(_book_ticker_row, request))
 
 
 def _places(request: web.Request, symbol: str) -> tuple[int, int]:
@@ -126,11 +123,7 @@ async def depth(request: web.Request) -> web.Response:
 @routes.get("/fapi/v1/premiumIndex")
 async def premium_index(request: web.Request) -> web.Response:
     """Mark/index price and funding for one symbol (object) or all (list)."""
-    engine = request.app[ENGINE]
-    symbol = opt_str(public_params(request), "symbol")
-    if symbol is not None:
-        return json_ok(engine.premium_index(symbol))
-    return json_ok([engine.premium_index(s) for s in engine.symbols(MARKET)])
+    return one_or_many(request, MARKET, request.app[ENGINE].premium_index)
 
 
 @routes.get("/fapi/v1/fundingRate")
@@ -149,52 +142,9 @@ async def funding_rate_history(request: web.Request) -> web.Response:
     return json_ok(rows)
 
 
-@routes.get("/fapi/v1/leverageBracket")
-async def leverage_bracket(request: web.Request) -> web.Response:
-    """Maintenance-margin brackets; with `symbol` Binance answers the one object, not a list."""
-    auth = await signed(request)
-    symbol = opt_str(auth.params, "symbol")
-    rows = request.app[ENGINE].leverage_brackets(symbol)
-    return json_ok(rows[0] if symbol and rows else rows)
-
-
-@routes.get("/fapi/v2/account")
-@routes.get("/fapi/v3/account")
-async def account(request: web.Request) -> web.Response:
-    """Futures wallet, margins and positions (positions hidden under `stale_positions`)."""
-    auth = await signed(request)
-    data = dict(request.app[ENGINE].futures_account(auth.api_key))
-    if request.app[FAULTS].stale_positions:
-        data["positions"] = []
-    elif request.app[FAULTS].corrupts("positions"):
-        data["positions"] = corrupt_positions(data["positions"])
-    return json_ok(data)
-
-
-@routes.get("/fapi/v2/balance")
-@routes.get("/fapi/v3/balance")
-async def balance(request: web.Request) -> web.Response:
-    """Per-asset futures wallet balances."""
-    auth = await signed(request)
-    return json_ok(request.app[ENGINE].futures_balance(auth.api_key))
-
-
-@routes.get("/fapi/v2/positionRisk")
-@routes.get("/fapi/v3/positionRisk")
-async def position_risk(request: web.Request) -> web.Response:
-    """Positions (one-way mode, positionSide BOTH); empty under `stale_positions`."""
-    auth = await signed(request)
-    rows = request.app[ENGINE].position_risk(auth.api_key, opt_str(auth.params, "symbol"))
-    if request.app[FAULTS].stale_positions:
-        return json_ok([])
-    if request.app[FAULTS].corrupts("positions"):
-        rows = corrupt_positions(rows)
-    return json_ok(rows)
-
-
 @routes.post("/fapi/v1/order")
 async def create_order(request: web.Request) -> web.Response:
-    """Place a LIMIT (GTC/IOC/FOK/GTX) or MARKET order; RESULT response."""
+    """Place a LIMIT (GTC/IOC/FOK/GTX) or MARKET order on a position leg; RESULT response."""
     auth = await signed(request)
     engine, params = request.app[ENGINE], auth.params
     tif = opt_str(params, "timeInForce")
@@ -209,8 +159,9 @@ async def create_order(request: web.Request) -> web.Response:
         quantity=req_decimal(params, "quantity"),
         price=opt_decimal(params, "price"),
         time_in_force=tif.upper() if tif else None,
-        reduce_only=opt_bool(params, "reduceOnly"),
+        reduce_only=opt_bool(params, "reduceOnly") if "reduceOnly" in params else None,
         client_order_id=opt_str(params, "newClientOrderId"),
+        position_side=opt_str(params, "positionSide"),
     )
     faults = request.app[FAULTS]
     if faults.timeout_after_accept():
@@ -285,88 +236,3 @@ async def user_trades(request: web.Request) -> web.Response:
     """The account's fills in one symbol."""
     auth = await signed(request)
     return json_ok(history(request, MARKET, auth.api_key, auth.params, "my_trades", "fromId"))
-
-
-@routes.get("/fapi/v1/income")
-async def income(request: web.Request) -> web.Response:
-    """Income history (FUNDING_FEE, REALIZED_PNL, COMMISSION, TRANSFER, ...)."""
-    auth = await signed(request)
-    params = auth.params
-    rows = request.app[ENGINE].income(
-        auth.api_key,
-        symbol=opt_str(params, "symbol"),
-        income_type=opt_str(params, "incomeType"),
-        start_ms=opt_int(params, "startTime"),
-        end_ms=opt_int(params, "endTime"),
-        limit=min(opt_int(params, "limit") or 100, 1000),
-    )
-    return json_ok(rows)
-
-
-@routes.post("/fapi/v1/leverage")
-async def leverage(request: web.Request) -> web.Response:
-    """Set the symbol's leverage (1..bracket max)."""
-    auth = await signed(request)
-    value = opt_int(auth.params, "leverage")
-    if value is None:
-        raise SimError(
-            -1102, "Mandatory parameter 'leverage' was not sent, was empty/null, or malformed."
-        )
-    symbol = req_str(auth.params, "symbol")
-    return json_ok(request.app[ENGINE].set_leverage(auth.api_key, symbol, value))
-
-
-@routes.post("/fapi/v1/marginType")
-async def margin_type(request: web.Request) -> web.Response:
-    """Switch ISOLATED/CROSSED (-4046 when already set)."""
-    auth = await signed(request)
-    kind = req_str(auth.params, "marginType").upper()
-    if kind not in ("ISOLATED", "CROSSED"):
-        raise SimError(-1130, "Data sent for parameter 'marginType' is not valid.")
-    symbol = req_str(auth.params, "symbol")
-    return json_ok(request.app[ENGINE].set_margin_type(auth.api_key, symbol, kind))
-
-
-@routes.post("/fapi/v1/positionMargin")
-async def position_margin(request: web.Request) -> web.Response:
-    """Add (type 1) or reduce (type 2) an isolated position's margin."""
-    auth = await signed(request)
-    kind = opt_int(auth.params, "type")
-    if kind not in (1, 2):
-        raise SimError(-1130, "Data sent for parameter 'type' is not valid.")
-    amount = req_decimal(auth.params, "amount")
-    symbol = req_str(auth.params, "symbol")
-    result = request.app[ENGINE].modify_position_margin(auth.api_key, symbol, amount, kind)
-    return json_ok(result)
-
-
-@routes.get("/fapi/v1/positionSide/dual")
-async def position_mode(request: web.Request) -> web.Response:
-    """Always one-way mode."""
-    await signed(request)
-    return json_ok({"dualSidePosition": False})
-
-
-@routes.get("/fapi/v1/multiAssetsMargin")
-async def multi_assets_margin(request: web.Request) -> web.Response:
-    """Always single-asset margin."""
-    await signed(request)
-    return json_ok({"multiAssetsMargin": False})
-
-
-@routes.post("/sapi/v1/asset/transfer")
-async def transfer(request: web.Request) -> web.Response:
-    """Universal transfer between the spot wallet (MAIN) and USDⓈ-M (UMFUTURE)."""
-    auth = await signed(request)
-    kind = req_str(auth.params, "type").upper()
-    if kind not in _TRANSFER_TYPES:
-        raise SimError(
-            -1130,
-            f"Data sent for parameter 'type' is not valid: {kind} "
-            f"(simulated: {', '.join(_TRANSFER_TYPES)})",
-        )
-    amount = req_decimal(auth.params, "amount")
-    if amount <= 0:
-        raise SimError(-1130, "Data sent for parameter 'amount' is not valid.")
-    asset = req_str(auth.params, "asset").upper()
-    return json_ok(request.app[ENGINE].transfer(auth.api_key, kind, asset, amount))

@@ -17,7 +17,7 @@ import structlog
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from bot.sim import routes_admin, routes_spot, routes_usdm
+from bot.sim import routes_admin, routes_sapi, routes_spot, routes_usdm, routes_usdm_account
 from bot.sim.engine import SimExchange
 from bot.sim.errors import SimError
 from bot.sim.faults import Faults
@@ -50,6 +50,8 @@ def build_app(engine: SimExchange, faults: Faults | None = None) -> web.Applicat
     app[FUNDING] = FundingLog()
     app.add_routes(routes_spot.routes)
     app.add_routes(routes_usdm.routes)
+    app.add_routes(routes_usdm_account.routes)
+    app.add_routes(routes_sapi.routes)
     app.add_routes(routes_admin.routes)
     return app
 

@@ -63,18 +63,23 @@ def settle_funding(
     with a positive rate longs pay and shorts receive. Isolated positions settle into their
     isolated wallet, cross ones into the cross wallet."""
     for account in accounts:
-        pos = account.positions.get(symbol)
-        if pos is None or pos.amt == 0:
-            continue
-        amount = -pos.amt * mark * rate
-        if pos.isolated:
-            pos.isolated_wallet += amount
-        else:
-            account.cross_wallet += amount
-        book_income(
-            account, ids, symbol=symbol, income_type="FUNDING_FEE", amount=amount, time_ms=now_ms
-        )
-        account.update_ms = now_ms
+        for pos in account.legs(symbol):
+            if pos.amt == 0:
+                continue
+            amount = -pos.amt * mark * rate
+            if pos.isolated:
+                pos.isolated_wallet += amount
+            else:
+                account.cross_wallet += amount
+            book_income(
+                account,
+                ids,
+                symbol=symbol,
+                income_type="FUNDING_FEE",
+                amount=amount,
+                time_ms=now_ms,
+            )
+            account.update_ms = now_ms
 
 
 def _close_at(account: Account, m: PositionMetrics, price: Decimal, ids: Ids, now_ms: int) -> Order:
@@ -94,6 +99,7 @@ def _close_at(account: Account, m: PositionMetrics, price: Decimal, ids: Ids, no
         f"autoclose-{now_ms}",
         now_ms,
         now_ms,
+        position_side=pos.side,
     )
     trade = Trade(
         ids.trade_id(),
@@ -108,6 +114,7 @@ def _close_at(account: Account, m: PositionMetrics, price: Decimal, ids: Ids, no
         False,
         now_ms,
         (price - pos.entry_price) * pos.amt,
+        pos.side,
     )
     order.record(trade)
     account.orders[order.order_id] = order
@@ -154,6 +161,7 @@ def _liquidate(account: Account, m: PositionMetrics, ids: Ids, now_ms: int) -> N
             "symbol": pos.symbol,
             "account": account.api_key,
             "side": order.side,
+            "positionSide": pos.side,
             "qty": plain(abs(pos.amt)),
             "price": plain(price),
             "markPrice": plain(m.mark),

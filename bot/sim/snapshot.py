@@ -28,6 +28,7 @@ def _order(o: Order) -> JSON:
         "market": o.market,
         "symbol": o.symbol,
         "side": o.side,
+        "positionSide": o.position_side,
         "type": o.order_type,
         "timeInForce": o.time_in_force,
         "reduceOnly": o.reduce_only,
@@ -51,6 +52,7 @@ def _fills(account: Account) -> list[JSON]:
                 "market": t.market,
                 "symbol": t.symbol,
                 "side": t.side,
+                "positionSide": t.position_side,
                 "type": o.order_type,
                 "timeInForce": o.time_in_force,
                 "reduceOnly": o.reduce_only,
@@ -71,6 +73,7 @@ def _positions(m: AccountMetrics) -> list[JSON]:
     return [
         {
             "symbol": s,
+            "positionSide": side,
             "amount": plain(x.position.amt),
             "entryPrice": plain(x.position.entry_price),
             "markPrice": plain(x.mark),
@@ -83,7 +86,7 @@ def _positions(m: AccountMetrics) -> list[JSON]:
             "marginType": x.position.margin_type,
             "marginRatio": _num(x.margin_ratio),
         }
-        for s, x in m.positions.items()
+        for (s, side), x in m.positions.items()
     ]
 
 
@@ -104,9 +107,11 @@ def _account(venue: Venue, account: Account) -> JSON:
             "crossMarginRatio": _num(m.cross_margin_ratio),
         },
         "positions": _positions(m),
+        "positionMode": "hedge" if account.dual_side else "one_way",
+        "canWithdraw": account.can_withdraw,
         "settings": {
             s: {"leverage": p.leverage, "marginType": p.margin_type}
-            for s, p in sorted(account.positions.items())
+            for s, p in sorted(account.settings.items())
         },
         "openOrders": [_order(o) for o in account.orders.values() if o.is_open],
         "orders": [_order(o) for o in account.orders.values()],

@@ -94,7 +94,7 @@ def futures_order(order: Order, spec: SymbolSpec, *, query: bool = True) -> JSON
         "reduceOnly": order.reduce_only,
         "closePosition": False,
         "side": order.side,
-        "positionSide": "BOTH",
+        "positionSide": order.position_side,
         "stopPrice": fixed(ZERO, spec.price_precision),
         "workingType": "CONTRACT_PRICE",
         "priceProtect": False,
@@ -144,7 +144,7 @@ def futures_trade(trade: Trade, spec: SymbolSpec) -> JSON:
         "commission": fixed(trade.commission, 8),
         "commissionAsset": trade.commission_asset,
         "time": trade.time_ms,
-        "positionSide": "BOTH",
+        "positionSide": trade.position_side,
         "maker": trade.maker,
         "buyer": trade.side == "BUY",
     }
@@ -153,13 +153,14 @@ def futures_trade(trade: Trade, spec: SymbolSpec) -> JSON:
 def position_risk_row(
     m: PositionMetrics, spec: SymbolSpec, order_notional: tuple[Decimal, Decimal], taker: Decimal
 ) -> JSON:
-    """/fapi/v3/positionRisk row; `order_notional` = (bid, ask) notional of open orders."""
+    """/fapi/v3/positionRisk row of one leg; `order_notional` = (bid, ask) notional of the
+    leg's open orders."""
     p = m.position
     side = 1 if p.amt > 0 else -1 if p.amt < 0 else 0
     isolated_margin = p.isolated_wallet + m.upnl if p.isolated else ZERO
     return {
         "symbol": p.symbol,
-        "positionSide": "BOTH",
+        "positionSide": p.side,
         "positionAmt": fixed(p.amt, spec.qty_precision),
         "entryPrice": plain(p.entry_price),
         "breakEvenPrice": plain(p.entry_price * (1 + side * taker)),
@@ -229,7 +230,7 @@ def futures_account(account: Account, m: AccountMetrics) -> JSON:
     positions = [
         {
             "symbol": x.position.symbol,
-            "positionSide": "BOTH",
+            "positionSide": x.position.side,
             "positionAmt": plain(x.position.amt),
             "unrealizedProfit": fixed(x.upnl, 8),
             "isolatedMargin": fixed(x.position.isolated_wallet + x.upnl, 8)

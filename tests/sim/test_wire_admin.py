@@ -41,6 +41,8 @@ async def _call(sim: RunningSim, method: str, path: str, **kw: Any) -> tuple[int
         ("/sim/accounts", {"api_key": "k", "secret": 5}, "secret"),
         ("/sim/accounts", {**ACC, "balances": {"spot": {"BTC": "-1"}}}, "balances.spot.BTC"),
         ("/sim/accounts", {**ACC, "balances": {"cash": {}}}, "cash"),
+        ("/sim/accounts", {**ACC, "position_mode": "dual"}, "position_mode"),
+        ("/sim/accounts", {**ACC, "can_withdraw": "yes"}, "can_withdraw"),
         ("/sim/funding", {"symbol": "BTCUSDT", "rate": "two"}, "rate"),
         ("/sim/funding", {"symbol": "NOPE"}, "NOPE"),
         ("/sim/faults", {"rate_limit_prob": 2}, "rate_limit_prob"),
