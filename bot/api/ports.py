@@ -10,6 +10,8 @@ Values may be `Decimal` (the API serialises them as JSON strings, so no precisio
 - `spot`: spot holding in base units (BTC), >= 0.
 - `perp`: perp position in contracts, signed (short = negative).
 - `perp_base`: the same position in base units, signed (optional).
+- `long_leg`: hedge mode only: the account's LONG leg on the perp in contracts (>= 0),
+  reported and never traded (`perp` is then the SHORT leg); 0 in one-way mode.
 - `ratio`, `target`, `band`: fractions (1.0 = fully hedged, 0.02 = two points of band).
 - `margin_ratio`: maintenance margin / margin balance of the hedge's position, fraction
   (0 = no risk, 1 = liquidation; Binance's definition).
@@ -92,6 +94,7 @@ class HedgeStatus(TypedDict, total=False):
     spot: Any
     perp: Any
     perp_base: Any
+    long_leg: Any
     ratio: Any
     target: Any
     band: Any

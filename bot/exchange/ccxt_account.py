@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import ccxt.async_support as ccxt
 
-from bot.domain.model import MarginMode, Market, Wallet
+from bot.domain.model import MarginMode, Market, PositionMode, Wallet
 from bot.exchange.calls import Calls
 from bot.exchange.errors import AuthError, ExchangeError, TemporaryError
 from bot.exchange.fields import Raw
@@ -48,6 +48,8 @@ class _Gateway(Protocol):
     def exchange_id(self) -> str: ...
 
     async def market(self, symbol: str) -> Market: ...
+
+    async def position_mode(self, market: Market) -> PositionMode: ...
 
 
 class AccountOps:
@@ -124,10 +126,12 @@ class AccountOps:
         once: after a TemporaryError re-read the position before trying again."""
         if amount <= 0:
             raise ValueError(f"add_margin needs amount > 0, got {amount}")
-        await self.market(symbol)
+        market = await self.market(symbol)
+        hedge = await self.position_mode(market) is PositionMode.HEDGE
+        params = {"positionSide": "SHORT"} if hedge else {}  # the hedge is the SHORT leg
         self._log.info("exchange.add_margin", symbol=symbol, amount=str(amount))
 
         async def send() -> None:
-            await self._client.add_margin(symbol, float(amount))
+            await self._client.add_margin(symbol, float(amount), params)
 
         await self._calls.once("add_margin", send)

@@ -97,9 +97,19 @@ def _mismatch(symbol: str, side: str, mode: PositionMode) -> PositionModeMismatc
     )
 
 
+def _long_leg(raw: Raw) -> Position:
+    """A hedge-mode LONG row: only its size is read. ccxt derives a cross leg's collateral and
+    margin ratio from a one-position liquidation formula; with two legs sharing one liquidation
+    price it yields a negative collateral for the LONG leg, which must not void the reading
+    of the SHORT leg we trade."""
+    what = f"position {raw.get('symbol')!r}"
+    return Position(symbol=text(raw, "symbol", what), contracts=_signed_contracts(raw, what))
+
+
 def _leg(raw: Raw, mode: PositionMode) -> tuple[str, Position]:
     """(side, position) of one row, checked against the account's mode and the leg's sign."""
-    position, side = parse_position(raw), position_side(raw)
+    side = position_side(raw)
+    position = _long_leg(raw) if side == "LONG" else parse_position(raw)
     if position.is_flat:
         return side, position
     if (side == "BOTH") is (mode is PositionMode.HEDGE):

@@ -8,10 +8,12 @@ from __future__ import annotations
 import socket
 import subprocess
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from .by_hand import market_order
 from .harness import E2E, InProcessSim, free_port, hedge_entry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
@@ -92,3 +94,47 @@ def test_api_port_in_use(e2e: E2E, sim: InProcessSim, taken_port: int) -> None:
     config = e2e.config(sim.url, {"BTC": hedge_entry("BTC", 1.0)}, api={"port": taken_port})
     _exits(e2e, config, EXIT_LOCAL, "api.port", str(taken_port))
     assert sim.orders() == []
+
+
+def _account(sim: InProcessSim, **fields: Any) -> dict[str, str]:
+    """A funded sim account with `fields` (/sim/accounts); the env naming its keys."""
+    key = f"startup-{fields.get('position_mode', 'one_way')}-{len(fields)}"
+    funds = {"spot": {"BTC": "1"}, "usdm": {"USDT": "50000"}}
+    sim.post("/sim/accounts", {"api_key": key, "secret": key + "-s", "balances": funds, **fields})
+    return {"HEDGEBOT_ACCOUNTS__MAIN__API_KEY": key, "HEDGEBOT_ACCOUNTS__MAIN__SECRET": key + "-s"}
+
+
+def test_a_key_that_can_withdraw_is_refused(e2e: E2E, sim: InProcessSim) -> None:
+    """run refuses a withdrawal-enabled key (exit 3) naming the opt-in; check fails on it."""
+    env = _account(sim, can_withdraw=True)
+    config = e2e.config(sim.url, {"BTC": hedge_entry("BTC", 1.0)})
+    _exits(e2e, config, EXIT_KEYS, "accounts.main", "can withdraw",
+           "accounts.main.allow_withdrawal_keys: true", env=env)  # fmt: skip
+    checked = e2e.cli("check", "-c", str(config), env=env)
+    assert checked.returncode == 1, checked.stdout
+    assert "✗ accounts.main: API key can withdraw funds" in checked.stdout, checked.stdout
+    assert sim.orders(api_key=env["HEDGEBOT_ACCOUNTS__MAIN__API_KEY"]) == []
+
+
+def test_a_withdrawal_key_runs_when_explicitly_allowed(e2e: E2E, sim: InProcessSim) -> None:
+    """allow_withdrawal_keys: true lets the daemon start with such a key (and log a warning)."""
+    env = _account(sim, can_withdraw=True)
+    config = e2e.config(sim.url, {"BTC": hedge_entry("BTC", 1.0)},
+                        accounts={"main": {"allow_withdrawal_keys": True}})  # fmt: skip
+    daemon = e2e.daemon(config, env=env)
+    daemon.wait_for_event("api.listening")
+    assert any("can withdraw" in e.get("detail", "") for e in daemon.events("startup.api_key"))
+    assert daemon.stop() == 0
+
+
+def test_a_position_mode_the_venue_refuses(e2e: E2E, sim: InProcessSim) -> None:
+    """position_mode: one_way on a hedge-mode account holding a short: the venue refuses the
+    switch; run names accounts.main.position_mode and the way out, exit 2."""
+    env = _account(sim, position_mode="hedge")
+    key = env["HEDGEBOT_ACCOUNTS__MAIN__API_KEY"]
+    config = e2e.config(sim.url, {"BTC": hedge_entry("BTC", 1.0)},
+                        accounts={"main": {"position_mode": "one_way"}})  # fmt: skip
+    market_order(sim.url, key, key + "-s", "sell", Decimal("0.01"), "SHORT")
+    _exits(e2e, config, EXIT_CONFIG, "accounts.main.position_mode is one_way",
+           "set position_mode: auto", env=env)  # fmt: skip
+    assert sim.account(key)["positionMode"] == "hedge"

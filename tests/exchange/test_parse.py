@@ -144,6 +144,17 @@ def test_hedge_mode_short_leg_is_the_position_and_long_leg_is_reported() -> None
     assert position.liquidation_price == D(rows[1]["liquidationPrice"])
 
 
+def test_hedge_mode_long_leg_is_read_for_its_size_only() -> None:
+    """A cross LONG leg whose ccxt-derived collateral and margin ratio are negative (two legs
+    share one liquidation price) does not void the SHORT leg's reading."""
+    long_leg = _hedge_leg("LONG", "0.3", liquidation=135241.5)
+    long_leg.update(collateral=-20910.13, marginRatio=-0.0037)
+    rows = [long_leg, _hedge_leg("SHORT", "1")]
+    position = parse.parse_positions(rows, ["BTC/USDT:USDT"], PositionMode.HEDGE)["BTC/USDT:USDT"]
+    assert (position.contracts, position.long_leg_contracts) == (D("-1"), D("0.3"))
+    assert position.margin_ratio == D(rows[1]["marginRatio"])
+
+
 def test_hedge_mode_long_leg_alone_is_kept_with_a_flat_hedge() -> None:
     """A LONG leg with no SHORT is a flat hedge that still reports the long leg."""
     rows = [_hedge_leg("LONG", "0.5"), _hedge_leg("SHORT", "0")]
