@@ -23,8 +23,7 @@ __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1  # `check` found a problem / an action failed / another daemon runs
-EXIT_USAGE = 2  # bad config or arguments
-EXIT_KEYS = 3  # API keys missing, refused or unsafe (bot.engine.startup has 2-5 for `run`)
+EXIT_USAGE = 2  # bad config or arguments; 3-5: `run` refusals (bot.engine.startup)
 
 _EXIT_CODES = (
     "Exit codes: 0 ok; 1 a check or action failed, no daemon answered, or another daemon "
@@ -223,7 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `hedgebot` console script; returns the process exit code."""
     args = _build_parser().parse_args(argv)
     from bot.config import ConfigError, MissingKeys
-    from bot.engine.startup import StartupError
+    from bot.engine.startup import EXIT_KEYS, StartupError
     from bot.store.lock import AlreadyRunning
 
     try:

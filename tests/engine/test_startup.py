@@ -102,3 +102,15 @@ def test_withdrawal_refusal_says_how_to_fix() -> None:
     (line,) = key_lines("main", ApiRestrictions(True), allow_withdrawal=False, trades_futures=True)
     assert "accounts.main" in line.text and "withdraw" in line.text
     assert "accounts.main.allow_withdrawal_keys: true" in line.fix
+
+
+def test_every_exit_code_is_documented_in_the_help(capsys: pytest.CaptureFixture[str]) -> None:
+    """`hedgebot run --help` lists each refusal's exit code with its meaning."""
+    from bot.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for code, meaning in ((EXIT_CONFIG, "bad config"), (EXIT_KEYS, "API keys"),
+                          (EXIT_VENUE, "unreachable"), (EXIT_LOCAL, "API port")):  # fmt: skip
+        assert f"; {code} " in text and meaning in text.split(f"; {code} ")[1].split(";")[0]
