@@ -192,7 +192,7 @@ _NARROW = ("spot", "perp", "ratio", "target", "liq price", "liq dist", "state")
 def _columns(hedges: Mapping[str, Mapping[str, Any]], wide: bool) -> list[str]:
     if not wide:
         return list(_NARROW)
-    has_long = any(h.get("long_leg") not in (None, 0, "0") for h in hedges.values())
+    has_long = any(_has_long_leg(h) for h in hedges.values())
     return [c for c in _CELLS if c != "long leg" or has_long]
 
 
@@ -209,10 +209,17 @@ def _hedges_table(hedges: Mapping[str, Mapping[str, Any]], wide: bool) -> Table:
     return table
 
 
+def _has_long_leg(hedge: Mapping[str, Any]) -> bool:
+    return bool(_dec(hedge.get("long_leg")))
+
+
 def _activity(hedges: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """The narrow layout's lines for what the table leaves out: resting orders, last action."""
+    """The narrow layout's lines for what the table leaves out: a hedge-mode LONG leg,
+    resting orders, last action."""
     lines = []
     for name, hedge in sorted(hedges.items()):
+        if _has_long_leg(hedge):
+            lines.append(f"[bold]{name}[/] long leg: {_plain(hedge['long_leg'])} (not traded)")
         tick = _dec(hedge.get("price_tick"))
         orders = _orders(hedge.get("open_orders"), tick)
         if orders != _DASH:

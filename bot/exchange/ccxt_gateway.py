@@ -110,6 +110,7 @@ class CcxtExchange(AccountOps, PositionModeOps):
         self._brackets: dict[str, tuple[MarginBracket, ...]] = {}
         self._wanted_mode = position_mode
         self._modes: dict[MarketKind, PositionMode] = {}
+        self._modes_lock = asyncio.Lock()
         self._markets_lock = asyncio.Lock()
         self._log = log.bind(account=account, exchange=client.id)
 
@@ -233,8 +234,8 @@ class CcxtExchange(AccountOps, PositionModeOps):
             return None
 
     async def fetch_fills(self, symbol: str, *, since_ms: int | None = None) -> tuple[Fill, ...]:
-        """Our executions on `symbol` since `since_ms` (venue default window when None)."""
-
+        """Our executions on `symbol` since `since_ms` (venue default window when None); in
+        hedge mode those of the SHORT leg only."""
         market = await self.market(symbol)
         hedge = market.is_contract and await self.position_mode(market) is PositionMode.HEDGE
 

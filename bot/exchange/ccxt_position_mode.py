@@ -12,6 +12,7 @@ so the next request reads it again. Hedge mode is supported on Binance (position
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any, Protocol
 
 import structlog
@@ -40,6 +41,7 @@ class _Gateway(Protocol):
     _calls: Calls
     _wanted_mode: PositionMode | None
     _modes: dict[MarketKind, PositionMode]
+    _modes_lock: asyncio.Lock
 
     @property
     def exchange_id(self) -> str: ...
@@ -93,6 +95,30 @@ async def _apply_mode(
     log.warning("exchange.position_mode_set", account=gw.account, mode=target.value)
 
 
+async def _resolve(gw: _Gateway, market: Market) -> PositionMode:
+    """Read the venue's mode, switch it when the configured one differs, refuse what we
+    cannot trade."""
+    venue = await _read_mode(gw, market)
+    target = mode_to_apply(gw._wanted_mode, venue)
+    if target is not None:
+        await _apply_mode(gw, market, target, venue)
+    mode = target or venue
+    if mode is PositionMode.HEDGE and not gw.exchange_id.startswith(_HEDGE_VENUES):
+        raise NotSupported(
+            f"accounts.{gw.account}: {gw.exchange_id} is in hedge (dual-side) mode, "
+            "which hedgebot trades on Binance only; switch the account to one-way mode",
+            account=gw.account,
+        )
+    log.info(
+        "exchange.position_mode",
+        account=gw.account,
+        kind=market.kind.value,
+        mode=mode.value,
+        configured=gw._wanted_mode.value if gw._wanted_mode else "auto",
+    )
+    return mode
+
+
 class PositionModeOps:
     """Reads, applies and caches the account's position mode (mixed into CcxtExchange)."""
 
@@ -103,26 +129,12 @@ class PositionModeOps:
         cached = self._modes.get(market.kind)
         if cached is not None:
             return cached
-        venue = await _read_mode(self, market)
-        target = mode_to_apply(self._wanted_mode, venue)
-        if target is not None:
-            await _apply_mode(self, market, target, venue)
-        mode = target or venue
-        if mode is PositionMode.HEDGE and not self.exchange_id.startswith(_HEDGE_VENUES):
-            raise NotSupported(
-                f"accounts.{self.account}: {self.exchange_id} is in hedge (dual-side) mode, "
-                "which hedgebot trades on Binance only; switch the account to one-way mode",
-                account=self.account,
-            )
-        log.info(
-            "exchange.position_mode",
-            account=self.account,
-            kind=market.kind.value,
-            mode=mode.value,
-            configured=self._wanted_mode.value if self._wanted_mode else "auto",
-        )
-        self._modes[market.kind] = mode
-        return mode
+        async with self._modes_lock:  # one reading (and switch) even when reads run together
+            if market.kind in self._modes:
+                return self._modes[market.kind]
+            mode = await _resolve(self, market)
+            self._modes[market.kind] = mode
+            return mode
 
     def forget_position_mode(self: _Gateway) -> None:
         """Drop the cached reading (after the venue said it does not match)."""

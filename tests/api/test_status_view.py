@@ -117,6 +117,15 @@ def test_numbers_are_never_in_scientific_notation(sample: Any, now: float) -> No
     assert "0.00000001" in _row(_render(_ticked(sample, **fields), now, wide=True), "BTC")
 
 
+def test_a_hedge_mode_long_leg_is_shown_only_when_held(sample: Any, now: float) -> None:
+    """A LONG leg beside the hedge gets a line (narrow) and a column (wide); none without one."""
+    assert "long leg" not in _render(sample, now, wide=True)
+    sample["hedges"]["BTC"]["long_leg"] = Decimal("0.3")
+    assert "BTC long leg: 0.3 (not traded)" in _render(sample, now, wide=False, width=80)
+    wide = _render(sample, now, wide=True)
+    assert "long leg" in wide and "0.3" in _row(wide, "BTC")
+
+
 def test_bracketed_text_from_the_daemon_is_shown_verbatim(sample: Any, now: float) -> None:
     """An error like '[main] NetworkError' keeps its '[main]' (not eaten as rich markup)."""
     sample["accounts"]["bybit"]["last_error"] = "[bybit] NetworkError: 503"
