@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 import ccxt.async_support as ccxt
 import structlog
@@ -51,7 +51,6 @@ from bot.exchange.errors import (
     MarketNotFound,
     NotSupported,
     OrderNotFound,
-    PositionModeMismatch,
 )
 from bot.exchange.orders import ambiguous_or_none, order_params
 from bot.exchange.port import OrderRequest
@@ -60,7 +59,6 @@ from bot.exchange.retry import CircuitBreaker, RetryPolicy
 __all__ = ["CcxtExchange"]
 
 log = structlog.get_logger(__name__)
-T = TypeVar("T")
 
 _BALANCE_PARAMS: Mapping[Wallet, Mapping[str, str]] = {
     Wallet.SPOT: {"type": "spot"},
@@ -200,14 +198,6 @@ class CcxtExchange(AccountOps, PositionModeOps):
             op = f"fetch_positions:{kind.value}"
             merged.update(await self._mode_checked(self._calls.read(op, fetch)))
         return merged
-
-    async def _mode_checked(self, call: Awaitable[T]) -> T:
-        """`call`, forgetting the position mode if the venue says it no longer matches."""
-        try:
-            return await call
-        except PositionModeMismatch:
-            self.forget_position_mode()
-            raise
 
     async def fetch_open_orders(self, symbol: str) -> tuple[Order, ...]:
         """Live orders on `symbol` (ours and foreign)."""

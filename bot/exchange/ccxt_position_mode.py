@@ -13,17 +13,24 @@ so the next request reads it again. Hedge mode is supported on Binance (position
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Protocol
+from collections.abc import Awaitable
+from typing import Any, Protocol, TypeVar
 
 import structlog
 
 from bot.domain.model import Market, MarketKind, PositionMode
 from bot.exchange.calls import Calls
-from bot.exchange.errors import ExchangeError, NotSupported, TemporaryError
+from bot.exchange.errors import (
+    ExchangeError,
+    NotSupported,
+    PositionModeMismatch,
+    TemporaryError,
+)
 
 __all__ = ["PositionModeOps", "mode_to_apply"]
 
 log = structlog.get_logger(__name__)
+T = TypeVar("T")
 
 _NO_CHANGE_NEEDED = "-4059"  # "No need to change position side."
 _HEDGE_VENUES = ("binance",)  # ccxt ids (prefix) whose hedge-mode orders we know how to send
@@ -139,3 +146,20 @@ class PositionModeOps:
     def forget_position_mode(self: _Gateway) -> None:
         """Drop the cached reading (after the venue said it does not match)."""
         self._modes.clear()
+
+    async def _mode_checked(self: _Gateway, call: Awaitable[T]) -> T:
+        """`call`, forgetting the position mode if the venue says it no longer matches."""
+        try:
+            return await call
+        except PositionModeMismatch as exc:
+            self._modes.clear()
+            if exc.code is None:  # our own reading of the positions: already says so
+                raise
+            venue = str(exc).removeprefix(f"[{self.account}] ")
+            raise PositionModeMismatch(
+                f"[{self.account}] the venue refused the order's position side ({venue}): the "
+                "account's position mode was changed on the venue; hedgebot reads it again "
+                "before the next order",
+                account=self.account,
+                code=exc.code,
+            ) from None

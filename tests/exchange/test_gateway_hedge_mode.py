@@ -155,6 +155,7 @@ async def test_a_mode_changed_behind_our_back_is_refused_then_followed(
     with pytest.raises(E.PositionModeMismatch) as caught:
         await gw.place_order(first)
     assert caught.value.code == "-4061"
+    assert "position mode was changed on the venue" in str(caught.value)
     again = OrderRequest(PERP, Side.SELL, AMOUNT, quote.ask, make_client_id("BTC", "hm-healed"))
     await gw.place_order(again)
     state = await _account_state(sim, api_key)
