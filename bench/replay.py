@@ -34,9 +34,9 @@ from bot.config.shared_paths import data_dir, missing_reason
 from bot.engine.cycle import run_cycle
 from bot.engine.funding import record_funding
 from bot.sim.engine import SimExchange
+from bot.sim.feed import PriceFeed
 from bot.sim.prices import CsvReplay
-from bot.sim.render import FundingLog
-from bot.sim.server import STEPS_PER_CANDLE, PriceFeed, start
+from bot.sim.server import STEPS_PER_CANDLE, start
 
 SETS = {
     "1m": "binance_{}usdt_1m_perp_2025-05.csv.gz",
@@ -114,7 +114,7 @@ async def replay(args: argparse.Namespace, tmp: Path) -> None:
     assert first is not None
     start_ms = min(t.ts_ms for t in first.values() if t.ts_ms is not None)
     engine = SimExchange.with_default_account(seed=args.seed, now_ms=lambda: start_ms)
-    feed = PriceFeed(engine, FundingLog(), path, first)
+    feed = PriceFeed(engine, path, first)
     feed.step()
     total_cycles = max(rows for _, rows in sliced) * STEPS_PER_CANDLE - 1
     sim = await start(port=0, feed=False, seed=args.seed, engine=engine)

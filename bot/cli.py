@@ -125,7 +125,21 @@ def _build_parser() -> argparse.ArgumentParser:
         p.add_argument("--url", default=None, help=f"daemon API base URL (default {_DEFAULT_API})")
         _config_arg(p, help_="take the API address from this config")
 
-    sim = sub.add_parser("sim", help="serve the Binance-dialect exchange simulator")
+    _sim_parser(sub.add_parser("sim", help="serve the Binance-dialect exchange simulator"))
+    return parser
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be > 0, got {text}")
+    return value
+
+
+def _sim_parser(sim: argparse.ArgumentParser) -> None:
     sim.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     sim.add_argument("--port", type=int, default=8099, help="port (default 8099)")
     sim.add_argument(
@@ -136,9 +150,61 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="FILE.csv",
         help="replay candles from CSV files instead of a synthetic random walk",
     )
-    sim.add_argument("--speed", type=float, default=1.0, help="candles (price steps) per second")
+    sim.add_argument(
+        "--speed", type=_positive, default=1.0, help="candles (price steps) per second (default 1)"
+    )
     sim.add_argument("--seed", type=int, default=0, help="random seed for the synthetic path")
-    return parser
+    sim.add_argument(
+        "--static",
+        action="store_true",
+        help="hold prices still: only the admin API (POST /sim/price) moves them",
+    )
+    sim.add_argument(
+        "--time-scale",
+        type=_positive,
+        default=None,
+        metavar="X",
+        help="simulated seconds per wall second (default 1: the simulated clock is the wall "
+        "clock); a replay's clock follows its candles instead",
+    )
+
+
+def _sim_command(args: argparse.Namespace) -> int:
+    """`hedgebot sim`: refuse contradictory options with one line, then serve until stopped."""
+    from bot.sim.server import serve
+
+    if args.prices and args.static:
+        print(
+            "hedgebot sim: --static holds prices still; it cannot replay --prices", file=sys.stderr
+        )
+        return EXIT_USAGE
+    if args.prices and args.time_scale is not None:
+        print(
+            "hedgebot sim: --time-scale does not apply to --prices: a replay's clock follows "
+            "its candles (set the pace with --speed)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        serve(
+            host=args.host,
+            port=args.port,
+            prices=args.prices,
+            speed=args.speed,
+            seed=args.seed,
+            static=args.static,
+            time_scale=args.time_scale or 1.0,
+        )
+    except FileNotFoundError as exc:
+        print(f"hedgebot sim: --prices: no such file {exc.filename}", file=sys.stderr)
+        return EXIT_USAGE
+    except ValueError as exc:  # a CSV the replay cannot read names the file and the row
+        print(f"hedgebot sim: --prices: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        print(f"hedgebot sim: cannot serve on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    return EXIT_OK
 
 
 def _api_url(args: argparse.Namespace) -> str:
@@ -179,10 +245,7 @@ def _run(settings: Settings, config_path: Path | None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     cmd = args.command
     if cmd == "sim":
-        from bot.sim.server import serve
-
-        serve(host=args.host, port=args.port, prices=args.prices, speed=args.speed, seed=args.seed)
-        return EXIT_OK
+        return _sim_command(args)
     if cmd == "show-config":
         from bot.config import load_config, redacted_dump, settings_json_schema
 

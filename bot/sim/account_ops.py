@@ -9,7 +9,7 @@ from typing import Any
 from bot.sim.accounts import Account, FuturesPosition, SpotBalance
 from bot.sim.errors import SimError, bad_param
 from bot.sim.fmt import fixed
-from bot.sim.ledger import book_income
+from bot.sim.ledger import book_income, select_rows
 from bot.sim.margin import bracket_for
 from bot.sim.position_mode import resolve_position_side
 from bot.sim.risk import account_metrics, flat_metrics, leg_key
@@ -284,12 +284,12 @@ def income(
     limit: int = 100,
 ) -> list[JSON]:
     """/fapi/v1/income rows, oldest first, filtered as Binance filters them."""
-    rows = [
-        r
-        for r in venue.account(api_key).income
-        if (symbol is None or r["symbol"] == symbol)
-        and (income_type is None or r["incomeType"] == income_type)
-        and (start_ms is None or r["time"] >= start_ms)
-        and (end_ms is None or r["time"] <= end_ms)
-    ]
-    return rows[:limit] if start_ms is not None else rows[-limit:]
+    return select_rows(
+        venue.account(api_key).income,
+        time_key="time",
+        start_ms=start_ms,
+        end_ms=end_ms,
+        limit=limit,
+        symbol=symbol,
+        incomeType=income_type,
+    )

@@ -5,15 +5,15 @@ Binance signs `totalParams` = the query string followed by the request body, exa
 of a GET/DELETE in the query and every parameter of a POST in a form-urlencoded body, with
 `signature=` appended last; verifying over the raw text keeps us byte-exact with any client.
 
-The recvWindow check is against the server host's wall clock (like Binance's own servers), not
-the simulated market time, which may run faster than real time.
+The recvWindow check is against the server's clock as each client may know it: the host's
+wall clock plus one of the offsets clients can have learned through /time (`bot.sim.clock`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
@@ -64,11 +64,14 @@ def verify_signed(
     raw_body: str,
     secret_for: Callable[[str], str | None],
     wall_ms: int,
+    offsets_ms: Collection[int] = (0,),
 ) -> SignedRequest:
     """Authenticate a signed Binance request or raise `SimError` as Binance would.
 
     `raw_query`/`raw_body` are the undecoded query string and form body; `secret_for` maps an
-    API key to its secret (None for an unknown key); `wall_ms` is the server's clock in ms.
+    API key to its secret (None for an unknown key); `wall_ms` is the host's clock in ms and
+    `offsets_ms` the clock offsets a client may sign with: the timestamp must sit inside the
+    recvWindow of `wall_ms + k` for one of them (-1021 otherwise).
     """
     if not api_key:
         raise SimError(-2014, "API-key format invalid.", 401)
@@ -83,7 +86,7 @@ def verify_signed(
         )
     if not hmac.compare_digest(sign(unsigned, secret), signature.lower()):
         raise SimError(-1022, "Signature for this request is not valid.")
-    _check_timestamp(params, wall_ms)
+    _check_timestamp(params, [wall_ms + k for k in offsets_ms])
     return SignedRequest(api_key=api_key, params=params)
 
 
@@ -105,14 +108,18 @@ def _split_signature(total: str) -> tuple[str, str | None]:
     return "&".join(kept), (signature or None)
 
 
-def _check_timestamp(params: dict[str, str], wall_ms: int) -> None:
+def _check_timestamp(params: dict[str, str], server_clocks: list[int]) -> None:
+    """Binance accepts `server - recvWindow <= timestamp < server + 1 s`; here `server` may be
+    any of the clocks a client can be on."""
     timestamp = _int_param(params, "timestamp", required=True)
     recv_window = _int_param(params, "recvWindow", required=False)
     window = DEFAULT_RECV_WINDOW_MS if recv_window is None else recv_window
     if window <= 0 or window > MAX_RECV_WINDOW_MS:
         raise SimError(-1131, f"recvWindow must be less than {MAX_RECV_WINDOW_MS}.")
     assert timestamp is not None  # required=True guarantees it
-    if timestamp >= wall_ms + _FUTURE_TOLERANCE_MS or wall_ms - timestamp > window:
+    if not any(
+        server - window <= timestamp < server + _FUTURE_TOLERANCE_MS for server in server_clocks
+    ):
         raise SimError(-1021, "Timestamp for this request is outside of the recvWindow.")
 
 

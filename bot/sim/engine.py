@@ -12,11 +12,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from bot.sim import account_ops, market_ops, order_ops, position_mode
+from bot.sim import account_ops, market_ops, position_mode
 from bot.sim.api_keys import api_restrictions
 from bot.sim.book import Level, best_bid_ask
 from bot.sim.clock import SimClock
 from bot.sim.exchange_info import exchange_info
+from bot.sim.order_desk import OrderDesk
 from bot.sim.prices import PriceTick
 from bot.sim.snapshot import venue_state
 from bot.sim.specs import SymbolSpec, get_spec, symbols
@@ -39,18 +40,21 @@ DEFAULT_BALANCES: dict[str, dict[str, Decimal]] = {
 }
 
 
-class SimExchange:
-    """The simulated venue. Deterministic given `seed` and the `now_ms` clock."""
+class SimExchange(OrderDesk):
+    """The simulated venue. Deterministic given `seed` and the `now_ms` clock; simulated time
+    runs at `time_scale` simulated ms per `now_ms` ms (see `bot.sim.clock`)."""
 
-    def __init__(self, *, seed: int = 0, now_ms: Callable[[], int] | None = None) -> None:
-        self._venue = Venue.create(seed, SimClock(now_ms))
+    def __init__(
+        self, *, seed: int = 0, now_ms: Callable[[], int] | None = None, time_scale: float = 1.0
+    ) -> None:
+        self._venue = Venue.create(seed, SimClock(now_ms, time_scale=time_scale))
 
     @classmethod
     def with_default_account(
-        cls, *, seed: int = 0, now_ms: Callable[[], int] | None = None
+        cls, *, seed: int = 0, now_ms: Callable[[], int] | None = None, time_scale: float = 1.0
     ) -> SimExchange:
         """A venue with the demo account `sim-key` / `sim-secret` and demo balances."""
-        engine = cls(seed=seed, now_ms=now_ms)
+        engine = cls(seed=seed, now_ms=now_ms, time_scale=time_scale)
         engine.create_account(DEFAULT_API_KEY, DEFAULT_SECRET, DEFAULT_BALANCES)
         return engine
 
@@ -111,7 +115,17 @@ class SimExchange:
         return self._venue.board.premium_index(symbol, self.now_ms())
 
     def advance(self, ms: int) -> None:
+        """Move simulated time forward `ms` and settle the funding boundaries crossed."""
         market_ops.advance(self._venue, ms)
+
+    def catch_up(self) -> None:
+        """Settle the funding boundaries simulated time has passed on its own."""
+        market_ops.settle_due(self._venue)
+
+    def funding_history(
+        self, symbol: str | None, start_ms: int | None, end_ms: int | None, limit: int
+    ) -> list[JSON]:
+        return market_ops.funding_history(self._venue, symbol, start_ms, end_ms, limit)
 
     def settle_funding(self, symbol: str, rate: Decimal | None = None) -> None:
         market_ops.fund(self._venue, symbol, rate)
@@ -141,110 +155,6 @@ class SimExchange:
 
     def set_balance(self, api_key: str, wallet: str, asset: str, amount: Decimal) -> None:
         account_ops.set_balance(self._venue, api_key, wallet, asset, amount)
-
-    # --- orders
-    def place_order(
-        self,
-        api_key: str,
-        market: str,
-        symbol: str,
-        *,
-        side: str,
-        order_type: str,
-        quantity: Decimal | None,
-        price: Decimal | None = None,
-        time_in_force: str | None = None,
-        reduce_only: bool | None = None,
-        client_order_id: str | None = None,
-        position_side: str | None = None,
-    ) -> JSON:
-        return order_ops.place_order(
-            self._venue,
-            api_key,
-            market,
-            symbol,
-            side=side,
-            order_type=order_type,
-            quantity=quantity,
-            price=price,
-            time_in_force=time_in_force,
-            reduce_only=reduce_only,
-            client_order_id=client_order_id,
-            position_side=position_side,
-        )
-
-    def get_order(
-        self,
-        api_key: str,
-        market: str,
-        symbol: str,
-        *,
-        order_id: int | None = None,
-        client_order_id: str | None = None,
-    ) -> JSON:
-        return order_ops.get_order(
-            self._venue, api_key, market, symbol, order_id=order_id, client_order_id=client_order_id
-        )
-
-    def cancel_order(
-        self,
-        api_key: str,
-        market: str,
-        symbol: str,
-        *,
-        order_id: int | None = None,
-        client_order_id: str | None = None,
-    ) -> JSON:
-        return order_ops.cancel_order(
-            self._venue, api_key, market, symbol, order_id=order_id, client_order_id=client_order_id
-        )
-
-    def open_orders(self, api_key: str, market: str, symbol: str | None = None) -> list[JSON]:
-        return order_ops.open_orders(self._venue, api_key, market, symbol)
-
-    def all_orders(
-        self,
-        api_key: str,
-        market: str,
-        symbol: str,
-        *,
-        start_ms: int | None = None,
-        end_ms: int | None = None,
-        from_id: int | None = None,
-        limit: int = 500,
-    ) -> list[JSON]:
-        return order_ops.all_orders(
-            self._venue,
-            api_key,
-            market,
-            symbol,
-            start_ms=start_ms,
-            end_ms=end_ms,
-            from_id=from_id,
-            limit=limit,
-        )
-
-    def my_trades(
-        self,
-        api_key: str,
-        market: str,
-        symbol: str,
-        *,
-        start_ms: int | None = None,
-        end_ms: int | None = None,
-        from_id: int | None = None,
-        limit: int = 500,
-    ) -> list[JSON]:
-        return order_ops.my_trades(
-            self._venue,
-            api_key,
-            market,
-            symbol,
-            start_ms=start_ms,
-            end_ms=end_ms,
-            from_id=from_id,
-            limit=limit,
-        )
 
     # --- account views and futures settings
     def spot_account(self, api_key: str) -> JSON:
@@ -311,3 +221,7 @@ class SimExchange:
 
     def now_ms(self) -> int:
         return self._venue.now()
+
+    @property
+    def time_scale(self) -> float:
+        return self._venue.clock.time_scale

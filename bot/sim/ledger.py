@@ -5,11 +5,12 @@ from __future__ import annotations
 import random
 import string
 from decimal import Decimal
+from typing import Any
 
 from bot.sim.accounts import Account
 from bot.sim.fmt import fixed
 
-__all__ = ["Ids", "book_income"]
+__all__ = ["Ids", "book_income", "select_rows"]
 
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -64,3 +65,25 @@ def book_income(
             "tradeId": trade_id,
         }
     )
+
+
+def select_rows(
+    rows: list[dict[str, Any]],
+    *,
+    time_key: str,
+    start_ms: int | None,
+    end_ms: int | None,
+    limit: int,
+    **equal: str | None,
+) -> list[dict[str, Any]]:
+    """History rows oldest first, filtered like Binance's income / fundingRate endpoints: each
+    `equal` field (None = any), `time_key` within [start_ms, end_ms]; the first `limit` from
+    the start, else the latest `limit`."""
+    picked = [
+        r
+        for r in rows
+        if all(v is None or r[k] == v for k, v in equal.items())
+        and (start_ms is None or r[time_key] >= start_ms)
+        and (end_ms is None or r[time_key] <= end_ms)
+    ]
+    return picked[:limit] if start_ms is not None else picked[-limit:]

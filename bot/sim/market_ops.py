@@ -8,6 +8,7 @@ from typing import Any
 from bot.sim.book import Level, best_bid_ask, depth
 from bot.sim.errors import SimError, bad_param
 from bot.sim.fmt import fixed
+from bot.sim.ledger import select_rows
 from bot.sim.prices import PriceTick
 from bot.sim.quotes import FUNDING_INTERVAL_MS
 from bot.sim.settlement import liquidate_due, match_resting, settle_funding
@@ -19,7 +20,9 @@ __all__ = [
     "apply_ticks",
     "book",
     "fund",
+    "funding_history",
     "set_price",
+    "settle_due",
     "ticker_24h",
     "ticker_price",
 ]
@@ -67,34 +70,59 @@ def fund(
     venue: Venue, symbol: str, rate: Decimal | None = None, *, at_ms: int | None = None
 ) -> None:
     """Settle `symbol`'s funding at `rate` (None = its current rate, which `rate` replaces),
-    stamped `at_ms` (default now)."""
+    stamped `at_ms` (default now), and record it in the public funding history."""
     get_spec("usdm", symbol)
     if rate is not None:
         venue.board.funding_rate[symbol] = rate
     now = venue.now() if at_ms is None else at_ms
-    settle_funding(
-        venue.accounts.values(),
-        symbol,
-        venue.board.funding_rate[symbol],
-        venue.board.mark(symbol),
-        ids=venue.ids,
-        now_ms=now,
+    rate_now, mark = venue.board.funding_rate[symbol], venue.board.mark(symbol)
+    settle_funding(venue.accounts.values(), symbol, rate_now, mark, ids=venue.ids, now_ms=now)
+    venue.funding_history.append(
+        {
+            "symbol": symbol,
+            "fundingTime": now,
+            "fundingRate": fixed(rate_now, 8),
+            "markPrice": fixed(mark, 8),
+        }
     )
     liquidate_due(venue.accounts.values(), venue.marks(), ids=venue.ids, now_ms=now)
 
 
-def advance(venue: Venue, ms: int) -> None:
-    """Move simulated time by `ms`; settle every symbol at each 00/08/16 UTC boundary crossed."""
-    if ms < 0:
-        raise bad_param("ms", f"{ms}; simulated time cannot go backwards")
-    venue.clock.advance(ms)
+def settle_due(venue: Venue) -> None:
+    """Settle every symbol at each 00/08/16 UTC boundary simulated time has passed since the
+    last call, stamped at the boundary (the server calls this before every request and step)."""
     now = venue.now()
     boundary = (venue.funding_checked_ms // FUNDING_INTERVAL_MS + 1) * FUNDING_INTERVAL_MS
     while boundary <= now:
         for symbol in symbols("usdm"):
             fund(venue, symbol, at_ms=boundary)
         boundary += FUNDING_INTERVAL_MS
-    venue.funding_checked_ms = now
+    venue.funding_checked_ms = max(venue.funding_checked_ms, now)
+
+
+def advance(venue: Venue, ms: int) -> None:
+    """Move simulated time by `ms` and settle the funding boundaries crossed."""
+    if ms < 0:
+        raise bad_param("ms", f"{ms}; simulated time cannot go backwards")
+    venue.clock.advance(ms)
+    settle_due(venue)
+
+
+def funding_history(
+    venue: Venue, symbol: str | None, start_ms: int | None, end_ms: int | None, limit: int
+) -> list[dict[str, Any]]:
+    """/fapi/v1/fundingRate rows oldest first, filtered like Binance (the latest `limit`
+    when no start)."""
+    if symbol is not None:
+        get_spec("usdm", symbol)
+    return select_rows(
+        venue.funding_history,
+        time_key="fundingTime",
+        start_ms=start_ms,
+        end_ms=end_ms,
+        limit=limit,
+        symbol=symbol,
+    )
 
 
 def book(

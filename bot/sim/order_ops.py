@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +21,16 @@ from bot.sim.validate import check_order_params
 from bot.sim.venue import Venue
 from bot.sim.views import futures_order, futures_trade, spot_order, spot_trade
 
-__all__ = ["all_orders", "cancel_order", "get_order", "my_trades", "open_orders", "place_order"]
+__all__ = [
+    "LATEST",
+    "HistoryWindow",
+    "all_orders",
+    "cancel_order",
+    "get_order",
+    "my_trades",
+    "open_orders",
+    "place_order",
+]
 
 JSON = dict[str, Any]
 
@@ -164,37 +174,36 @@ def open_orders(venue: Venue, api_key: str, market: str, symbol: str | None) -> 
     return [_render(o, query=True) for o in venue.account(api_key).open_orders(market, symbol)]
 
 
-def _window(
-    rows: list[Any],
-    time_of: Any,
-    id_of: Any,
-    start_ms: int | None,
-    end_ms: int | None,
-    from_id: int | None,
-    limit: int,
-) -> list[Any]:
-    picked = [
-        r
-        for r in rows
-        if (start_ms is None or time_of(r) >= start_ms)
-        and (end_ms is None or time_of(r) <= end_ms)
-        and (from_id is None or id_of(r) >= from_id)
-    ]
-    if from_id is not None or start_ms is not None:
-        return picked[:limit]
-    return picked[-limit:]
+@dataclass(frozen=True, slots=True)
+class HistoryWindow:
+    """Binance's history parameters: startTime / endTime (epoch ms), fromId (orderId for
+    allOrders) and limit."""
+
+    start_ms: int | None = None
+    end_ms: int | None = None
+    from_id: int | None = None
+    limit: int = 500
+
+    def pick(self, rows: list[Any], time_of: Any, id_of: Any) -> list[Any]:
+        """`rows` (oldest first) inside the window: the first `limit` from a start or id,
+        else the latest `limit`."""
+        picked = [
+            r
+            for r in rows
+            if (self.start_ms is None or time_of(r) >= self.start_ms)
+            and (self.end_ms is None or time_of(r) <= self.end_ms)
+            and (self.from_id is None or id_of(r) >= self.from_id)
+        ]
+        if self.from_id is not None or self.start_ms is not None:
+            return picked[: self.limit]
+        return picked[-self.limit :]
+
+
+LATEST = HistoryWindow()  # no parameters: the latest 500 rows
 
 
 def all_orders(
-    venue: Venue,
-    api_key: str,
-    market: str,
-    symbol: str,
-    *,
-    start_ms: int | None = None,
-    end_ms: int | None = None,
-    from_id: int | None = None,
-    limit: int = 500,
+    venue: Venue, api_key: str, market: str, symbol: str, window: HistoryWindow = LATEST
 ) -> list[JSON]:
     """Every order of `symbol` (any status), oldest first, Binance's window rules."""
     get_spec(market, symbol)
@@ -203,29 +212,17 @@ def all_orders(
         for o in venue.account(api_key).orders.values()
         if o.market == market and o.symbol == symbol
     ]
-    rows = _window(
-        rows, lambda o: o.time_ms, lambda o: o.order_id, start_ms, end_ms, from_id, limit
-    )
+    rows = window.pick(rows, lambda o: o.time_ms, lambda o: o.order_id)
     return [_render(o, query=True) for o in rows]
 
 
 def my_trades(
-    venue: Venue,
-    api_key: str,
-    market: str,
-    symbol: str,
-    *,
-    start_ms: int | None = None,
-    end_ms: int | None = None,
-    from_id: int | None = None,
-    limit: int = 500,
+    venue: Venue, api_key: str, market: str, symbol: str, window: HistoryWindow = LATEST
 ) -> list[JSON]:
     """The account's executions on `symbol`, oldest first (myTrades / userTrades rows)."""
     spec = get_spec(market, symbol)
     rows = [t for t in venue.account(api_key).trades if t.market == market and t.symbol == symbol]
-    rows = _window(
-        rows, lambda t: t.time_ms, lambda t: t.trade_id, start_ms, end_ms, from_id, limit
-    )
+    rows = window.pick(rows, lambda t: t.time_ms, lambda t: t.trade_id)
     if market == "spot":
         return [spot_trade(t) for t in rows]
     return [futures_trade(t, spec) for t in rows]

@@ -58,6 +58,9 @@ class PricePath(Protocol):
 
     def next_ticks(self) -> dict[str, PriceTick] | None: ...
 
+    def anchor(self, symbol: str, spot: Decimal, perp: Decimal) -> None:
+        """The venue's prices of `symbol` were moved to these (by the admin API)."""
+
 
 def _round_tick(symbol: str, value: Decimal) -> Decimal:
     tick = _TICKS.get(symbol, _DEFAULT_TICK)
@@ -66,7 +69,8 @@ def _round_tick(symbol: str, value: Decimal) -> Decimal:
 
 class SyntheticPath:
     """Seeded geometric random walk per symbol with occasional jumps; the perp trades at a
-    small mean-reverting basis (a few bp) to spot. Same seed → same path."""
+    small basis (a few bp) that mean-reverts to its centre (0, or the premium an admin price
+    set). Same seed → same path; `anchor` moves a symbol's walk to given prices."""
 
     def __init__(
         self,
@@ -79,7 +83,17 @@ class SyntheticPath:
         self._rng = random.Random(seed)
         self._log = {s: math.log(float(p)) for s, p in symbols_start.items()}
         self._basis = dict.fromkeys(symbols_start, 0.0)
+        self._centre = dict.fromkeys(symbols_start, 0.0)
         self._vol, self._jump_prob, self._jump_size = vol_per_step, jump_prob, jump_size
+
+    def anchor(self, symbol: str, spot: Decimal, perp: Decimal) -> None:
+        """Continue `symbol`'s walk from `spot`, keeping the perp at its premium `perp`/`spot`
+        (the next steps walk on from there; nothing snaps back)."""
+        if symbol not in self._log or spot <= 0:
+            return
+        self._log[symbol] = math.log(float(spot))
+        self._centre[symbol] = float(perp / spot) - 1
+        self._basis[symbol] = 0.0
 
     def next_ticks(self) -> dict[str, PriceTick]:
         out = {}
@@ -90,7 +104,7 @@ class SyntheticPath:
             self._log[symbol] += shock
             self._basis[symbol] = 0.9 * self._basis[symbol] + self._rng.gauss(0.0, 0.00005)
             spot = Decimal(repr(math.exp(self._log[symbol])))
-            perp = spot * Decimal(repr(1 + self._basis[symbol]))
+            perp = spot * Decimal(repr(1 + self._centre[symbol] + self._basis[symbol]))
             out[symbol] = PriceTick(_round_tick(symbol, spot), _round_tick(symbol, perp))
         return out
 
@@ -239,6 +253,9 @@ class CsvReplay:
     def next_ticks(self) -> dict[str, PriceTick] | None:
         """The next step for every symbol trading at this time; None when exhausted."""
         return next(self._iter, None)
+
+    def anchor(self, symbol: str, spot: Decimal, perp: Decimal) -> None:
+        """A replay plays its recording: an admin price lasts until the next recorded step."""
 
     def step(self) -> dict[str, Decimal] | None:
         ticks = self.next_ticks()

@@ -8,7 +8,6 @@ and parses request parameters with Binance's own error codes for missing or malf
 from __future__ import annotations
 
 import json
-import time
 from collections import Counter, defaultdict
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -16,17 +15,18 @@ from typing import Any
 from aiohttp import web
 
 from bot.sim.auth import SignedRequest, parse_params, verify_signed
+from bot.sim.clock import ClientOffsets, wall_clock_ms
 from bot.sim.engine import SimExchange
 from bot.sim.errors import SimError
 from bot.sim.faults import Faults
+from bot.sim.order_ops import HistoryWindow
 
 __all__ = [
+    "CLOCKS",
     "ENGINE",
     "FAULTS",
-    "FUNDING",
-    "FUNDING_INTERVAL_MS",
+    "MUTATING_METHODS",
     "STATS",
-    "FundingLog",
     "RequestStats",
     "binance_error",
     "history",
@@ -41,86 +41,57 @@ __all__ = [
     "req_enum",
     "req_str",
     "signed",
-    "wall_ms",
+    "time_for_client",
 ]
 
 
-FUNDING_INTERVAL_MS = 8 * 3600 * 1000  # Binance settles USDⓈ-M funding at 00/08/16 UTC
+MUTATING_METHODS = frozenset({"POST", "PUT", "DELETE"})
 
 
 class RequestStats:
-    """Request counts per account (API key, or "public") and per "METHOD /path"."""
+    """Binance-route request counts per account (its API key, "public" without one,
+    "unknown-key") and per "METHOD /path". A request is mutating when its method is POST, PUT
+    or DELETE: every Binance endpoint that changes state (orders, cancels, leverage, margin
+    type, position margin, transfers, position mode) uses one of those, and no read does."""
 
     def __init__(self) -> None:
         self._counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
 
-    def count(self, account: str, endpoint: str) -> None:
+    def count(self, account: str, method: str, path: str) -> None:
         """Record one request."""
-        self._counts[account][endpoint] += 1
+        self._counts[account][f"{method} {path}"] += 1
 
     def snapshot(self) -> dict[str, dict[str, int]]:
         """JSON-able copy: {account: {"GET /fapi/v3/positionRisk": n, ...}}."""
         return {account: dict(counts) for account, counts in self._counts.items()}
 
-
-class FundingLog:
-    """Funding settlements driven through this server (what /fapi/v1/fundingRate lists).
-
-    Every settlement is triggered by the server's own calls — `/sim/funding`, `/sim/advance`
-    and the price feed — so the wire records them as it makes them.
-    """
-
-    def __init__(self) -> None:
-        self.rows: list[dict[str, Any]] = []
-
-    def settle(self, engine: SimExchange, symbol: str, rate: Decimal | None) -> None:
-        """Settle `symbol` now (at `rate`, None = its current rate) and record it."""
-        engine.settle_funding(symbol, rate)
-        self._record(engine, symbol, engine.now_ms())
-
-    def advance(self, engine: SimExchange, ms: int) -> None:
-        """Move simulated time by `ms`, recording the 00/08/16 UTC settlements crossed."""
-        before = engine.now_ms()
-        engine.advance(ms)
-        boundary = (before // FUNDING_INTERVAL_MS + 1) * FUNDING_INTERVAL_MS
-        while boundary <= engine.now_ms():
-            for symbol in engine.symbols("usdm"):
-                self._record(engine, symbol, boundary)
-            boundary += FUNDING_INTERVAL_MS
-
-    def _record(self, engine: SimExchange, symbol: str, at_ms: int) -> None:
-        self.rows.append(
-            {
-                "symbol": symbol,
-                "fundingTime": at_ms,
-                "fundingRate": f"{engine.funding_rate(symbol):.8f}",
-                "markPrice": f"{engine.mark_price(symbol):.8f}",
+    def summary(self) -> dict[str, Any]:
+        """GET /sim/requests: per account the read and mutating totals and endpoints."""
+        accounts = {}
+        for account, counts in self._counts.items():
+            split: dict[bool, dict[str, int]] = {False: {}, True: {}}
+            for endpoint, n in sorted(counts.items()):
+                split[endpoint.split(" ", 1)[0] in MUTATING_METHODS][endpoint] = n
+            accounts[account] = {
+                "reads": sum(split[False].values()),
+                "mutating": sum(split[True].values()),
+                "read_endpoints": split[False],
+                "mutating_endpoints": split[True],
             }
-        )
-
-    def query(
-        self, symbol: str | None, start_ms: int | None, end_ms: int | None, limit: int
-    ) -> list[dict[str, Any]]:
-        """Rows oldest first, filtered like Binance (the latest `limit` when no start)."""
-        rows = [
-            r
-            for r in self.rows
-            if (symbol is None or r["symbol"] == symbol)
-            and (start_ms is None or r["fundingTime"] >= start_ms)
-            and (end_ms is None or r["fundingTime"] <= end_ms)
-        ]
-        return rows[:limit] if start_ms is not None else rows[-limit:]
+        return {"accounts": accounts}
 
 
 ENGINE = web.AppKey("engine", SimExchange)
-FUNDING = web.AppKey("funding", FundingLog)
 FAULTS = web.AppKey("faults", Faults)
 STATS = web.AppKey("stats", RequestStats)
+CLOCKS = web.AppKey("clocks", ClientOffsets)
 
 
-def wall_ms() -> int:
-    """The server host's clock in ms (what Binance checks recvWindow against)."""
-    return time.time_ns() // 1_000_000
+def time_for_client(request: web.Request) -> int:
+    """The simulated clock as GET /time serves it; remembers the offset the client now has."""
+    now = request.app[ENGINE].now_ms()
+    request.app[CLOCKS].served(now - wall_clock_ms())
+    return now
 
 
 def _default(value: object) -> str:
@@ -145,14 +116,16 @@ def binance_error(error: SimError, headers: dict[str, str] | None = None) -> web
 
 
 async def signed(request: web.Request) -> SignedRequest:
-    """Authenticate a SIGNED endpoint request; raise SimError (-2014/-2015/-1022/-1021)."""
+    """Authenticate a SIGNED endpoint request; raise SimError (-2014/-2015/-1022/-1021).
+    The timestamp is checked against the clock of every client offset (see `bot.sim.clock`)."""
     body = await request.text() if request.body_exists else ""
     return verify_signed(
         api_key=request.headers.get("X-MBX-APIKEY"),
         raw_query=request.rel_url.raw_query_string,
         raw_body=body,
         secret_for=request.app[ENGINE].secret_for,
-        wall_ms=wall_ms(),
+        wall_ms=wall_clock_ms(),
+        offsets_ms=request.app[CLOCKS].offsets(),
     )
 
 
@@ -254,14 +227,12 @@ def history(
 ) -> list[dict[str, Any]]:
     """Order or fill history of one symbol (`method` "all_orders" | "my_trades"), with
     Binance's startTime / endTime / fromId|orderId / limit (max 1000) parameters."""
-    call = getattr(request.app[ENGINE], method)
-    rows: list[dict[str, Any]] = call(
-        api_key,
-        market,
-        req_str(params, "symbol"),
+    window = HistoryWindow(
         start_ms=opt_int(params, "startTime"),
         end_ms=opt_int(params, "endTime"),
         from_id=opt_int(params, id_param),
         limit=min(opt_int(params, "limit") or 500, 1000),
     )
+    call = getattr(request.app[ENGINE], method)
+    rows: list[dict[str, Any]] = call(api_key, market, req_str(params, "symbol"), window)
     return rows

@@ -30,7 +30,7 @@ from bot.sim.render import (
     req_enum,
     req_str,
     signed,
-    wall_ms,
+    time_for_client,
 )
 
 __all__ = ["one_or_many", "routes", "symbols_param"]
@@ -71,8 +71,8 @@ async def ping(request: web.Request) -> web.Response:
 
 @routes.get("/api/v3/time")
 async def server_time(request: web.Request) -> web.Response:
-    """The server clock (the one recvWindow is checked against)."""
-    return json_ok({"serverTime": wall_ms()})
+    """The simulated clock (what a client syncs its recvWindow offset to)."""
+    return json_ok({"serverTime": time_for_client(request)})
 
 
 @routes.get("/api/v3/exchangeInfo")
@@ -242,7 +242,14 @@ async def my_trades(request: web.Request) -> web.Response:
 @routes.get("/dapi/v1/exchangeInfo")
 async def coinm_exchange_info(request: web.Request) -> web.Response:
     """COIN-M is not simulated: an empty market list, so ccxt's default load_markets works."""
-    return json_ok({"timezone": "UTC", "serverTime": wall_ms(), "rateLimits": [], "symbols": []})
+    return json_ok(
+        {
+            "timezone": "UTC",
+            "serverTime": request.app[ENGINE].now_ms(),
+            "rateLimits": [],
+            "symbols": [],
+        }
+    )
 
 
 @routes.get("/sapi/v1/capital/config/getall")

@@ -15,7 +15,6 @@ from bot.sim.faults import corrupt_book
 from bot.sim.render import (
     ENGINE,
     FAULTS,
-    FUNDING,
     history,
     json_ok,
     opt_bool,
@@ -28,7 +27,7 @@ from bot.sim.render import (
     req_enum,
     req_str,
     signed,
-    wall_ms,
+    time_for_client,
 )
 from bot.sim.routes_spot import book_levels, one_or_many
 
@@ -49,8 +48,8 @@ async def ping(request: web.Request) -> web.Response:
 
 @routes.get("/fapi/v1/time")
 async def server_time(request: web.Request) -> web.Response:
-    """The server clock (the one recvWindow is checked against)."""
-    return json_ok({"serverTime": wall_ms()})
+    """The simulated clock (what a client syncs its recvWindow offset to)."""
+    return json_ok({"serverTime": time_for_client(request)})
 
 
 @routes.get("/fapi/v1/exchangeInfo")
@@ -128,13 +127,10 @@ async def premium_index(request: web.Request) -> web.Response:
 
 @routes.get("/fapi/v1/fundingRate")
 async def funding_rate_history(request: web.Request) -> web.Response:
-    """Settled funding rates (public history)."""
+    """Settled funding rates (public history; -1121 for an unlisted symbol)."""
     params = public_params(request)
-    symbol = opt_str(params, "symbol")
-    if symbol is not None:
-        request.app[ENGINE].spec(MARKET, symbol)  # -1121 for an unlisted symbol
-    rows = request.app[FUNDING].query(
-        symbol,
+    rows = request.app[ENGINE].funding_history(
+        opt_str(params, "symbol"),
         opt_int(params, "startTime"),
         opt_int(params, "endTime"),
         min(opt_int(params, "limit") or 100, 1000),

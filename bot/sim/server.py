@@ -1,8 +1,10 @@
 """The simulator's HTTP server: Binance REST dialect + admin API + fault injection.
 
 `start()` runs it inside an existing event loop (tests, the daemon's embedded default);
-`serve()` is the blocking entry point behind `hedgebot sim`. A background task walks a price
-path (synthetic, or a CSV replay) at `speed` steps per second and moves simulated time with it.
+`serve()` is the blocking entry point behind `hedgebot sim`. A background task (`PriceFeed`)
+walks a price path (synthetic, or a CSV replay) at `speed` steps per second. Simulated time
+runs at `time_scale` simulated seconds per wall second (a replay's follows its candles); the
+funding it passes settles before every request and every price step.
 """
 
 from __future__ import annotations
@@ -12,26 +14,21 @@ import contextlib
 import signal
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import structlog
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.sim import routes_admin, routes_sapi, routes_spot, routes_usdm, routes_usdm_account
+from bot.sim.admin_input import AdminError
+from bot.sim.clock import ClientOffsets
 from bot.sim.engine import SimExchange
 from bot.sim.errors import SimError
 from bot.sim.faults import Faults
-from bot.sim.prices import CsvReplay, PricePath, PriceTick, SyntheticPath
-from bot.sim.render import (
-    ENGINE,
-    FAULTS,
-    FUNDING,
-    STATS,
-    FundingLog,
-    RequestStats,
-    binance_error,
-    json_ok,
-)
+from bot.sim.feed import PriceFeed, tick_time
+from bot.sim.prices import CsvReplay, PricePath, SyntheticPath
+from bot.sim.render import CLOCKS, ENGINE, FAULTS, STATS, RequestStats, binance_error, json_ok
 
 __all__ = ["RunningSim", "build_app", "serve", "start"]
 
@@ -43,11 +40,11 @@ _RETRY_AFTER_S = "1"
 
 def build_app(engine: SimExchange, faults: Faults | None = None) -> web.Application:
     """The aiohttp application serving `engine` over Binance's REST paths and `/sim/*`."""
-    app = web.Application(middlewares=[_admin_errors, _venue_errors])
+    app = web.Application(middlewares=[_admin_errors, _venue_errors, _pass_time])
     app[ENGINE] = engine
     app[FAULTS] = faults or Faults()
     app[STATS] = RequestStats()
-    app[FUNDING] = FundingLog()
+    app[CLOCKS] = ClientOffsets()
     app.add_routes(routes_spot.routes)
     app.add_routes(routes_usdm.routes)
     app.add_routes(routes_usdm_account.routes)
@@ -72,7 +69,7 @@ async def _venue_errors(request: web.Request, handler: Handler) -> web.StreamRes
     """Binance paths: count, inject faults, and turn every failure into Binance's error JSON."""
     if request.path.startswith("/sim/"):
         return await handler(request)
-    request.app[STATS].count(_account_label(request), f"{request.method} {request.path}")
+    request.app[STATS].count(_account_label(request), request.method, request.path)
     if _is_venue(request):
         injected = await _inject_faults(request.app[FAULTS])
         if injected is not None:
@@ -110,13 +107,20 @@ async def _inject_faults(faults: Faults) -> web.StreamResponse | None:
 
 
 @web.middleware
+async def _pass_time(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Settle the funding simulated time has passed before the request sees the venue."""
+    request.app[ENGINE].catch_up()
+    return await handler(request)
+
+
+@web.middleware
 async def _admin_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """/sim/*: bad input → 400 {"error": ...}; nothing ever escapes as a traceback."""
     if not request.path.startswith("/sim/"):
         return await handler(request)
     try:
         return await handler(request)
-    except routes_admin.AdminError as exc:
+    except AdminError as exc:
         return json_ok({"error": str(exc)}, status=400)
     except SimError as exc:
         return json_ok({"error": exc.msg, "code": exc.code}, status=400)
@@ -131,75 +135,6 @@ async def _admin_errors(request: web.Request, handler: Handler) -> web.StreamRes
 
 
 STEPS_PER_CANDLE = 4  # replay ticks per candle: open, low/high, high/low, close
-SYNTHETIC_STEP_MS = 60_000  # a synthetic step stands for a one-minute candle
-
-
-def _tick_time(ticks: dict[str, PriceTick]) -> int | None:
-    return next((t.ts_ms for t in ticks.values() if t.ts_ms is not None), None)
-
-
-class PriceFeed:
-    """Walks a price path into the engine and keeps simulated time in step with it.
-
-    Replay ticks carry their candle time, so simulated time follows the recording; synthetic
-    steps advance it by `SYNTHETIC_STEP_MS`. Funding settles at the 00/08/16 UTC boundaries
-    crossed; a replay's recorded rate is applied on its candle, before the boundary settles.
-    """
-
-    def __init__(
-        self,
-        engine: SimExchange,
-        funding: FundingLog,
-        path: PricePath,
-        first: dict[str, PriceTick] | None = None,
-    ) -> None:
-        self._engine, self._funding, self._path = engine, funding, path
-        self._pending = first
-        self._listed = set(engine.symbols("usdm")) | set(engine.symbols("spot"))
-        self._skipped: set[str] = set()
-        self._origin_ms = engine.now_ms()
-        self._offset_ms: int | None = None
-        self._steps = 0
-
-    async def run(self, steps_per_s: float) -> None:
-        """Step every 1/`steps_per_s` seconds until the path is exhausted (or cancelled)."""
-        while True:
-            await asyncio.sleep(1 / steps_per_s)
-            try:
-                if not self.step():
-                    log.info("sim.price_path_finished", steps=self._steps)
-                    return
-            except Exception:
-                # A bad row or an engine surprise must not end the feed silently.
-                log.exception("sim.price_feed_error", step=self._steps)
-
-    def step(self) -> bool:
-        """Apply one step; False when the path is exhausted."""
-        ticks = self._pending if self._pending is not None else self._path.next_ticks()
-        self._pending = None
-        if ticks is None:
-            return False
-        self._steps += 1
-        self._engine.apply_ticks(self._listed_only(ticks))
-        gap = self._target_ms(ticks) - self._engine.now_ms()
-        if gap > 0:
-            self._funding.advance(self._engine, gap)
-        return True
-
-    def _listed_only(self, ticks: dict[str, PriceTick]) -> dict[str, PriceTick]:
-        unknown = set(ticks) - self._listed - self._skipped
-        if unknown:
-            self._skipped |= unknown
-            log.warning("sim.price_path_symbols_not_listed", symbols=sorted(unknown))
-        return {s: t for s, t in ticks.items() if s in self._listed}
-
-    def _target_ms(self, ticks: dict[str, PriceTick]) -> int:
-        tick_ms = _tick_time(ticks)
-        if tick_ms is None:
-            return self._origin_ms + self._steps * SYNTHETIC_STEP_MS
-        if self._offset_ms is None:
-            self._offset_ms = self._engine.now_ms() - tick_ms
-        return tick_ms + self._offset_ms
 
 
 @dataclass
@@ -231,24 +166,29 @@ async def start(
     seed: int = 0,
     engine: SimExchange | None = None,
     feed: bool = True,
+    time_scale: float = 1.0,
 ) -> RunningSim:
     """Serve a simulator on host:port (0 = an ephemeral port) and return a handle to stop it.
 
     `prices`: CSV files to replay (else a seeded synthetic path); `speed`: path steps (candles)
     per second; `engine`: an existing engine (default: a fresh one with the default account;
     with `prices`, its clock starts at the replay's first candle); `feed=False` keeps prices
-    still until moved through `/sim/price` (what tests want).
+    still until moved through `/sim/price` (`hedgebot sim --static`; what tests want);
+    `time_scale`: simulated seconds per wall second of the engine created here (a replay's
+    clock follows its candles, so it takes none).
     """
     if speed <= 0:
         raise ValueError(f"speed must be positive (candles per second), got {speed}")
+    if prices and time_scale != 1:
+        raise ValueError("time_scale does not apply to a replay: its clock follows its candles")
     replay = CsvReplay(list(prices), interpolate_steps=STEPS_PER_CANDLE) if prices else None
     first = replay.next_ticks() if replay is not None else None
     if engine is None:
         # A replay runs on its own recorded time, so funding settles on the candles that
         # recorded it; otherwise simulated time starts at the wall clock.
-        start_ms = _tick_time(first) if first else None
+        start_ms = tick_time(first) if first else None
         clock = (lambda: start_ms) if start_ms is not None else None
-        engine = SimExchange.with_default_account(seed=seed, now_ms=clock)
+        engine = SimExchange.with_default_account(seed=seed, now_ms=clock, time_scale=time_scale)
     faults = Faults()
     app = build_app(engine, faults)
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
@@ -262,7 +202,7 @@ async def start(
             {s: engine.price("usdm", s) for s in engine.symbols("usdm")}, seed
         )
         steps_per_s = speed * STEPS_PER_CANDLE if replay else speed
-        price_feed = PriceFeed(engine, app[FUNDING], path, first)
+        price_feed = PriceFeed(engine, path, first)
         task = asyncio.create_task(price_feed.run(steps_per_s), name="sim-price-feed")
     return RunningSim(f"http://{host}:{bound_port}", engine, faults, runner, task)
 
@@ -273,17 +213,22 @@ def serve(
     prices: list[Path] | None = None,
     speed: float = 1.0,
     seed: int = 0,
+    *,
+    static: bool = False,
+    time_scale: float = 1.0,
 ) -> None:
-    """Run the simulator until SIGINT/SIGTERM (blocking); prints the base URL on start."""
-    asyncio.run(_serve(host, port, prices, speed, seed))
+    """Run the simulator until SIGINT/SIGTERM (blocking); prints the base URL on start.
+    `static` holds prices still (only the admin API moves them)."""
+    options = {"prices": prices, "speed": speed, "seed": seed, "time_scale": time_scale}
+    asyncio.run(_serve(host, port, feed=not static, **options))
 
 
-async def _serve(host: str, port: int, prices: list[Path] | None, speed: float, seed: int) -> None:
+async def _serve(host: str, port: int, **options: Any) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    sim = await start(host, port, prices=prices, speed=speed, seed=seed)
+    sim = await start(host, port, **options)
     print(f"hedgebot sim listening on {sim.url} (api key sim-key / secret sim-secret)", flush=True)
     try:
         await stop.wait()

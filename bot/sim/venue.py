@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from bot.sim.accounts import Account
 from bot.sim.clock import SimClock
@@ -24,13 +25,15 @@ START_PRICES = {
 
 @dataclass
 class Venue:
-    """Accounts by API key, prices, id sequences and the clock."""
+    """Accounts by API key, prices, id sequences, the clock and the funding settled so far
+    (`funding_history`: /fapi/v1/fundingRate rows; `funding_checked_ms`: settled up to)."""
 
     accounts: dict[str, Account]
     board: PriceBoard
     ids: Ids
     clock: SimClock
     funding_checked_ms: int
+    funding_history: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def create(cls, seed: int, clock: SimClock) -> Venue:

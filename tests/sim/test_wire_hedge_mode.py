@@ -10,41 +10,34 @@ import ccxt.async_support as ccxt
 import pytest
 
 from bot.exchange.sim_client import make_sim_exchange
-from bot.sim.server import RunningSim, start
+from bot.sim.server import RunningSim
 
 BTC = "BTC/USDT:USDT"
 FUNDS = {"usdm": {"USDT": "100000"}}
 
 
-@pytest.fixture
-async def sim() -> AsyncIterator[RunningSim]:
-    running = await start(port=0, feed=False)
-    yield running
-    await running.stop()
-
-
-async def _account(sim: RunningSim, key: str, **fields: Any) -> Any:
+async def _account(served: RunningSim, key: str, **fields: Any) -> Any:
     body = {"api_key": key, "secret": key + "-s", "balances": FUNDS, **fields}
     async with (
         aiohttp.ClientSession() as http,
-        http.post(sim.url + "/sim/accounts", json=body) as r,
+        http.post(served.url + "/sim/accounts", json=body) as r,
     ):
         assert r.status == 200, await r.text()
-    exchange = make_sim_exchange("binanceusdm", sim.url, api_key=key, secret=key + "-s")
+    exchange = make_sim_exchange("binanceusdm", served.url, api_key=key, secret=key + "-s")
     await exchange.load_markets()
     return exchange
 
 
 @pytest.fixture
-async def hedged(sim: RunningSim) -> AsyncIterator[Any]:
-    exchange = await _account(sim, "hedger", position_mode="hedge")
+async def hedged(served: RunningSim) -> AsyncIterator[Any]:
+    exchange = await _account(served, "hedger", position_mode="hedge")
     yield exchange
     await exchange.close()
 
 
-async def test_position_mode_reads_and_switches(sim: RunningSim) -> None:
+async def test_position_mode_reads_and_switches(served: RunningSim) -> None:
     """fetch_position_mode follows set_position_mode; setting the same mode again is -4059."""
-    exchange = await _account(sim, "switcher")
+    exchange = await _account(served, "switcher")
     try:
         assert (await exchange.fetch_position_mode(BTC))["hedged"] is False
         assert (await exchange.set_position_mode(True))["code"] == 200
@@ -110,9 +103,9 @@ async def test_closing_more_than_the_short_is_rejected(hedged: Any) -> None:
     assert short["contracts"] == 0.01
 
 
-async def test_api_restrictions_default_key_cannot_withdraw(sim: RunningSim) -> None:
+async def test_api_restrictions_default_key_cannot_withdraw(served: RunningSim) -> None:
     """apiRestrictions of a plain account: reading and futures on, withdrawals off."""
-    exchange = await _account(sim, "reader")
+    exchange = await _account(served, "reader")
     try:
         restrictions = await exchange.sapiGetAccountApiRestrictions()
     finally:
@@ -124,9 +117,9 @@ async def test_api_restrictions_default_key_cannot_withdraw(sim: RunningSim) -> 
     )
 
 
-async def test_api_restrictions_of_a_withdrawal_key(sim: RunningSim) -> None:
+async def test_api_restrictions_of_a_withdrawal_key(served: RunningSim) -> None:
     """An account created with "can_withdraw": true has enableWithdrawals true (IP-restricted)."""
-    exchange = await _account(sim, "withdrawer", can_withdraw=True)
+    exchange = await _account(served, "withdrawer", can_withdraw=True)
     try:
         restrictions = await exchange.sapiGetAccountApiRestrictions()
     finally:

@@ -9,32 +9,30 @@ import aiohttp
 import ccxt.async_support as ccxt
 import pytest
 
-from bot.sim.server import RunningSim, start
+from bot.sim.server import RunningSim
 from tests.sim.wire import ccxt_client
 
 LISTED = {"BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT"}
 
 
-@pytest.fixture
-async def sim() -> AsyncIterator[RunningSim]:
-    running = await start(port=0, feed=False)
+@pytest.fixture(autouse=True)
+async def btc_at_70000(served: RunningSim) -> None:
+    """BTC trades at 70,000.5 on both markets."""
     async with aiohttp.ClientSession() as http:
         body = {"symbol": "BTCUSDT", "price": "70000.5"}
-        async with http.post(running.url + "/sim/price", json=body) as resp:
+        async with http.post(served.url + "/sim/price", json=body) as resp:
             assert resp.status == 200
-    yield running
-    await running.stop()
 
 
 @pytest.fixture
-async def spot(sim: RunningSim) -> AsyncIterator[Any]:
-    async with ccxt_client(sim.url, "binance") as exchange:
+async def spot(served: RunningSim) -> AsyncIterator[Any]:
+    async with ccxt_client(served.url, "binance") as exchange:
         yield exchange
 
 
 @pytest.fixture
-async def usdm(sim: RunningSim) -> AsyncIterator[Any]:
-    async with ccxt_client(sim.url, "binanceusdm") as exchange:
+async def usdm(served: RunningSim) -> AsyncIterator[Any]:
+    async with ccxt_client(served.url, "binanceusdm") as exchange:
         yield exchange
 
 
@@ -54,13 +52,13 @@ async def test_spot_all_and_some_symbols(spot: Any) -> None:
     assert [r["symbol"] for r in some] == ["ETHUSDT", "BTCUSDT"]
 
 
-async def test_fapi_single_symbol_shape_has_time(sim: RunningSim, usdm: Any) -> None:
+async def test_fapi_single_symbol_shape_has_time(served: RunningSim, usdm: Any) -> None:
     """USDⓈ-M answers {"symbol","price","time"} at the symbol's price precision, stamped with
     the simulator's clock."""
     row = await usdm.fapiPublicGetTickerPrice({"symbol": "BTCUSDT"})
     assert set(row) == {"symbol", "price", "time"}
     assert (row["symbol"], row["price"]) == ("BTCUSDT", "70000.50")
-    assert abs(int(row["time"]) - sim.engine.now_ms()) < 5_000
+    assert abs(int(row["time"]) - served.engine.now_ms()) < 5_000
 
 
 async def test_fapi_all_symbols_through_fetch_last_prices(usdm: Any) -> None:
