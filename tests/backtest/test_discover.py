@@ -70,7 +70,7 @@ def test_series_flags_take_their_legs_and_data_gives_the_rest(tmp_path: Path) ->
 
 def test_a_hedge_without_any_data_is_refused() -> None:
     """Neither --data nor --series for a hedge: one message naming the hedge and the flags."""
-    with pytest.raises(BacktestError, match="hedge ETH: no market data .*--data DIR or --series"):
+    with pytest.raises(BacktestError, match=r"hedge ETH: no market data .*--data DIR or --series"):
         market_spec("ETH", "ETH/USDT:USDT", data=None)
 
 
