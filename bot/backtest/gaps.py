@@ -13,6 +13,8 @@ from bot.backtest.timestamps import format_ms
 
 __all__ = ["DataReport", "GapCounter", "GapStats", "ReportBuilder"]
 
+_HOURS = Decimal("0.001")
+
 
 @dataclass(frozen=True, slots=True)
 class GapStats:
@@ -64,9 +66,17 @@ class DataReport:
     settlements: int  # candles in which funding settled
     follows: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
+    def __reduce__(self) -> tuple[Any, ...]:  # MappingProxyType does not pickle
+        fields = [getattr(self, f) for f in self.__dataclass_fields__]
+        fields[6], fields[11] = dict(self.gaps), dict(self.follows)
+        return DataReport, tuple(fields)
+
     def as_json(self) -> dict[str, Any]:
         """Plain JSON types; times ISO-8601 UTC; gaps with their longest run in hours too."""
         hours = Decimal(self.interval_ms) / 3_600_000
+        longest = {
+            leg: (hours * g.longest).quantize(_HOURS).normalize() for leg, g in self.gaps.items()
+        }
         return {
             "files": list(self.files),
             "interval_ms": self.interval_ms,
@@ -77,7 +87,7 @@ class DataReport:
                 leg: {
                     "count": g.count,
                     "longest_candles": g.longest,
-                    "longest_hours": str(hours * g.longest),
+                    "longest_hours": str(longest[leg]),
                     "bridged_candles": g.bridged,
                 }
                 for leg, g in self.gaps.items()

@@ -135,7 +135,7 @@ def test_fee_schedule_defaults_and_overrides() -> None:
     """Binance USDⓈ-M VIP 0 by default; a rebate may be negative; a percent is refused."""
     assert (FEES.maker, FEES.taker) == (D("0.0002"), D("0.0005"))
     assert FeeSchedule(maker=D("-0.00005")).fee(D(10000), maker=True) == D("-0.5")
-    with pytest.raises(ValueError, match="fees.taker: 0.05 is not a fee rate"):
+    with pytest.raises(ValueError, match=r"fees\.taker: 0\.05 is not a fee rate"):
         FeeSchedule(taker=D("0.05"))
 
 
