@@ -100,7 +100,7 @@ def test_plot_series_stay_bounded_and_keep_the_worst_distance() -> None:
     distance plot keeps each bucket's minimum (the worst moment is never averaged away)."""
     sampler = SeriesSampler(max_points=50)
     series = bars(["100"] * 10_000, step_ms=300_000)
-    spike = series[:5_000] + [series[5_000]._replace(mark=series[0].mark._replace(close=D(150)))]
+    spike = [*series[:5000], series[5000]._replace(mark=series[0].mark._replace(close=D(150)))]
     for step in static_hedge("BTC", spike + series[5_001:], ratio=D(1)):
         sampler.add([step])
     points = sampler.traces["BTC"].series()
