@@ -3,6 +3,7 @@ reported, the mark and funding attached from the data, a file or a constant rate
 
 from __future__ import annotations
 
+import tracemalloc
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -196,3 +197,28 @@ def test_real_covid_slice_reports_the_spot_outages() -> None:
     assert report.gaps["spot"].count >= 1 and report.gaps["perp"].count == 0
     assert report.settlements == 183 and report.mark == "data"  # every 8 h for 61 days
     assert min(b.perp.low for b in bars) < D(4000)  # 12 March 2020
+
+
+def _long_file(path: Path, rows: int) -> Path:
+    lines = ["ts,open,high,low,close"]
+    lines += [
+        f"{1_735_689_600_000 + i * 60_000},{100 + i % 50},{151},{99},{100}" for i in range(rows)
+    ]
+    return write(path, lines)
+
+
+def _peak_bytes(path: Path) -> int:
+    tracemalloc.start()
+    try:
+        for _ in _feed(SeriesFile(path)):
+            pass
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_memory_does_not_grow_with_the_history(tmp_path: Path) -> None:
+    """Streaming 10x more candles peaks at about the same memory (the feed keeps no history)."""
+    short = _peak_bytes(_long_file(tmp_path / "short.csv.gz", 2_000))
+    long = _peak_bytes(_long_file(tmp_path / "long.csv.gz", 20_000))
+    assert long < short * 1.2 + 64_000
