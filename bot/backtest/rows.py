@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -21,6 +22,7 @@ from bot.backtest.timestamps import IsoClock
 __all__ = ["NOT_A_RATE", "Row", "RowParser", "funding_rate"]
 
 GROUP_ORDER = ("spot", "perp", "mark", GENERIC)  # the order of the candles in a `Row`
+_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__ (hot loop)
 NOT_A_RATE = "is not a funding rate (a fraction per settlement, e.g. 0.0001 = 0.01 %)"
 
 
@@ -51,7 +53,7 @@ class RowParser:
     def __init__(self, path: Path, layout: Layout) -> None:
         self.path, self.layout = path, layout
         self._groups = tuple(
-            (slot, group, layout.groups[group])
+            (slot, group, itemgetter(*layout.groups[group]), layout.groups[group])
             for slot, group in enumerate(GROUP_ORDER)
             if group in layout.groups
         )
@@ -67,12 +69,13 @@ class RowParser:
             )
         ts = self._timestamp(cells[self.layout.time], line)
         candles: list[Ohlc | None] = [None, None, None, None]
-        for slot, group, (a, b, c, d) in self._groups:
-            if cells[a] or cells[b] or cells[c] or cells[d]:  # all empty: no candle here (a gap)
-                candles[slot] = self._ohlc(group, (a, b, c, d), cells, line)
+        for slot, group, getter, idx in self._groups:
+            texts = getter(cells)
+            if any(texts):  # all four empty: no candle for this leg here (a gap)
+                candles[slot] = self._ohlc(group, texts, idx, cells, line)
         column = self.layout.funding
         funding = None if column is None or not cells[column] else self._funding(cells, line)
-        return Row(ts, line, candles[0], candles[1], candles[2], candles[3], funding)
+        return _new(Row, (ts, line, candles[0], candles[1], candles[2], candles[3], funding))
 
     def _timestamp(self, text: str, line: int) -> int:
         try:
@@ -84,15 +87,15 @@ class RowParser:
         return ts
 
     def _ohlc(
-        self, group: str, idx: tuple[int, int, int, int], cells: Sequence[str], line: int
+        self,
+        group: str,
+        texts: tuple[str, ...],
+        idx: tuple[int, ...],
+        cells: Sequence[str],
+        line: int,
     ) -> Ohlc:
         try:
-            candle = Ohlc(
-                Decimal(cells[idx[0]]),
-                Decimal(cells[idx[1]]),
-                Decimal(cells[idx[2]]),
-                Decimal(cells[idx[3]]),
-            )
+            candle = _new(Ohlc, map(Decimal, texts))
             o, h, l_, c = candle
             sane = h.is_finite() and 0 < l_ <= o <= h and l_ <= c <= h
         except InvalidOperation:
