@@ -4,6 +4,7 @@ plots and one self-contained HTML report); the plot series stay bounded in memor
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import re
@@ -107,3 +108,15 @@ def test_plot_series_stay_bounded_and_keep_the_worst_distance() -> None:
     assert len(points) <= 100 and len(sampler.traces[RUN].series()) <= 100
     lowest = min(p.values[4] for p in points if p.values[4] is not None)
     assert lowest < 0  # the 150 mark spike is past the 2x short's liquidation price
+
+
+def test_steps_csv_can_be_gzipped(tmp_path: Path) -> None:
+    """compress=True writes steps.csv.gz with the same header and rows."""
+    sink = step_sink(tmp_path, compress=True)
+    for step in static_hedge("BTC", bars(["100", "101"]), ratio=D(1)):
+        sink.add([step])
+    sink.close()
+    with gzip.open(tmp_path / "steps.csv.gz", "rt", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert tuple(rows[0]) == COLUMNS and [r[1] for r in rows[1:]] == ["BTC", "BTC"]
+    assert rows[2][COLUMNS.index("perp_close")] == "101"
