@@ -74,13 +74,15 @@ class MarketFeed:
         ts = max(s.head.ts_ms for s in sources if s.head is not None)
         for source in sources:
             source.skip_before(ts)
-        legs = _LegState(self._spot, report.spot), _LegState(self._perp, report.perp)
+        spot_of = _LegState(self._spot, report.spot).candle  # hot loop: locals, no lookups
+        perp_of = _LegState(self._perp, report.perp).candle
+        perp_source, rate, mark_of, new = self._perp[0], self._rate, self._mark_of, tuple.__new__
         while (rows := _rows_at(sources, ts)) is not None:
-            spot, perp = legs[0].candle(rows), legs[1].candle(rows)
+            spot, perp = spot_of(rows), perp_of(rows)
             if spot is not None and perp is not None:
-                prow = rows[self._perp[0]]
-                funding = self._rate(ts, ts + interval, prow)
-                yield Bar(ts, spot, perp, self._mark_of(prow, perp), funding)
+                prow = rows[perp_source]
+                funding = rate(ts, ts + interval, prow)
+                yield new(Bar, (ts, spot, perp, mark_of(prow, perp), funding))
                 report.bar(ts, funding)
             for source, row in zip(sources, rows, strict=True):
                 if row is not None:
@@ -103,7 +105,9 @@ class MarketFeed:
         kind = funding.kind
         if kind is FundingKind.DATA and perp_layout.funding is None:
             kind = FundingKind.NONE
-        self._report.funding = funding.describe() if kind is funding.kind else "none"
+        self._report.funding = (
+            funding.describe() if kind is funding.kind else "none (no funding_rate column)"
+        )
         if kind is FundingKind.DATA:
             return _data_rate
         if kind is FundingKind.CONSTANT:

@@ -34,7 +34,7 @@ def open_text(path: Path) -> Iterator[IO[str]]:
     except (zipfile.BadZipFile, OSError) as exc:
         raise DataError(path, None, f"cannot be opened ({exc})") from None
     try:
-        with io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+        with io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text:  # BOM: Excel
             yield text
     except UnicodeDecodeError:
         raise DataError(path, None, "is not UTF-8 text (is it a CSV file?)") from None

@@ -222,3 +222,10 @@ def test_memory_does_not_grow_with_the_history(tmp_path: Path) -> None:
     short = _peak_bytes(_long_file(tmp_path / "short.csv.gz", 2_000))
     long = _peak_bytes(_long_file(tmp_path / "long.csv.gz", 20_000))
     assert long < short * 1.2 + 64_000
+
+
+def test_data_funding_without_a_column_is_reported_as_none(tmp_path: Path) -> None:
+    """Funding from the data on a file without funding_rate settles nothing and says why."""
+    feed = _feed(SeriesFile(_leg_file(tmp_path / "c.csv", {0: "1", 1: "1"})))
+    assert all(b.funding_rate is None for b in feed)
+    assert feed.report().funding == "none (no funding_rate column)"

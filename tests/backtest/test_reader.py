@@ -152,3 +152,11 @@ def test_missing_file_and_damaged_gzip(tmp_path: Path) -> None:
     broken.write_bytes(good[: len(good) // 2])
     with pytest.raises(DataError, match=r"broken\.csv\.gz: is a damaged archive"):
         _rows(broken)
+
+
+def test_excel_byte_order_mark_is_ignored(tmp_path: Path) -> None:
+    """A CSV saved by Excel starts with a UTF-8 BOM; its first column is still `ts`."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b"\xef\xbb\xbfts,open,high,low,close\r\n2025-01-01,1,2,1,2\r\n")
+    (row,) = _rows(path)
+    assert row.ts_ms == 1735689600000 and row.ohlc == Ohlc(D(1), D(2), D(1), D(2))
