@@ -30,7 +30,6 @@ __all__ = ["MarketFeed", "open_market"]
 
 HOUR_MS = 3_600_000
 _FIELD = {group: 2 + i for i, group in enumerate(GROUP_ORDER)}  # Row: ts, line, then candles
-_FUNDING_FIELD = Row._fields.index("funding")
 Column = tuple[int, int]  # (source number, Row field)
 _Rate = Callable[[int, int, "Row | None"], "Decimal | None"]  # (candle start, end, perp row)
 
@@ -58,6 +57,7 @@ class MarketFeed:
         self._report.mark = "data" if self._mark else "perp"
         self._report.follows = legs.follows
         self._rate = self._funding(perp_layout)
+        self._started = False
 
     def report(self) -> DataReport:
         return self._report.freeze()
@@ -67,6 +67,10 @@ class MarketFeed:
             source.close()
 
     def __iter__(self) -> Iterator[Bar]:
+        """The bars, once: the files are streamed, not kept (open the spec again to re-read)."""
+        if self._started:
+            raise RuntimeError(f"hedge {self.spec.hedge}: a MarketFeed is iterated only once")
+        self._started = True
         return self._bars()
 
     def _bars(self) -> Iterator[Bar]:

@@ -229,3 +229,11 @@ def test_data_funding_without_a_column_is_reported_as_none(tmp_path: Path) -> No
     feed = _feed(SeriesFile(_leg_file(tmp_path / "c.csv", {0: "1", 1: "1"})))
     assert all(b.funding_rate is None for b in feed)
     assert feed.report().funding == "none (no funding_rate column)"
+
+
+def test_a_feed_streams_once(tmp_path: Path) -> None:
+    """A second pass over a feed is refused (its files were streamed, not kept)."""
+    feed = _feed(SeriesFile(_leg_file(tmp_path / "c.csv", {0: "1", 1: "1"})))
+    assert len(list(feed)) == 2
+    with pytest.raises(RuntimeError, match="iterated only once"):
+        iter(feed)
