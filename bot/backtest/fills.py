@@ -32,6 +32,7 @@ __all__ = [
     "fill_post_only",
     "funding_payment",
     "liquidated",
+    "require_linear",
     "trades_through",
 ]
 
@@ -98,7 +99,7 @@ def _tradable(order: Order, bar: Bar) -> bool:
 def _fill(
     order: Order, market: Market, price: Decimal, ts_ms: int, fees: FeeSchedule, *, maker: bool
 ) -> Fill:
-    _linear(market)
+    require_linear(market)
     amount = order.remaining
     notional = amount * market.contract_size * price
     return Fill(
@@ -119,7 +120,7 @@ def _fill(
 def funding_payment(market: Market, contracts: Decimal, mark: Decimal, rate: Decimal) -> Decimal:
     """Funding received (+) or paid (−), settle currency, by a position of signed `contracts`
     at `mark` for one settlement at `rate`: −contracts × contract_size × mark × rate."""
-    _linear(market)
+    require_linear(market)
     return -contracts * market.contract_size * mark * rate
 
 
@@ -140,7 +141,8 @@ def liquidated(contracts: Decimal, liquidation_price: Decimal | None, bar: Bar) 
     return bar.mark.low <= liquidation_price
 
 
-def _linear(market: Market) -> None:
+def require_linear(market: Market) -> None:
+    """ValueError unless `market` is a linear (USDⓈ-M) perpetual, the only kind modelled."""
     if market.kind is not MarketKind.LINEAR:
         raise ValueError(
             f"{market.symbol}: the backtest fill model handles linear (USDⓈ-M) perpetuals only"
