@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.backtest.series import Frame, Step
-from bot.backtest.stats import Drawdown, HourlyReturns
+from bot.backtest.stats import EquityTrack
 
 __all__ = ["METRIC_KEYS", "Accumulator", "Metrics", "MetricsSink"]
 
@@ -78,56 +78,52 @@ class Accumulator:
     """Streams one equity series pair (hedged, unhedged) and the step counters into Metrics."""
 
     def __init__(self) -> None:
-        self._start: tuple[Decimal, Decimal] | None = None
-        self._last = (ZERO, ZERO)
-        self._drawdowns = Drawdown(), Drawdown()
-        self._hourly = HourlyReturns(), HourlyReturns()
+        self.hedged, self.unhedged = EquityTrack(), EquityTrack()
         self.funding = self.fees = ZERO
         self.orders = self.fills = self.top_ups = self.liquidations = 0
         self.outside = self.steps = 0
         self.min_distance: Decimal | None = None
 
     def add_step(self, step: Step) -> None:
-        self.add_frame((step,))
+        self.hedged.add(step.ts_ms, step.equity_hedged)
+        self.unhedged.add(step.ts_ms, step.equity_unhedged)
+        self._count(step)
 
     def add_frame(self, frame: Frame) -> None:
         """All hedges' steps at one bar time, as one point (equities summed)."""
-        hedged = sum((s.equity_hedged for s in frame), ZERO)
-        unhedged = sum((s.equity_unhedged for s in frame), ZERO)
-        self._equity(frame[0].ts_ms, hedged, unhedged)
+        ts = frame[0].ts_ms
+        self.hedged.add(ts, sum((s.equity_hedged for s in frame), ZERO))
+        self.unhedged.add(ts, sum((s.equity_unhedged for s in frame), ZERO))
         for step in frame:
             self._count(step)
 
-    def _equity(self, ts_ms: int, hedged: Decimal, unhedged: Decimal) -> None:
-        if self._start is None:
-            self._start = (hedged, unhedged)
-        self._last = (hedged, unhedged)
-        for value, drawdown, hourly in zip(self._last, self._drawdowns, self._hourly, strict=True):
-            drawdown.add(value)
-            hourly.add(ts_ms, value)
-
     def _count(self, step: Step) -> None:
-        self.funding += step.funding
-        self.fees += step.fees
-        self.orders += step.orders
-        self.fills += step.fills
-        self.top_ups += step.top_ups
-        self.liquidations += step.liquidations
         self.steps += 1
-        self.outside += step.outside_band
+        if step.funding:  # most steps settle and pay nothing: skip the Decimal additions
+            self.funding += step.funding
+        if step.fees:
+            self.fees += step.fees
+        if step.orders or step.fills or step.top_ups or step.liquidations:
+            self.orders += step.orders
+            self.fills += step.fills
+            self.top_ups += step.top_ups
+            self.liquidations += step.liquidations
+        if step.outside_band:
+            self.outside += 1
         distance = step.liquidation_distance
         if distance is not None and (self.min_distance is None or distance < self.min_distance):
             self.min_distance = distance
 
     def result(self) -> Metrics:
         """The metrics so far (call once, after the last step)."""
-        start_hedged, start_unhedged = self._start or (ZERO, ZERO)
-        base = start_unhedged if start_unhedged > 0 else None
+        hedged, unhedged = self.hedged, self.unhedged
+        start = unhedged.first or ZERO
+        base = start if start > 0 else None
         return Metrics(
-            pnl_unhedged=self._last[1] - start_unhedged,
-            pnl_hedged=self._last[0] - start_hedged,
-            max_drawdown_unhedged=_fraction(self._drawdowns[1].worst, base),
-            max_drawdown_hedged=_fraction(self._drawdowns[0].worst, base),
+            pnl_unhedged=unhedged.last - start,
+            pnl_hedged=hedged.last - (hedged.first or ZERO),
+            max_drawdown_unhedged=_fraction(unhedged.worst, base),
+            max_drawdown_hedged=_fraction(hedged.worst, base),
             hedge_effectiveness=self._effectiveness(),
             funding=self.funding,
             fees=self.fees,
@@ -140,7 +136,7 @@ class Accumulator:
         )
 
     def _effectiveness(self) -> Decimal | None:
-        hedged, unhedged = (hourly.finish().variance for hourly in self._hourly)
+        hedged, unhedged = self.hedged.hourly_variance(), self.unhedged.hourly_variance()
         if hedged is None or unhedged is None or unhedged == 0:
             return None
         return ONE - hedged / unhedged
