@@ -83,7 +83,10 @@ class RowParser:
         except ValueError as exc:
             column = self.layout.name(self.layout.time)
             raise DataError(self.path, line, f"{column} {text!r} {exc}") from None
-        self._order.check(ts, text, line)
+        order = self._order
+        if ts <= order.prev_ts:
+            order.check(ts, text, line)  # raises: duplicate or earlier
+        order.prev_ts, order.prev_line = ts, line
         return ts
 
     def _ohlc(

@@ -104,28 +104,27 @@ class DateRange:
 
 class IsoClock:
     """`parse_timestamp` with a fast path for the shared data's `2025-01-31T23:55:00Z`: the
-    day's epoch is cached (a few hundred entries a year, cleared past 4096), the time of day
-    is sliced. Any other spelling takes the general path."""
+    hour's epoch is cached by its `2025-01-31T23` prefix (cleared past 4096 entries), minutes
+    and seconds are sliced. Any other spelling takes the general path."""
 
     def __init__(self) -> None:
-        self._days: dict[str, int] = {}
+        self._hours: dict[str, int] = {}
 
     def parse(self, text: str) -> int:
-        if len(text) == 20 and text[10] == "T" and text[19] == "Z" and text[13] == text[16] == ":":
-            day = self._days.get(text[:10])
-            if day is None:
-                day = self._day(text[:10])
-            try:
-                h, m, s = int(text[11:13]), int(text[14:16]), int(text[17:19])
-            except ValueError:
-                return parse_timestamp(text)
-            if 0 <= h < 24 and 0 <= m < 60 and 0 <= s < 60:
-                return day + h * 3_600_000 + m * 60_000 + s * 1000
+        if len(text) == 20 and text[19] == "Z" and text[13] == ":" and text[16] == ":":
+            hour = self._hours.get(text[:13])
+            if hour is None:
+                hour = self._hour(text)
+            minutes, seconds = text[14:16], text[17:19]
+            if minutes.isdigit() and seconds.isdigit():
+                m, s = int(minutes), int(seconds)
+                if m < 60 and s < 60:
+                    return hour + m * 60_000 + s * 1000
         return parse_timestamp(text)
 
-    def _day(self, text: str) -> int:
-        if len(self._days) >= 4096:
-            self._days.clear()
-        day = parse_timestamp(text)  # raises for a bad date, with the general message
-        self._days[text] = day
-        return day
+    def _hour(self, text: str) -> int:
+        if len(self._hours) >= 4096:
+            self._hours.clear()
+        hour = parse_timestamp(text[:13] + ":00:00Z")  # raises for a bad date or hour
+        self._hours[text[:13]] = hour
+        return hour

@@ -47,8 +47,9 @@ def test_fast_iso_path_matches_the_general_one() -> None:
     clock = IsoClock()
     for text in ("2025-03-09T23:55:00Z", "2024-02-29T12:34:56Z", "2025-03-09T23:55:00+00:00"):
         assert clock.parse(text) == parse_timestamp(text)
-    with pytest.raises(ValueError):
-        clock.parse("2025-13-09T23:55:00Z")
+    for bad in ("2025-13-09T23:55:00Z", "2025-03-09T24:00:00Z", "2025-03-09T23:60:00Z"):
+        with pytest.raises(ValueError):
+            clock.parse(bad)
 
 
 def test_format_and_timeframes() -> None:
