@@ -60,10 +60,10 @@ def _rank(path: Path, interval: int | None, window: DateRange) -> tuple[object, 
         return None
     if window.end_ms is not None and first.ts_ms >= window.end_ms:
         return None
-    groups = read_layout(path).groups
-    both = "spot" in groups and "perp" in groups
-    has_funding = read_layout(path).funding is not None
-    return (not both, interval or 0, "mark" not in groups, not has_funding, first.ts_ms)
+    layout = read_layout(path)
+    both = "spot" in layout.groups and "perp" in layout.groups
+    no_mark, no_funding = "mark" not in layout.groups, layout.funding is None
+    return (not both, interval or 0, no_mark, no_funding, first.ts_ms)
 
 
 def _nothing_for(symbol: str, token: str, window: DateRange, timeframe_ms: int | None) -> str:
