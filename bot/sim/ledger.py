@@ -51,14 +51,17 @@ def book_income(
     amount: Decimal,
     time_ms: int,
     trade_id: str = "",
+    asset: str = "USDT",
+    market: str = "usdm",
 ) -> None:
-    """Append a /fapi/v1/income row (amount signed: credit > 0, debit < 0, USDT)."""
-    account.income.append(
+    """Append a /fapi/v1/income (`market` "usdm") or /dapi/v1/income ("coinm") row; `amount`
+    signed (credit > 0, debit < 0) in `asset`."""
+    account.income_rows(market).append(
         {
             "symbol": symbol,
             "incomeType": income_type,
             "income": fixed(amount, 8),
-            "asset": "USDT",
+            "asset": asset,
             "info": income_type,
             "time": time_ms,
             "tranId": ids.tran_id(),

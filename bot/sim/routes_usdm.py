@@ -1,6 +1,9 @@
 """Binance USDⓈ-M futures REST routes (/fapi/v1/*): market data, orders and their history.
 
-Handlers parse, call the engine, serialise; the account routes are in `routes_usdm_account`.
+The order routes serve COIN-M too (/dapi/v1/order, openOrders, allOrders, userTrades: the same
+parameters; the engine renders each dialect's shapes). Handlers parse, call the engine,
+serialise; the account routes are in `routes_usdm_account`, COIN-M market data in
+`routes_coinm`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from bot.sim.faults import corrupt_book
 from bot.sim.render import (
     ENGINE,
     FAULTS,
+    futures_market,
     history,
     json_ok,
     opt_bool,
@@ -139,6 +143,7 @@ async def funding_rate_history(request: web.Request) -> web.Response:
 
 
 @routes.post("/fapi/v1/order")
+@routes.post("/dapi/v1/order")
 async def create_order(request: web.Request) -> web.Response:
     """Place a LIMIT (GTC/IOC/FOK/GTX) or MARKET order on a position leg; RESULT response."""
     auth = await signed(request)
@@ -148,7 +153,7 @@ async def create_order(request: web.Request) -> web.Response:
         raise SimError(-1115, "Invalid timeInForce.")
     order = engine.place_order(
         auth.api_key,
-        MARKET,
+        futures_market(request),
         req_str(params, "symbol"),
         side=req_enum(params, "side", _SIDES, SimError(-1117, "Invalid side.")),
         order_type=req_enum(params, "type", _ORDER_TYPES, SimError(-1116, "Invalid orderType.")),
@@ -166,13 +171,14 @@ async def create_order(request: web.Request) -> web.Response:
 
 
 @routes.get("/fapi/v1/order")
+@routes.get("/dapi/v1/order")
 async def query_order(request: web.Request) -> web.Response:
     """One order by orderId or origClientOrderId (-2013 when unknown)."""
     auth = await signed(request)
     order_id, client_id = order_ref(auth.params)
     order = request.app[ENGINE].get_order(
         auth.api_key,
-        MARKET,
+        futures_market(request),
         req_str(auth.params, "symbol"),
         order_id=order_id,
         client_order_id=client_id,
@@ -181,13 +187,14 @@ async def query_order(request: web.Request) -> web.Response:
 
 
 @routes.get("/fapi/v1/openOrder")
+@routes.get("/dapi/v1/openOrder")
 async def query_open_order(request: web.Request) -> web.Response:
     """One order that is still open (-2013 'Order does not exist.' otherwise)."""
     auth = await signed(request)
     order_id, client_id = order_ref(auth.params)
     order = request.app[ENGINE].get_order(
         auth.api_key,
-        MARKET,
+        futures_market(request),
         req_str(auth.params, "symbol"),
         order_id=order_id,
         client_order_id=client_id,
@@ -198,13 +205,14 @@ async def query_open_order(request: web.Request) -> web.Response:
 
 
 @routes.delete("/fapi/v1/order")
+@routes.delete("/dapi/v1/order")
 async def cancel_order(request: web.Request) -> web.Response:
     """Cancel an open order (-2011 when unknown or already closed)."""
     auth = await signed(request)
     order_id, client_id = order_ref(auth.params)
     order = request.app[ENGINE].cancel_order(
         auth.api_key,
-        MARKET,
+        futures_market(request),
         req_str(auth.params, "symbol"),
         order_id=order_id,
         client_order_id=client_id,
@@ -213,22 +221,28 @@ async def cancel_order(request: web.Request) -> web.Response:
 
 
 @routes.get("/fapi/v1/openOrders")
+@routes.get("/dapi/v1/openOrders")
 async def open_orders(request: web.Request) -> web.Response:
     """Open orders for one symbol or all."""
     auth = await signed(request)
     symbol = opt_str(auth.params, "symbol")
-    return json_ok(request.app[ENGINE].open_orders(auth.api_key, MARKET, symbol))
+    market = futures_market(request)
+    return json_ok(request.app[ENGINE].open_orders(auth.api_key, market, symbol))
 
 
 @routes.get("/fapi/v1/allOrders")
+@routes.get("/dapi/v1/allOrders")
 async def all_orders(request: web.Request) -> web.Response:
     """Order history of one symbol."""
     auth = await signed(request)
-    return json_ok(history(request, MARKET, auth.api_key, auth.params, "all_orders", "orderId"))
+    market, params = futures_market(request), auth.params
+    return json_ok(history(request, market, auth.api_key, params, "all_orders", "orderId"))
 
 
 @routes.get("/fapi/v1/userTrades")
+@routes.get("/dapi/v1/userTrades")
 async def user_trades(request: web.Request) -> web.Response:
     """The account's fills in one symbol."""
     auth = await signed(request)
-    return json_ok(history(request, MARKET, auth.api_key, auth.params, "my_trades", "fromId"))
+    market, params = futures_market(request), auth.params
+    return json_ok(history(request, market, auth.api_key, params, "my_trades", "fromId"))
