@@ -46,7 +46,7 @@ def inverse_upnl(amt: Decimal, cs: Decimal, entry: Decimal, mark: Decimal) -> De
     """Unrealised P&L in coin of `amt` contracts opened at `entry`, at `mark`."""
     if amt == 0:
         return ZERO
-    return amt * cs * (ONE / entry - ONE / mark)
+    return amt * cs * (mark - entry) / (entry * mark)  # = amt·cs·(1/entry − 1/mark), one division
 
 
 def inverse_fill(
@@ -62,7 +62,7 @@ def inverse_fill(
         return new_amt, size / (held + abs(signed_qty) / price), ZERO
     closed = min(abs(amt), abs(signed_qty))
     side = ONE if amt > 0 else -ONE
-    realized = closed * cs * (ONE / entry - ONE / price) * side
+    realized = closed * cs * (price - entry) / (entry * price) * side
     if new_amt == 0:
         return ZERO, ZERO, realized
     if (new_amt > 0) == (amt > 0):
@@ -81,16 +81,16 @@ def inverse_liquidation_price(
     other_upnl: Decimal = ZERO,
 ) -> Decimal:
     """Mark price (USD) at which the margin balance equals the maintenance margin; 0 when no
-    such price exists (e.g. a short whose wallet covers its whole notional).
+    such price exists (a short whose wallet covers its whole notional, or an account already
+    under its maintenance margin at every price, which `risk.due_liquidations` closes).
 
     Brackets are tried in order until the notional in coin at the computed price falls in
-    the bracket used (the last bracket takes anything beyond)."""
+    the bracket used (the last bracket takes anything beyond its floor)."""
     if amt == 0:
         return ZERO
     side = ONE if amt > 0 else -ONE
     q = abs(amt)
     wallet = wallet_balance - other_maint_margin + other_upnl
-    fallback = ZERO
     for bracket in brackets:
         denominator = (wallet + bracket.cum) / contract_size + side * q / entry_price
         if denominator == 0:
@@ -99,8 +99,7 @@ def inverse_liquidation_price(
         if price <= 0:
             continue
         notional = q * contract_size / price
-        if bracket.floor <= notional < bracket.cap or bracket is brackets[-1]:
+        beyond_last = bracket is brackets[-1] and notional >= bracket.floor
+        if bracket.floor <= notional < bracket.cap or beyond_last:
             return price
-        if fallback == 0:
-            fallback = price
-    return fallback
+    return ZERO

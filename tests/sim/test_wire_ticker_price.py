@@ -70,7 +70,7 @@ async def test_fapi_all_symbols_through_fetch_last_prices(served: RunningSim, us
     assert prices["BTC/USDT:USDT"]["price"] == 70000.5
     rows = await usdm.fapiPublicGetTickerPrice()
     listed = set(served.engine.symbols("usdm"))
-    assert PERPETUALS < listed and len(listed) == len(PERPETUALS) + 4
+    assert listed > PERPETUALS and len(listed) == len(PERPETUALS) + 4
     assert {r["symbol"] for r in rows} == listed and all("time" in r for r in rows)
 
 
