@@ -211,7 +211,7 @@ def _futures_symbol(s: SymbolSpec, now_ms: int) -> JSON:
         out |= {"contractStatus": "TRADING", "contractSize": int(s.contract_size)}
         out["equalQtyPrecision"] = 4
     else:
-        out["permissionSets"] = ["GRID", "COPY"]
+        out |= {"settlePlan": 0, "permissionSets": ["GRID", "COPY"]}
     return out
 
 
