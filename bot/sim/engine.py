@@ -138,6 +138,19 @@ class SimExchange(OrderDesk, AccountDesk):
     def ticker_price(self, market: str, symbol: str) -> JSON:
         return market_ops.ticker_price(self._venue, market, symbol)
 
+    def klines(
+        self,
+        market: str,
+        name: str,
+        interval: str,
+        window: tuple[int | None, int | None, int] = (None, None, 500),
+        *,
+        index: bool = False,
+    ) -> list[list[Any]]:
+        """Klines of `name` on `market` (a symbol; with `index`, a COIN-M pair whose index
+        candles are wanted) from the last 24 h of recorded prices."""
+        return market_ops.klines(self._venue, market, name, interval, window, index=index)
+
     def premium_index(self, symbol: str, market: str = "usdm") -> JSON:
         return market_ops.premium_index(self._venue, market, symbol)
 

@@ -16,12 +16,20 @@ from bot.sim.book import Level, best_bid_ask, depth
 from bot.sim.delivery import deliver
 from bot.sim.errors import SimError, bad_param
 from bot.sim.fmt import fixed
+from bot.sim.klines import klines as kline_rows
 from bot.sim.ledger import select_rows
 from bot.sim.market_views import premium_index_row, ticker_24h_row, ticker_price_row
 from bot.sim.pricing import reprice_derived
 from bot.sim.quotes import FUNDING_INTERVAL_MS
 from bot.sim.settlement import liquidate_due, settle_funding
-from bot.sim.specs import FUTURES_MARKETS, SymbolSpec, futures_market, listed_spec, symbols
+from bot.sim.specs import (
+    FUTURES_MARKETS,
+    SymbolSpec,
+    futures_market,
+    get_spec,
+    listed_spec,
+    symbols,
+)
 from bot.sim.venue import Venue
 
 __all__ = [
@@ -29,6 +37,7 @@ __all__ = [
     "book",
     "fund",
     "funding_history",
+    "klines",
     "premium_index",
     "settle_due",
     "ticker_24h",
@@ -162,3 +171,26 @@ def premium_index(venue: Venue, market: str, symbol: str) -> dict[str, Any]:
     rate = venue.board.funding_rate[symbol] if spec.perpetual else None
     board = venue.board
     return premium_index_row(spec, board.mark(symbol), board.index(symbol), rate, now)
+
+
+def klines(
+    venue: Venue,
+    market: str,
+    name: str,
+    interval: str,
+    window: tuple[int | None, int | None, int],
+    *,
+    index: bool = False,
+) -> list[list[Any]]:
+    """Klines of a listed symbol from its recorded prices; `index`: `name` is a COIN-M pair
+    and the candles are of its index (the coin's spot price), at 8 decimals."""
+    now = venue.now()
+    if index:
+        perpetual = get_spec(market, f"{name}_PERP")  # the pair's perpetual names its index
+        points = venue.board.history("spot", perpetual.index_of)
+        scaled = [(t, p * perpetual.index_multiplier) for t, p in points]
+        return kline_rows(scaled, interval, now, places=8, window=window)
+    spec = listed_spec(market, name, now)
+    places = 8 if market == "spot" else spec.price_precision
+    points = venue.board.history(market, name)
+    return kline_rows(points, interval, now, places=places, window=window)

@@ -24,6 +24,7 @@ from aiohttp.typedefs import Handler
 from bot.sim import (
     routes_admin,
     routes_coinm,
+    routes_klines,
     routes_sapi,
     routes_spot,
     routes_usdm,
@@ -58,6 +59,7 @@ def build_app(engine: SimExchange, faults: Faults | None = None) -> web.Applicat
     app.add_routes(routes_usdm.routes)
     app.add_routes(routes_usdm_account.routes)
     app.add_routes(routes_coinm.routes)
+    app.add_routes(routes_klines.routes)
     app.add_routes(routes_sapi.routes)
     app.add_routes(routes_admin.routes)
     return app

@@ -241,20 +241,27 @@ async def coinm(sim: RunningSim) -> AsyncIterator[Any]:
     await exchange.close()
 
 
-INVERSE: list[tuple[str, str, str]] = [
-    ("fetchPositions", "inverse positions", "dapiPrivateGetPositionRisk"),
-    ("fetchMarginMode", "inverse swap fetch margin mode", "dapiPrivateGetAccount"),
+INDEX_KLINES = {"pair": "BTCUSD", "interval": "1d"}
+INVERSE: list[tuple[str, str, str, dict[str, str]]] = [
+    ("fetchPositions", "inverse positions", "dapiPrivateGetPositionRisk", {}),
+    ("fetchMarginMode", "inverse swap fetch margin mode", "dapiPrivateGetAccount", {}),
+    ("fetchOHLCV", "inverse index price", "dapiPublicGetIndexPriceKlines", INDEX_KLINES),
 ]
 
 
-@pytest.mark.parametrize(("method", "description", "call"), INVERSE, ids=[c[1] for c in INVERSE])
+@pytest.mark.parametrize(
+    ("method", "description", "call", "params"), INVERSE, ids=[c[1] for c in INVERSE]
+)
 async def test_coinm_response_has_the_recorded_shape(
-    coinm: Any, method: str, description: str, call: str
+    coinm: Any, method: str, description: str, call: str, params: dict[str, str]
 ) -> None:
-    """/dapi positionRisk and account rows carry every recorded key with its recorded kind."""
+    """/dapi positionRisk, account and index klines carry every recorded key (kline: every
+    field) with its recorded kind."""
     recorded = _recorded(method, description)
-    ours = await getattr(coinm, call)()
+    ours = await getattr(coinm, call)(params)
     assert shape_differences(recorded, ours) == []
+    if method == "fetchOHLCV":
+        assert [_kind(v) for v in recorded[0]] == [_kind(v) for v in ours[0]]
 
 
 def _recorded_listing() -> dict[str, Any]:

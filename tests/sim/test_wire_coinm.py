@@ -11,7 +11,8 @@ import ccxt.async_support as ccxt
 import pytest
 
 from bot.sim import quarterlies
-from bot.sim.server import RunningSim
+from bot.sim.engine import SimExchange
+from bot.sim.server import RunningSim, start
 from tests.sim.wire import admin, ccxt_client
 
 PERP = "BTC/USD:BTC"
@@ -156,3 +157,21 @@ async def test_binance_class_loads_inverse_markets_too(served: RunningSim) -> No
         kinds = {(m["type"], m["linear"], m["inverse"]) for m in exchange.markets.values()}
     assert {("spot", None, None), ("swap", True, False), ("swap", False, True)} <= kinds
     assert D(str(exchange.markets[PERP]["contractSize"])) == 100
+
+
+async def test_ohlcv_of_the_contract_and_of_its_index() -> None:
+    """fetch_ohlcv reads /dapi/v1/klines; with price=index, /dapi/v1/indexPriceKlines of the
+    pair: the minute's open/high/low/close of the prices the venue traded (a frozen clock
+    keeps them in one minute)."""
+    engine = SimExchange.with_default_account(now_ms=lambda: 1_704_070_800_000)
+    sim = await start(port=0, feed=False, engine=engine)
+    try:
+        for price in ("61000", "59000", "60500"):
+            await admin(sim.url, "/sim/price", {"symbol": "BTCUSDT", "price": price})
+        async with ccxt_client(sim.url, "binancecoinm") as coinm:
+            [candle] = await coinm.fetch_ohlcv(PERP, "1m")
+            [index] = await coinm.fetch_ohlcv(PERP, "1m", params={"price": "index"})
+    finally:
+        await sim.stop()
+    assert candle[1:5] == [65000, 65000, 59000, 60500] == index[1:5]
+    assert candle[0] == 1_704_070_800_000
