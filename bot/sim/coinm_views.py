@@ -16,6 +16,7 @@ from bot.sim.accounts import Account
 from bot.sim.fmt import fixed, plain
 from bot.sim.orders import Order, Trade
 from bot.sim.risk import AccountMetrics, PositionMetrics
+from bot.sim.specs import brackets_for
 from bot.sim.symbol_spec import SymbolSpec
 
 __all__ = [
@@ -87,6 +88,11 @@ def coinm_trade(trade: Trade, spec: SymbolSpec) -> JSON:
     }
 
 
+def _max_qty(symbol: str, leverage: int) -> str:
+    """`maxQty`: the largest notional (coin) the symbol's brackets allow at `leverage`."""
+    return str(int(max(b.cap for b in brackets_for(symbol) if b.initial_leverage >= leverage)))
+
+
 def coinm_position_row(m: PositionMetrics, spec: SymbolSpec, taker: Decimal) -> JSON:
     """/dapi/v1/positionRisk row of one position (flat ones too, as Binance lists them)."""
     p = m.position
@@ -100,7 +106,7 @@ def coinm_position_row(m: PositionMetrics, spec: SymbolSpec, taker: Decimal) -> 
         "unRealizedProfit": fixed(m.upnl, 8),
         "liquidationPrice": fixed(m.liquidation_price, 8),
         "leverage": str(p.leverage),
-        "maxQty": "150",
+        "maxQty": _max_qty(p.symbol, p.leverage),
         "marginType": "isolated" if p.isolated else "cross",
         "isolatedMargin": fixed(isolated_margin, 8),
         "isAutoAddMargin": "false",
@@ -148,7 +154,7 @@ def _account_position(x: PositionMetrics) -> JSON:
         "isolated": p.isolated,
         "positionSide": p.side,
         "entryPrice": fixed(p.entry_price, 8),
-        "maxQty": "150",
+        "maxQty": _max_qty(p.symbol, p.leverage),
         "notionalValue": fixed(x.notional, 8),
         "isolatedWallet": fixed(p.isolated_wallet, 8),
         "updateTime": p.update_ms,
