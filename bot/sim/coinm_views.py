@@ -18,6 +18,7 @@ from bot.sim.orders import Order, Trade
 from bot.sim.risk import AccountMetrics, PositionMetrics
 from bot.sim.specs import brackets_for
 from bot.sim.symbol_spec import SymbolSpec
+from bot.sim.views import futures_order
 
 __all__ = [
     "coinm_account",
@@ -33,36 +34,15 @@ ZERO = Decimal(0)
 
 
 def coinm_order(order: Order, spec: SymbolSpec, *, query: bool = True) -> JSON:
-    """/dapi/v1/order shape (`query` adds `time`; the POST reply carries `cumQty`)."""
-    out: JSON = {
-        "orderId": order.order_id,
-        "symbol": order.symbol,
+    """/dapi/v1/order shape: /fapi's with the `pair`, `cumBase` (coin) instead of `cumQuote`,
+    and no `goodTillDate` (`query` adds `time`; the POST reply carries `cumQty`)."""
+    out = futures_order(order, spec, query=query)
+    del out["cumQuote"], out["goodTillDate"]
+    out |= {
         "pair": spec.pair_id,
-        "status": order.status,
-        "clientOrderId": order.client_order_id,
-        "price": fixed(order.price, spec.price_precision) if order.price is not None else "0",
-        "avgPrice": fixed(order.avg_price, spec.price_precision),
-        "origQty": plain(order.quantity),
-        "executedQty": plain(order.executed_qty),
-        "cumQty": plain(order.executed_qty),
         "cumBase": fixed(order.cum_base, 8),
-        "timeInForce": order.time_in_force,
-        "type": order.order_type,
-        "reduceOnly": order.reduce_only,
-        "closePosition": False,
-        "side": order.side,
-        "positionSide": order.position_side,
-        "stopPrice": "0",
-        "workingType": "CONTRACT_PRICE",
-        "priceProtect": False,
-        "origType": order.order_type,
-        "priceMatch": "NONE",
         "selfTradePreventionMode": "NONE",
-        "updateTime": order.update_ms,
     }
-    if query:
-        out["time"] = order.time_ms
-        del out["cumQty"]
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NotRequired, TypedDict, Unpack
 
 from bot.sim.accounts import apply_fill
 from bot.sim.coinm_margin import (
@@ -22,9 +23,20 @@ from bot.sim.coinm_margin import (
 from bot.sim.margin import Bracket, liquidation_price, unrealized_pnl
 from bot.sim.symbol_spec import SymbolSpec
 
-__all__ = ["ContractMath", "Inverse", "Linear", "contract_math"]
+__all__ = ["ContractMath", "Inverse", "Linear", "LiquidationTerms", "contract_math"]
 
-ZERO = Decimal(0)
+
+class LiquidationTerms(TypedDict):
+    """What a liquidation price depends on (amounts in the margin asset): the wallet (cross)
+    or isolated margin, the signed position, its entry, its brackets, and for cross the other
+    positions' maintenance margin and unrealised P&L."""
+
+    wallet_balance: Decimal
+    amt: Decimal
+    entry_price: Decimal
+    brackets: Sequence[Bracket]
+    other_maint_margin: NotRequired[Decimal]
+    other_upnl: NotRequired[Decimal]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,24 +54,8 @@ class Linear:
     ) -> tuple[Decimal, Decimal, Decimal]:
         return apply_fill(amt, entry, signed_qty, price)
 
-    def liquidation_price(
-        self,
-        *,
-        wallet_balance: Decimal,
-        amt: Decimal,
-        entry_price: Decimal,
-        brackets: Sequence[Bracket],
-        other_maint_margin: Decimal = ZERO,
-        other_upnl: Decimal = ZERO,
-    ) -> Decimal:
-        return liquidation_price(
-            wallet_balance=wallet_balance,
-            amt=amt,
-            entry_price=entry_price,
-            brackets=brackets,
-            other_maint_margin=other_maint_margin,
-            other_upnl=other_upnl,
-        )
+    def liquidation_price(self, **terms: Unpack[LiquidationTerms]) -> Decimal:
+        return liquidation_price(**terms)
 
     def units_for(self, value: Decimal, price: Decimal) -> Decimal:
         """Base quantity worth `value` (USDT) at `price`."""
@@ -83,25 +79,8 @@ class Inverse:
     ) -> tuple[Decimal, Decimal, Decimal]:
         return inverse_fill(amt, entry, signed_qty, price, self.contract_size)
 
-    def liquidation_price(
-        self,
-        *,
-        wallet_balance: Decimal,
-        amt: Decimal,
-        entry_price: Decimal,
-        brackets: Sequence[Bracket],
-        other_maint_margin: Decimal = ZERO,
-        other_upnl: Decimal = ZERO,
-    ) -> Decimal:
-        return inverse_liquidation_price(
-            wallet_balance=wallet_balance,
-            amt=amt,
-            entry_price=entry_price,
-            contract_size=self.contract_size,
-            brackets=brackets,
-            other_maint_margin=other_maint_margin,
-            other_upnl=other_upnl,
-        )
+    def liquidation_price(self, **terms: Unpack[LiquidationTerms]) -> Decimal:
+        return inverse_liquidation_price(contract_size=self.contract_size, **terms)
 
     def units_for(self, value: Decimal, price: Decimal) -> Decimal:
         """Contracts worth `value` USD (independent of the price)."""

@@ -18,7 +18,7 @@ from decimal import Decimal
 from bot.sim.accounts import Account, FuturesPosition
 from bot.sim.contracts import contract_math
 from bot.sim.fmt import plain
-from bot.sim.ledger import Ids, book_income
+from bot.sim.ledger import Ids, book_contract_income
 from bot.sim.specs import (
     FUTURES_MARKETS,
     SymbolSpec,
@@ -45,16 +45,8 @@ def _settle(
     """Close `pos` at the delivery `price`, crediting P&L (and isolated margin) to the wallet."""
     realized = contract_math(spec).fill(pos.amt, pos.entry_price, -pos.amt, price)[2]
     account.credit(spec.market, spec.margin_asset, realized + pos.isolated_wallet)
-    book_income(
-        account,
-        ids,
-        symbol=spec.symbol,
-        income_type="DELIVERED_SETTELMENT",
-        amount=realized,
-        time_ms=at_ms,
-        asset=spec.margin_asset,
-        market=spec.market,
-    )
+    rows = [("DELIVERED_SETTELMENT", realized)]
+    book_contract_income(account, ids, spec, rows, time_ms=at_ms)
     account.deliveries.append(
         {
             "market": spec.market,

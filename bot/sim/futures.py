@@ -26,7 +26,7 @@ from bot.sim.errors import (
     reduce_only_rejected,
 )
 from bot.sim.fmt import plain
-from bot.sim.ledger import Ids, book_income
+from bot.sim.ledger import Ids, book_contract_income
 from bot.sim.matching import crosses
 from bot.sim.orders import Order, Trade
 from bot.sim.risk import opening_qty, pool_metrics
@@ -122,18 +122,10 @@ def execute_futures(
 def _book_trade_income(account: Account, spec: SymbolSpec, trade: Trade, ids: Ids) -> None:
     """REALIZED_PNL (when non-zero) and COMMISSION rows of one execution."""
     rows = [("REALIZED_PNL", trade.realized_pnl)] if trade.realized_pnl != 0 else []
-    for income_type, amount in [*rows, ("COMMISSION", -trade.commission)]:
-        book_income(
-            account,
-            ids,
-            symbol=trade.symbol,
-            income_type=income_type,
-            amount=amount,
-            time_ms=trade.time_ms,
-            trade_id=str(trade.trade_id),
-            asset=spec.margin_asset,
-            market=spec.market,
-        )
+    rows.append(("COMMISSION", -trade.commission))
+    book_contract_income(
+        account, ids, spec, rows, time_ms=trade.time_ms, trade_id=str(trade.trade_id)
+    )
 
 
 def _pre_trade_checks(

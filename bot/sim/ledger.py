@@ -9,8 +9,9 @@ from typing import Any
 
 from bot.sim.accounts import Account
 from bot.sim.fmt import fixed
+from bot.sim.symbol_spec import SymbolSpec
 
-__all__ = ["Ids", "book_income", "select_rows"]
+__all__ = ["Ids", "book_contract_income", "book_income", "select_rows"]
 
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -68,6 +69,31 @@ def book_income(
             "tradeId": trade_id,
         }
     )
+
+
+def book_contract_income(
+    account: Account,
+    ids: Ids,
+    spec: SymbolSpec,
+    rows: list[tuple[str, Decimal]],
+    *,
+    time_ms: int,
+    trade_id: str = "",
+) -> None:
+    """Book `rows` of (incomeType, signed amount) for contract `spec`: on its market's income
+    history, in its margin asset."""
+    for income_type, amount in rows:
+        book_income(
+            account,
+            ids,
+            symbol=spec.symbol,
+            income_type=income_type,
+            amount=amount,
+            time_ms=time_ms,
+            trade_id=trade_id,
+            asset=spec.margin_asset,
+            market=spec.market,
+        )
 
 
 def select_rows(

@@ -3,7 +3,8 @@
 COIN-M's ticker, book ticker and premiumIndex answer lists even for one `symbol` (ccxt takes
 the first row), take a `pair` to list a pair's perpetual and quarterlies, and name the pair on
 each row; depth carries `symbol` and `pair`. Orders and the account routes are shared with
-USDⓈ-M (`routes_usdm`, `routes_usdm_account`: the same handlers on /dapi paths).
+USDⓈ-M (`routes_usdm`, `routes_usdm_account`: the same handlers on /dapi paths), as are
+ping, time and exchangeInfo.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from bot.sim.render import (
     public_params,
     req_str,
     signed,
-    time_for_client,
 )
 from bot.sim.routes_spot import book_levels
 
@@ -33,24 +33,6 @@ __all__ = ["routes"]
 routes = web.RouteTableDef()
 MARKET = "coinm"
 JSON = dict[str, Any]
-
-
-@routes.get("/dapi/v1/ping")
-async def ping(request: web.Request) -> web.Response:
-    """Connectivity check."""
-    return json_ok({})
-
-
-@routes.get("/dapi/v1/time")
-async def server_time(request: web.Request) -> web.Response:
-    """The simulated clock (what a client syncs its recvWindow offset to)."""
-    return json_ok({"serverTime": time_for_client(request)})
-
-
-@routes.get("/dapi/v1/exchangeInfo")
-async def exchange_info(request: web.Request) -> web.Response:
-    """The perpetuals and each pair's current and next quarterly, at the simulated time."""
-    return json_ok(request.app[ENGINE].exchange_info(MARKET))
 
 
 def _rows(request: web.Request, row: Callable[[str], JSON]) -> web.Response:

@@ -1,9 +1,9 @@
 """Binance USDⓈ-M futures REST routes (/fapi/v1/*): market data, orders and their history.
 
 The order routes serve COIN-M too (/dapi/v1/order, openOrders, allOrders, userTrades: the same
-parameters; the engine renders each dialect's shapes). Handlers parse, call the engine,
-serialise; the account routes are in `routes_usdm_account`, COIN-M market data in
-`routes_coinm`.
+parameters; the engine renders each dialect's shapes), as do ping, time and exchangeInfo.
+Handlers parse, call the engine, serialise; the account routes are in `routes_usdm_account`,
+COIN-M's own market data in `routes_coinm`.
 """
 
 from __future__ import annotations
@@ -45,21 +45,25 @@ _TIFS = ("GTC", "IOC", "FOK", "GTX")
 
 
 @routes.get("/fapi/v1/ping")
+@routes.get("/dapi/v1/ping")
 async def ping(request: web.Request) -> web.Response:
     """Connectivity check."""
     return json_ok({})
 
 
 @routes.get("/fapi/v1/time")
+@routes.get("/dapi/v1/time")
 async def server_time(request: web.Request) -> web.Response:
     """The simulated clock (what a client syncs its recvWindow offset to)."""
     return json_ok({"serverTime": time_for_client(request)})
 
 
 @routes.get("/fapi/v1/exchangeInfo")
+@routes.get("/dapi/v1/exchangeInfo")
 async def exchange_info(request: web.Request) -> web.Response:
-    """Perpetual markets with filters and order types."""
-    return json_ok(request.app[ENGINE].exchange_info(MARKET))
+    """The perpetuals and each pair's current and next quarterly at the simulated time, with
+    filters and order types (COIN-M: with their contract sizes)."""
+    return json_ok(request.app[ENGINE].exchange_info(futures_market(request)))
 
 
 @routes.get("/fapi/v1/ticker/24hr")

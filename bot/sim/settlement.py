@@ -11,7 +11,7 @@ from bot.sim.accounts import Account
 from bot.sim.contracts import contract_math
 from bot.sim.fmt import plain
 from bot.sim.futures import execute_futures
-from bot.sim.ledger import Ids, book_income
+from bot.sim.ledger import Ids, book_contract_income
 from bot.sim.matching import resting_fill_qty
 from bot.sim.orders import Order, Trade
 from bot.sim.risk import PositionMetrics, account_pools, due_liquidations, pool_metrics
@@ -76,16 +76,7 @@ def settle_funding(
                 pos.isolated_wallet += amount
             else:
                 account.credit(spec.market, spec.margin_asset, amount)
-            book_income(
-                account,
-                ids,
-                symbol=spec.symbol,
-                income_type="FUNDING_FEE",
-                amount=amount,
-                time_ms=now_ms,
-                asset=spec.margin_asset,
-                market=spec.market,
-            )
+            book_contract_income(account, ids, spec, [("FUNDING_FEE", amount)], time_ms=now_ms)
             account.touch(spec.market, now_ms)
 
 
@@ -151,17 +142,7 @@ def _liquidate(account: Account, m: PositionMetrics, ids: Ids, now_ms: int) -> N
     realized = max(realized, -max(wallet, ZERO))
     clearance = min(max(wallet + realized, ZERO), m.maint_margin)
     rows = [("REALIZED_PNL", realized)] + ([("INSURANCE_CLEAR", -clearance)] if clearance else [])
-    for income_type, amount in rows:
-        book_income(
-            account,
-            ids,
-            symbol=pos.symbol,
-            income_type=income_type,
-            amount=amount,
-            time_ms=now_ms,
-            asset=asset,
-            market=spec.market,
-        )
+    book_contract_income(account, ids, spec, rows, time_ms=now_ms)
     left = wallet + realized - clearance
     if pos.isolated:
         pos.isolated_wallet = ZERO

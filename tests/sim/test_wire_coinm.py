@@ -13,21 +13,17 @@ import pytest
 from bot.sim import quarterlies
 from bot.sim.engine import SimExchange
 from bot.sim.server import RunningSim, start
-from tests.sim.wire import admin, ccxt_client
+from tests.sim.wire import admin, ccxt_client, funded_client
 
 PERP = "BTC/USD:BTC"
-KEY, SECRET = "holder", "holder-secret"
+KEY, SECRET = "holder", "holder-secret"  # the secret funded_client gives KEY
 
 
 @pytest.fixture
 async def coinm(served: RunningSim) -> AsyncIterator[Any]:
     """binancecoinm for a holder with 4 BTC in spot and 1 BTC in COIN-M; BTC at 60,000."""
     balances = {"spot": {"BTC": "4"}, "coinm": {"BTC": "1"}}
-    await admin(
-        served.url, "/sim/accounts", {"api_key": KEY, "secret": SECRET, "balances": balances}
-    )
-    await admin(served.url, "/sim/price", {"symbol": "BTCUSDT", "price": "60000"})
-    async with ccxt_client(served.url, "binancecoinm", api_key=KEY, secret=SECRET) as exchange:
+    async with funded_client(served.url, "binancecoinm", KEY, balances) as exchange:
         yield exchange
 
 

@@ -11,9 +11,9 @@ import pytest
 
 from bot.sim import quarterlies
 from bot.sim.server import RunningSim
-from tests.sim.wire import admin, ccxt_client
+from tests.sim.wire import admin, ccxt_client, funded_client
 
-KEY, SECRET = "roller", "roller-secret"
+KEY, SECRET = "roller", "roller-secret"  # the secret funded_client gives KEY
 
 
 def _listed(served: RunningSim) -> tuple[int, int]:
@@ -24,11 +24,7 @@ def _listed(served: RunningSim) -> tuple[int, int]:
 async def usdm(served: RunningSim) -> AsyncIterator[Any]:
     """binanceusdm for an account with 100,000 USDT and 1 BTC on COIN-M; BTC at 60,000."""
     balances = {"usdm": {"USDT": "100000"}, "coinm": {"BTC": "1"}}
-    await admin(
-        served.url, "/sim/accounts", {"api_key": KEY, "secret": SECRET, "balances": balances}
-    )
-    await admin(served.url, "/sim/price", {"symbol": "BTCUSDT", "price": "60000"})
-    async with ccxt_client(served.url, "binanceusdm", api_key=KEY, secret=SECRET) as exchange:
+    async with funded_client(served.url, "binanceusdm", KEY, balances) as exchange:
         yield exchange
 
 

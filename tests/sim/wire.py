@@ -10,7 +10,7 @@ import aiohttp
 
 from bot.exchange.sim_client import make_sim_exchange
 
-__all__ = ["admin", "ccxt_client"]
+__all__ = ["admin", "ccxt_client", "funded_client"]
 
 
 @contextlib.asynccontextmanager
@@ -32,3 +32,16 @@ async def admin(url: str, path: str, body: dict[str, Any] | None = None) -> Any:
         async with http.request(method, url + path, json=body) as resp:
             assert resp.status == 200, await resp.text()
             return await resp.json()
+
+
+@contextlib.asynccontextmanager
+async def funded_client(
+    url: str, exchange_id: str, key: str, balances: dict[str, Any]
+) -> AsyncIterator[Any]:
+    """ccxt `exchange_id` for a new account `key` (secret `<key>-secret`) holding `balances`,
+    with BTC moved to 60,000 first."""
+    secret = f"{key}-secret"
+    await admin(url, "/sim/accounts", {"api_key": key, "secret": secret, "balances": balances})
+    await admin(url, "/sim/price", {"symbol": "BTCUSDT", "price": "60000"})
+    async with ccxt_client(url, exchange_id, api_key=key, secret=secret) as exchange:
+        yield exchange
