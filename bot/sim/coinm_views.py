@@ -18,7 +18,7 @@ from bot.sim.orders import Order, Trade
 from bot.sim.risk import AccountMetrics, PositionMetrics
 from bot.sim.specs import brackets_for
 from bot.sim.symbol_spec import SymbolSpec
-from bot.sim.views import futures_order
+from bot.sim.views import futures_order, futures_trade
 
 __all__ = [
     "coinm_account",
@@ -47,24 +47,15 @@ def coinm_order(order: Order, spec: SymbolSpec, *, query: bool = True) -> JSON:
 
 
 def coinm_trade(trade: Trade, spec: SymbolSpec) -> JSON:
-    """/dapi/v1/userTrades row (`baseQty`: the coin the contracts were worth)."""
-    return {
-        "symbol": trade.symbol,
-        "id": trade.trade_id,
-        "orderId": trade.order_id,
+    """/dapi/v1/userTrades row: /fapi's with the `pair`, the coin margin asset and `baseQty`
+    (the coin the contracts were worth) instead of `quoteQty`."""
+    out = futures_trade(trade, spec)
+    del out["quoteQty"]
+    return out | {
         "pair": spec.pair_id,
-        "side": trade.side,
-        "price": fixed(trade.price, spec.price_precision),
-        "qty": plain(trade.qty),
         "realizedPnl": fixed(trade.realized_pnl, 8),
         "marginAsset": spec.margin_asset,
         "baseQty": fixed(trade.base_qty, 8),
-        "commission": fixed(trade.commission, 8),
-        "commissionAsset": trade.commission_asset,
-        "time": trade.time_ms,
-        "positionSide": trade.position_side,
-        "buyer": trade.side == "BUY",
-        "maker": trade.maker,
     }
 
 

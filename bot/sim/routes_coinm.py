@@ -2,9 +2,8 @@
 
 COIN-M's ticker, book ticker and premiumIndex answer lists even for one `symbol` (ccxt takes
 the first row), take a `pair` to list a pair's perpetual and quarterlies, and name the pair on
-each row; depth carries `symbol` and `pair`. Orders and the account routes are shared with
-USDⓈ-M (`routes_usdm`, `routes_usdm_account`: the same handlers on /dapi paths), as are
-ping, time and exchangeInfo.
+each row. Orders, the account routes, ping, time, exchangeInfo, depth and fundingRate are
+shared with USDⓈ-M (`routes_usdm`, `routes_usdm_account`: the same handlers on /dapi paths).
 """
 
 from __future__ import annotations
@@ -15,18 +14,14 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sim.faults import corrupt_book
 from bot.sim.render import (
     ENGINE,
-    FAULTS,
     json_ok,
-    opt_int,
     opt_str,
     public_params,
-    req_str,
     signed,
 )
-from bot.sim.routes_spot import book_levels
+from bot.sim.routes_usdm import book_ticker_row
 
 __all__ = ["routes"]
 
@@ -61,75 +56,16 @@ async def ticker_price(request: web.Request) -> web.Response:
     return _rows(request, partial(request.app[ENGINE].ticker_price, MARKET))
 
 
-def _places(request: web.Request, symbol: str) -> tuple[int, int]:
-    spec = request.app[ENGINE].spec(MARKET, symbol)
-    return spec.price_precision, spec.qty_precision
-
-
-def _book_ticker_row(request: web.Request, symbol: str) -> JSON:
-    engine = request.app[ENGINE]
-    bids, asks = engine.book(MARKET, symbol, 1)
-    (bid, bid_qty), (ask, ask_qty) = book_levels(bids[:1] + asks[:1], _places(request, symbol))
-    now = engine.now_ms()
-    pair = engine.spec(MARKET, symbol).pair_id
-    return {
-        "lastUpdateId": now,
-        "symbol": symbol,
-        "pair": pair,
-        "bidPrice": bid,
-        "bidQty": bid_qty,
-        "askPrice": ask,
-        "askQty": ask_qty,
-        "time": now,
-    }
-
-
 @routes.get("/dapi/v1/ticker/bookTicker")
 async def book_ticker(request: web.Request) -> web.Response:
     """Best bid/ask (quantities in contracts), always a list."""
-    return _rows(request, partial(_book_ticker_row, request))
-
-
-@routes.get("/dapi/v1/depth")
-async def depth(request: web.Request) -> web.Response:
-    """Order book snapshot (quantities in contracts) with symbol, pair, E and T."""
-    engine = request.app[ENGINE]
-    params = public_params(request)
-    symbol = req_str(params, "symbol")
-    limit = min(max(opt_int(params, "limit") or 500, 5), 1000)
-    bids, asks = engine.book(MARKET, symbol, limit)
-    places = _places(request, symbol)
-    now = engine.now_ms()
-    book = {
-        "lastUpdateId": now,
-        "symbol": symbol,
-        "pair": engine.spec(MARKET, symbol).pair_id,
-        "E": now,
-        "T": now,
-        "bids": book_levels(bids[:limit], places),
-        "asks": book_levels(asks[:limit], places),
-    }
-    return json_ok(corrupt_book(book) if request.app[FAULTS].corrupts("book") else book)
+    return _rows(request, partial(book_ticker_row, request, MARKET))
 
 
 @routes.get("/dapi/v1/premiumIndex")
 async def premium_index(request: web.Request) -> web.Response:
     """Mark/index price and funding (quarterlies: no funding), always a list."""
     return _rows(request, partial(request.app[ENGINE].premium_index, market=MARKET))
-
-
-@routes.get("/dapi/v1/fundingRate")
-async def funding_rate_history(request: web.Request) -> web.Response:
-    """Settled funding rates of a COIN-M perpetual (`symbol` is mandatory on /dapi)."""
-    params = public_params(request)
-    rows = request.app[ENGINE].funding_history(
-        req_str(params, "symbol"),
-        opt_int(params, "startTime"),
-        opt_int(params, "endTime"),
-        min(opt_int(params, "limit") or 100, 1000),
-        MARKET,
-    )
-    return json_ok(rows)
 
 
 @routes.get("/dapi/v1/leverageBracket")

@@ -1,9 +1,9 @@
 """Binance USDⓈ-M futures REST routes (/fapi/v1/*): market data, orders and their history.
 
 The order routes serve COIN-M too (/dapi/v1/order, openOrders, allOrders, userTrades: the same
-parameters; the engine renders each dialect's shapes), as do ping, time and exchangeInfo.
-Handlers parse, call the engine, serialise; the account routes are in `routes_usdm_account`,
-COIN-M's own market data in `routes_coinm`.
+parameters; the engine renders each dialect's shapes), as do ping, time, exchangeInfo, depth
+and fundingRate. Handlers parse, call the engine, serialise; the account routes are in
+`routes_usdm_account`, COIN-M's own market data in `routes_coinm`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from bot.sim.render import (
 )
 from bot.sim.routes_spot import book_levels, one_or_many
 
-__all__ = ["routes"]
+__all__ = ["book_ticker_row", "routes"]
 
 routes = web.RouteTableDef()
 MARKET = "usdm"
@@ -82,22 +82,30 @@ async def ticker_price(request: web.Request) -> web.Response:
 @routes.get("/fapi/v1/ticker/bookTicker")
 async def book_ticker(request: web.Request) -> web.Response:
     """Best bid/ask with quantities for one symbol (object) or all (list)."""
-    return one_or_many(request, MARKET, partial(_book_ticker_row, request))
+    return one_or_many(request, MARKET, partial(book_ticker_row, request, MARKET))
 
 
-def _places(request: web.Request, symbol: str) -> tuple[int, int]:
-    """fapi prints prices and quantities at the symbol's pricePrecision/quantityPrecision."""
-    spec = request.app[ENGINE].spec(MARKET, symbol)
+def _places(request: web.Request, market: str, symbol: str) -> tuple[int, int]:
+    """Futures print prices and quantities at the symbol's pricePrecision/quantityPrecision."""
+    spec = request.app[ENGINE].spec(market, symbol)
     return spec.price_precision, spec.qty_precision
 
 
-def _book_ticker_row(request: web.Request, symbol: str) -> dict[str, Any]:
+def _named(request: web.Request, market: str, symbol: str) -> dict[str, Any]:
+    """COIN-M rows name the symbol's pair after the symbol."""
+    if market != "coinm":
+        return {"symbol": symbol}
+    return {"symbol": symbol, "pair": request.app[ENGINE].spec(market, symbol).pair_id}
+
+
+def book_ticker_row(request: web.Request, market: str, symbol: str) -> dict[str, Any]:
+    """One /ticker/bookTicker row of a futures symbol (COIN-M: with its pair)."""
     engine = request.app[ENGINE]
-    bids, asks = engine.book(MARKET, symbol, 1)
-    (bid, bid_qty), (ask, ask_qty) = book_levels(bids[:1] + asks[:1], _places(request, symbol))
+    bids, asks = engine.book(market, symbol, 1)
+    levels = book_levels(bids[:1] + asks[:1], _places(request, market, symbol))
+    (bid, bid_qty), (ask, ask_qty) = levels
     now = engine.now_ms()
-    return {
-        "symbol": symbol,
+    return _named(request, market, symbol) | {
         "bidPrice": bid,
         "bidQty": bid_qty,
         "askPrice": ask,
@@ -108,17 +116,19 @@ def _book_ticker_row(request: web.Request, symbol: str) -> dict[str, Any]:
 
 
 @routes.get("/fapi/v1/depth")
+@routes.get("/dapi/v1/depth")
 async def depth(request: web.Request) -> web.Response:
-    """Order book snapshot with event (E) and transaction (T) times."""
-    engine = request.app[ENGINE]
+    """Order book snapshot with event (E) and transaction (T) times (COIN-M: quantities in
+    contracts, with the symbol and pair)."""
+    engine, market = request.app[ENGINE], futures_market(request)
     params = public_params(request)
     symbol = req_str(params, "symbol")
     limit = min(max(opt_int(params, "limit") or 500, 5), 1000)
-    bids, asks = engine.book(MARKET, symbol, limit)
-    places = _places(request, symbol)
+    bids, asks = engine.book(market, symbol, limit)
+    places = _places(request, market, symbol)
     now = engine.now_ms()
-    book = {
-        "lastUpdateId": now,
+    book = {"lastUpdateId": now} | (_named(request, market, symbol) if market == "coinm" else {})
+    book |= {
         "E": now,
         "T": now,
         "bids": book_levels(bids[:limit], places),
@@ -134,14 +144,17 @@ async def premium_index(request: web.Request) -> web.Response:
 
 
 @routes.get("/fapi/v1/fundingRate")
+@routes.get("/dapi/v1/fundingRate")
 async def funding_rate_history(request: web.Request) -> web.Response:
-    """Settled funding rates (public history; -1121 for an unlisted symbol)."""
+    """Settled funding rates of the dialect's perpetuals (public history; -1121 for an
+    unlisted symbol)."""
     params = public_params(request)
     rows = request.app[ENGINE].funding_history(
         opt_str(params, "symbol"),
         opt_int(params, "startTime"),
         opt_int(params, "endTime"),
         min(opt_int(params, "limit") or 100, 1000),
+        futures_market(request),
     )
     return json_ok(rows)
 
