@@ -172,3 +172,12 @@ def test_transfers_move_coin_between_spot_and_the_coinm_wallet(venue: SimExchang
         venue.transfer(HOLDER, "CMFUTURE_MAIN", "BTC", D("1.9"))
     venue.transfer(HOLDER, "CMFUTURE_MAIN", "BTC", D("1.5"))
     assert _wallet(venue) == D(2) - D("0.001") - D("1.5")
+
+
+def test_usdm_position_mode_ignores_and_keeps_coinm_positions(venue: SimExchange) -> None:
+    """Switching USDⓈ-M to hedge mode is not refused by a COIN-M short (-4068 is about USDⓈ-M
+    positions) and leaves that short in place."""
+    _short_at_60000(venue)
+    venue.set_position_mode(HOLDER, True)
+    assert _row(venue)["positionAmt"] == "-3000"
+    assert venue.position_mode(HOLDER) == {"dualSidePosition": True}
