@@ -55,7 +55,8 @@ class PerpLeg(BaseModel):
     account: str = Field(description="name of the account (under accounts) trading the perp")
     symbol: str = Field(
         pattern=r"^[A-Za-z0-9]+/[A-Za-z0-9]+:[A-Za-z0-9]+$",
-        description="the perpetual's ccxt unified symbol BASE/QUOTE:SETTLE, e.g. BTC/USDT:USDT",
+        description="the perpetual's ccxt unified symbol BASE/QUOTE:SETTLE: linear "
+        "BTC/USDT:USDT, a multiplied base 1000PEPE/USDT:USDT, inverse (COIN-M) BTC/USD:BTC",
     )
 
     _account_exists = field_validator("account")(_known_account)
@@ -130,6 +131,12 @@ class HedgeSettings(BaseModel):
         le=10,
         description="perp exposure per unit of spot exposure (1 when the perp is on the same coin)",
     )
+    count_margin: bool | None = Field(
+        default=None,
+        description="count the coin in the COIN-M wallet (wallet balance + unrealised P&L) "
+        "as part of the holding; omit for the default: true for an inverse perp margined in "
+        "the hedged coin (e.g. BTC/USD:BTC), ignored otherwise",
+    )
     execution: ExecutionSettings = Field(
         default_factory=ExecutionSettings, description="order placement and repricing"
     )
@@ -201,4 +208,5 @@ class HedgeSettings(BaseModel):
             reprice_ticks=execution.reprice_ticks,
             emergency_band=execution.emergency_band,
             max_daily_turnover=self.max_daily_turnover,
+            count_margin=self.count_margin,
         )

@@ -19,6 +19,8 @@ from decimal import Decimal
 
 from bot.domain.hedge import HedgePolicy
 from bot.domain.hold import risk_hold_after
+from bot.domain.holding import Holding
+from bot.domain.instrument import hedge_exposure
 from bot.domain.liquidation import MarginBracket
 from bot.domain.memory import HedgeMemory, Trusted
 from bot.domain.model import AccountSnapshot, Fill, Order, Position, frozen_map
@@ -75,7 +77,10 @@ class DecisionInputs:
 class Decision:
     """What one hedge does this cycle and why. `memory` is what the next cycle starts from;
     `trusted`: this cycle's position reading passed the checks (it is the new baseline);
-    `rebaselined`: a contradicting reading was adopted after `trust.CONFIRM_CYCLES`."""
+    `rebaselined`: a contradicting reading was adopted after `trust.CONFIRM_CYCLES`.
+    `spot_amount` is the holding in coins of the spot asset (spot, plus the COIN-M margin
+    when it counts: `holding` has the parts); `exposure` is it in the instrument's base units
+    (coins / `multiplier`, e.g. 1000PEPE units)."""
 
     hedge: str
     verdict: DataVerdict
@@ -87,6 +92,14 @@ class Decision:
     memory: HedgeMemory
     trusted: bool = False
     rebaselined: bool = False
+    holding: Holding | None = None
+    exposure: Decimal | None = None
+    multiplier: Decimal = Decimal(1)
+
+    @property
+    def exposure_units(self) -> Decimal:
+        """The holding in the instrument's base units (what the ratio divides by)."""
+        return self.spot_amount if self.exposure is None else self.exposure
 
 
 def decide(i: DecisionInputs) -> Decision:
@@ -95,8 +108,8 @@ def decide(i: DecisionInputs) -> Decision:
     policy, symbol = i.policy, i.policy.perp_symbol
     memory = start_cycle(i.memory)
     position = i.perp.position(symbol)
-    spot_balance = i.spot.spot.get(policy.spot_asset)
-    spot_amount = spot_balance.total if spot_balance else ZERO
+    market = i.perp.markets[symbol]
+    exposure = hedge_exposure(policy, market, i.spot, i.perp)
     live = _aged_locally(i.live_orders, i.sent_at_ms)
     verdict = _verdict(i, memory.trusted, position)
     quote = i.perp.quotes[symbol]
@@ -105,8 +118,8 @@ def decide(i: DecisionInputs) -> Decision:
     data_ok = verdict.ok and i.blocked_reason is None
     view = HedgeView(
         policy=policy,
-        market=i.perp.markets[symbol],
-        spot=spot_amount,
+        market=market,
+        spot=exposure.units,
         position=position,
         quote=quote,
         now_ms=i.now_ms,
@@ -125,6 +138,8 @@ def decide(i: DecisionInputs) -> Decision:
         hedge_plan = plan(view)
     if not i.brackets:
         hedge_plan = replace(hedge_plan, notes=(*hedge_plan.notes, NOT_GROWN))
+    if exposure.holding.notes:
+        hedge_plan = replace(hedge_plan, notes=(*hedge_plan.notes, *exposure.holding.notes))
     trust = step(memory, ok=verdict.ok, position=position, stamp_ms=_stamp(i, position))
     after = _remember(i, trust.memory, risk, verdict.ok)
     return Decision(
@@ -133,11 +148,14 @@ def decide(i: DecisionInputs) -> Decision:
         risk,
         hedge_plan,
         position,
-        spot_amount,
+        exposure.holding.coins,
         live,
         after,
         trusted=trust.trusted,
         rebaselined=trust.rebaselined,
+        holding=exposure.holding,
+        exposure=exposure.units,
+        multiplier=exposure.multiplier,
     )
 
 

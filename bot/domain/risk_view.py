@@ -1,7 +1,8 @@
 """What the risk guard reads (`RiskView`) and the measured position it reasons about (`Leg`).
 
 Amounts are in the settle currency (USDT); sizes are signed base units (short < 0); prices
-quote per base. Linear (USDⓈ-M) contracts only: `risk.assess` refuses the others.
+quote per base. This `Leg` is the linear (USDⓈ-M) one; COIN-M positions are measured by
+`risk_inverse.InverseLeg` (contracts and coin).
 """
 
 from __future__ import annotations
@@ -78,6 +79,10 @@ class Leg:
     def others(self, amount: Decimal) -> Decimal:
         """Other positions only share the wallet in cross mode."""
         return amount if self.cross else ZERO
+
+    def notional(self) -> Decimal:
+        """Notional in quote at the mark (what the leverage divides)."""
+        return abs(self.size) * self.view.mark
 
     def liquidation(self, wallet: Decimal) -> Decimal | None:
         """Our liquidation price with `wallet` behind the position (None: none found)."""
