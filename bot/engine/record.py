@@ -15,6 +15,7 @@ from bot.domain.memory import to_data
 from bot.domain.model import AccountSnapshot
 from bot.domain.planner import reference_price
 
+from .holding_view import holding_fields
 from .runtime import Runtime
 
 __all__ = ["record_hedge"]
@@ -54,7 +55,7 @@ def record_hedge(
     risk = d.risk
     ratio = state.ratio if state else None
     gap = state.gap_contracts if state else None
-    perp_base = base_exposure(market, d.position.contracts)
+    perp_base = base_exposure(market, d.position.contracts, reference_price(quote))
     memory = rt.memory.get(name, d.memory)
     data: dict[str, Any] = {
         "trusted": trusted,
@@ -72,6 +73,7 @@ def record_hedge(
         else None,
         # hedge mode: the account's LONG leg on the perp, reported, never traded
         "long_leg_contracts": str(d.position.long_leg_contracts),
+        **holding_fields(d, text=True),
     }
     rt.journal.record_snapshot(
         cycle_id,
@@ -98,7 +100,8 @@ def record_hedge(
     rt.metrics.set_risk_grade(name, risk.grade.name.lower() if risk else "ok")
     rt.metrics.set_paused(name, rt.state.pause_reason(name) is not None)
     live = rt.state.hedges[name]
-    funding = rt.journal.funding_total(name).get(market.settle or market.quote, Decimal(0))
+    settle = market.settle or market.quote
+    funding = rt.journal.funding_total(name).get(settle, Decimal(0))
     live.view = {
         "spot": d.spot_amount,
         "perp": d.position.contracts,
@@ -116,6 +119,9 @@ def record_hedge(
         "liquidation_price": risk.liquidation_price if risk else d.position.liquidation_price,
         "liquidation_distance": risk.distance if risk else None,
         "funding_total": funding,
+        "funding_asset": settle,  # the coin for an inverse perp, else the quote (USDT)
+        "contract_size": market.contract_size,
+        **holding_fields(d),
         "risk_grade": risk.grade.name.lower() if risk else "ok",
         "notes": list(d.plan.notes),
     }
