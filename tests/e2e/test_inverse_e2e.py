@@ -155,3 +155,17 @@ def test_rally_on_an_inverse_hedge_is_topped_up_with_coin(e2e: E2E) -> None:
     assert (Decimal(row["liquidationPrice"]) - mark) / mark > Decimal("0.30")
     assert not sim.account()["liquidations"]
     assert _position(sim) <= -2990  # the short is kept (a 5 BTC holding worth more now)
+
+
+def test_check_accepts_the_inverse_hedge_and_explains_its_sizing(e2e: E2E) -> None:
+    """`hedgebot check` accepts `perp: {symbol: BTC/USD:BTC}` and says the contract is 100 USD
+    margined in BTC, with the COIN-M wallet counted as holding."""
+    sim = e2e.still_sim()
+    sim.set_price("BTCUSDT", ENTRY)
+    sim.create_account("sim-key", "sim-secret", {"spot": {"BTC": 4}, "coinm": {"BTC": 1}})
+    hedge = hedge_entry("BTC", 1.0, symbol=INVERSE, margin_mode="cross", leverage=10)
+    config = e2e.config(sim.url, {"BTC": hedge})
+    result = e2e.cli("check", "-c", str(config))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "inverse, one contract = 100 USD, margined in BTC" in result.stdout
+    assert "the COIN-M wallet's BTC counts as holding (count_margin)" in result.stdout
