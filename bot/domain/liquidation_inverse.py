@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from bot.domain.liquidation import MarginBracket, bracket_for
+from bot.domain.liquidation import MarginBracket, bracket_for, first_fitting
 
 __all__ = [
     "inverse_liquidation_price",
@@ -71,24 +71,17 @@ def inverse_liquidation_price(
     Each bracket is tried; the one whose coin range holds the notional at the result wins."""
     if contracts == 0:
         return None
-    ordered = sorted(brackets, key=lambda b: b.notional_floor)
-    if not ordered:
-        raise ValueError("brackets: at least one margin bracket is needed")
     side = Decimal(1) if contracts > 0 else Decimal(-1)
     q = abs(contracts)
     wallet = wallet_balance - other_maint_margin + other_unrealized_pnl
-    for i, bracket in enumerate(ordered):
+
+    def solve(bracket: MarginBracket) -> Decimal | None:
         denominator = (wallet + bracket.cum) / contract_size + side * q / entry_price
         if denominator == 0:
-            continue
-        price = (q * bracket.maint_margin_ratio + side * q) / denominator
-        if price <= 0:
-            continue
-        notional = q * contract_size / price
-        last = i == len(ordered) - 1
-        if bracket.notional_floor <= notional and (last or notional < bracket.notional_cap):
-            return price
-    return None
+            return None
+        return (q * bracket.maint_margin_ratio + side * q) / denominator
+
+    return first_fitting(brackets, solve, lambda price: q * contract_size / price)
 
 
 def inverse_wallet_for_liquidation_at(

@@ -19,10 +19,9 @@ from bot.domain.liquidation_inverse import (
     inverse_upnl,
     inverse_wallet_for_liquidation_at,
 )
-from bot.domain.model import MarginMode
 from bot.domain.risk_policy import RiskGrade
 from bot.domain.risk_top_up import top_up_sources
-from bot.domain.risk_view import RiskView
+from bot.domain.risk_view import LegRules, RiskView
 
 __all__ = ["SATOSHI", "InverseLeg", "inverse_leg_of"]
 
@@ -31,7 +30,7 @@ SATOSHI = Decimal("1e-8")  # the coin's smallest unit: top-ups are whole satoshi
 
 
 @dataclass(frozen=True, slots=True)
-class InverseLeg:
+class InverseLeg(LegRules):
     """One non-flat COIN-M position being assessed (see the module docstring for units);
     `brackets` are the venue's coin brackets, or () when they could not be read (then only
     the venue's liquidation price grades it and nothing is sized)."""
@@ -42,16 +41,8 @@ class InverseLeg:
     brackets: tuple[MarginBracket, ...]
 
     @property
-    def cross(self) -> bool:
-        return self.view.margin_mode is MarginMode.CROSS
-
-    @property
     def contract_size(self) -> Decimal:
         return self.view.market.contract_size
-
-    def others(self, amount: Decimal) -> Decimal:
-        """Other contracts only share the wallet in cross mode."""
-        return amount if self.cross else ZERO
 
     def notional(self) -> Decimal:
         """Notional in coin at the mark (what the leverage divides)."""
@@ -88,14 +79,7 @@ class InverseLeg:
                 self.size, self.contract_size, self.view.mark, self.brackets
             )
             return margin_ratio(maint + self.others(self.view.other_maint_margin), balance)
-        if self.view.position.margin_ratio is not None:
-            return self.view.position.margin_ratio
-        return margin_ratio(ZERO, balance) if balance <= 0 else None
-
-    def target(self) -> Decimal:
-        """Where the liquidation price should sit after a top-up (restore_distance away)."""
-        sign = 1 if self.size < 0 else -1
-        return self.view.mark * (1 + sign * self.view.policy.restore_distance)
+        return self.unsized_ratio(balance)
 
     def top_up_needed(self) -> Decimal:
         """Coin (whole satoshis, rounded up) to restore `restore_distance`; 0 when nothing
