@@ -14,6 +14,7 @@ from bot.domain.model import MarginMode
 __all__ = [
     "HEDGE_NAME_PATTERN",
     "ExecutionSettings",
+    "FutureLeg",
     "HedgeSettings",
     "PerpLeg",
     "SpotLeg",
@@ -62,6 +63,21 @@ class PerpLeg(BaseModel):
     _account_exists = field_validator("account")(_known_account)
 
 
+class FutureLeg(BaseModel):
+    """A dated future that carries the short hedge (a fixed contract, closed before delivery)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    account: str = Field(description="name of the account (under accounts) trading the future")
+    symbol: str = Field(
+        pattern=r"^[A-Za-z0-9]+/[A-Za-z0-9]+:[A-Za-z0-9]+-[0-9]{6}$",
+        description="the dated future's ccxt unified symbol BASE/QUOTE:SETTLE-YYMMDD, e.g. "
+        "BTC/USDT:USDT-261225 (linear) or BTC/USD:BTC-261225 (COIN-M)",
+    )
+
+    _account_exists = field_validator("account")(_known_account)
+
+
 class ExecutionSettings(BaseModel):
     """How a hedge's orders are placed and repriced."""
 
@@ -100,7 +116,16 @@ class HedgeSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     spot: SpotLeg = Field(description="the spot holding: {account: NAME, asset: BTC}")
-    perp: PerpLeg = Field(description="the perpetual: {account: NAME, symbol: BTC/USDT:USDT}")
+    perp: PerpLeg | None = Field(
+        default=None,
+        description="the perpetual: {account: NAME, symbol: BTC/USDT:USDT}; exactly one of "
+        "perp / future",
+    )
+    future: FutureLeg | None = Field(
+        default=None,
+        description="a dated future instead of a perpetual: {account: NAME, symbol: "
+        "BTC/USDT:USDT-261225}; the short is bought back in its last hour, never delivered",
+    )
     target_ratio: Decimal = Field(
         ge=0,
         le=10,
@@ -154,9 +179,19 @@ class HedgeSettings(BaseModel):
             return {k: v for k, v in data.items() if k != "execution"}
         return data
 
+    @property
+    def contract(self) -> PerpLeg | FutureLeg:
+        """The leg carrying the short: the perpetual or the dated future."""
+        leg = self.perp or self.future
+        assert leg is not None  # the validator requires exactly one
+        return leg
+
     @model_validator(mode="after")
     def _check_ratios(self) -> HedgeSettings:
         problems: list[tuple[str, str]] = []
+        if (self.perp is None) == (self.future is None):
+            said = "both are set" if self.perp else "neither is set"
+            problems.append(("perp", f"exactly one of perp / future is needed ({said})"))
         if not self.allow_over_hedge:
             for name in ("target_ratio", "max_ratio"):
                 value = getattr(self, name)
@@ -194,7 +229,7 @@ class HedgeSettings(BaseModel):
         return HedgePolicy(
             name=name,
             spot_asset=self.spot.asset,
-            perp_symbol=self.perp.symbol,
+            perp_symbol=self.contract.symbol,
             target_ratio=self.target_ratio,
             band=self.band,
             max_ratio=self.max_ratio,

@@ -20,7 +20,7 @@ from decimal import Decimal
 from bot.domain.hedge import HedgePolicy
 from bot.domain.hold import risk_hold_after
 from bot.domain.holding import Holding
-from bot.domain.instrument import hedge_exposure
+from bot.domain.instrument import annualised_basis, closing_before_delivery, hedge_exposure
 from bot.domain.liquidation import MarginBracket
 from bot.domain.memory import HedgeMemory, Trusted
 from bot.domain.model import AccountSnapshot, Fill, Order, Position, frozen_map
@@ -40,6 +40,7 @@ __all__ = ["Decision", "DecisionInputs", "decide"]
 
 ZERO = Decimal(0)
 NOT_GROWN = f"{BRACKETS_MISSING}: not adding to the short until they can be read"
+CLOSING = "the dated contract delivers within the hour: buying the short back, never delivered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,8 @@ class Decision:
     `rebaselined`: a contradicting reading was adopted after `trust.CONFIRM_CYCLES`.
     `spot_amount` is the holding in coins of the spot asset (spot, plus the COIN-M margin
     when it counts: `holding` has the parts); `exposure` is it in the instrument's base units
-    (coins / `multiplier`, e.g. 1000PEPE units)."""
+    (coins / `multiplier`, e.g. 1000PEPE units); `basis` a dated future's annualised basis
+    (`instrument.annualised_basis`), None for a perpetual."""
 
     hedge: str
     verdict: DataVerdict
@@ -95,6 +97,7 @@ class Decision:
     holding: Holding | None = None
     exposure: Decimal | None = None
     multiplier: Decimal = Decimal(1)
+    basis: Decimal | None = None
 
     @property
     def exposure_units(self) -> Decimal:
@@ -105,7 +108,8 @@ class Decision:
 def decide(i: DecisionInputs) -> Decision:
     """Staleness → risk → plan → next memory for one hedge (see the module docstring).
     Raises ValueError naming the field for values the domain refuses to reason about."""
-    policy, symbol = i.policy, i.policy.perp_symbol
+    symbol = i.policy.perp_symbol
+    policy, closing = _target_policy(i)
     memory = start_cycle(i.memory)
     position = i.perp.position(symbol)
     market = i.perp.markets[symbol]
@@ -138,8 +142,9 @@ def decide(i: DecisionInputs) -> Decision:
         hedge_plan = plan(view)
     if not i.brackets:
         hedge_plan = replace(hedge_plan, notes=(*hedge_plan.notes, NOT_GROWN))
-    if exposure.holding.notes:
-        hedge_plan = replace(hedge_plan, notes=(*hedge_plan.notes, *exposure.holding.notes))
+    notes = (*exposure.holding.notes, *((CLOSING,) if closing else ()))
+    if notes:
+        hedge_plan = replace(hedge_plan, notes=(*hedge_plan.notes, *notes))
     trust = step(memory, ok=verdict.ok, position=position, stamp_ms=_stamp(i, position))
     after = _remember(i, trust.memory, risk, verdict.ok)
     return Decision(
@@ -156,7 +161,20 @@ def decide(i: DecisionInputs) -> Decision:
         holding=exposure.holding,
         exposure=exposure.units,
         multiplier=exposure.multiplier,
+        basis=annualised_basis(
+            reference_price(quote), quote.index, quote.timestamp_ms, market.expiry_ms
+        ),
     )
+
+
+def _target_policy(i: DecisionInputs) -> tuple[HedgePolicy, bool]:
+    """The policy planned with: a dated contract in its last hour wants no short at all
+    (judged on the venue's clock, the quote's stamp, as the delivery time is the venue's)."""
+    market = i.perp.markets[i.policy.perp_symbol]
+    quote = i.perp.quotes[i.policy.perp_symbol]
+    if not closing_before_delivery(market, quote.timestamp_ms):
+        return i.policy, False
+    return replace(i.policy, target_ratio=ZERO), True
 
 
 def _gate(i: DecisionInputs, risk: RiskAssessment, *, held: bool) -> tuple[RiskGate, Decimal]:

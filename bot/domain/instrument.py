@@ -2,6 +2,9 @@
 
 - linear perp: one contract = `contract_size` base units; a base that is `<N><asset>`
   (`1000PEPE/USDT:USDT` for PEPE spot) is sized in its own base (`exposure.parse_multiplier`);
+- dated future (`future:`, linear or inverse, sized as its perpetual): its annualised basis
+  is measured every cycle, and in its last hour (`CLOSE_BEFORE_MS`) the wanted short is 0, so
+  the position is bought back (reduce-only) instead of going to delivery;
 - inverse (COIN-M) perp: one contract = `contract_size` USD (BTCUSD 100, ETHUSD 10), so the
   contracts wanted are target_ratio × coins × mark / contract_size (5 BTC at 60,000 → 3,000
   BTCUSD contracts; the seeds' 1-USD contract → 300,000); the COIN-M wallet's coin counts as
@@ -18,9 +21,19 @@ from bot.domain.hedge import HedgePolicy
 from bot.domain.holding import Holding, holding_of
 from bot.domain.model import AccountSnapshot, Market, MarketKind
 
-__all__ = ["HedgeExposure", "counts_margin", "hedge_exposure", "multiplier_of"]
+__all__ = [
+    "CLOSE_BEFORE_MS",
+    "HedgeExposure",
+    "annualised_basis",
+    "closing_before_delivery",
+    "counts_margin",
+    "hedge_exposure",
+    "multiplier_of",
+]
 
 ONE = Decimal(1)
+YEAR_MS = 365 * 86_400_000
+CLOSE_BEFORE_MS = 3_600_000  # a dated short is bought back in its last hour: never delivered
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +70,18 @@ def hedge_exposure(
     holding = holding_of(policy.spot_asset, spot.spot, coinm)
     multiplier = multiplier_of(market, policy.spot_asset)
     return HedgeExposure(holding, multiplier, exposure_units(holding.coins, multiplier))
+
+
+def annualised_basis(
+    price: Decimal, index: Decimal | None, now_ms: int, expiry_ms: int | None
+) -> Decimal | None:
+    """(future − index) / index × year / time to expiry, a fraction per year (0.08 = 8 %/yr;
+    negative in backwardation); None for a perpetual, without an index, or at expiry."""
+    if expiry_ms is None or index is None or index <= 0 or expiry_ms <= now_ms:
+        return None
+    return (price - index) / index * Decimal(YEAR_MS) / Decimal(expiry_ms - now_ms)
+
+
+def closing_before_delivery(market: Market, now_ms: int) -> bool:
+    """Whether a dated `market` is in its last `CLOSE_BEFORE_MS` (or past its expiry)."""
+    return market.expiry_ms is not None and now_ms >= market.expiry_ms - CLOSE_BEFORE_MS

@@ -117,6 +117,11 @@ class Market:
     max_leverage: int | None = None
     maker_fee: Decimal = ZERO
     taker_fee: Decimal = ZERO
+    expiry_ms: int | None = None  # dated futures: delivery time; None for perpetuals and spot
+
+    @property
+    def is_dated(self) -> bool:
+        return self.expiry_ms is not None
 
     @property
     def is_contract(self) -> bool:

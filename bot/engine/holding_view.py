@@ -14,7 +14,8 @@ __all__ = ["holding_fields"]
 def holding_fields(d: Decision, *, text: bool = False) -> dict[str, Any]:
     """{"holding": "4 BTC spot + 1 BTC coinm margin", "holding_parts": {source: coins},
     "exposure": instrument base units, "multiplier": holding units per base unit}; amounts
-    as strings when `text` (for the journal's JSON)."""
+    as strings when `text` (for the journal's JSON); `basis` a dated future's annualised
+    basis."""
     h = d.holding
 
     def value(amount: Any) -> Any:
@@ -25,4 +26,6 @@ def holding_fields(d: Decision, *, text: bool = False) -> dict[str, Any]:
         "holding_parts": {p.source: value(p.coins) for p in h.parts} if h else {},
         "exposure": value(d.exposure_units),
         "multiplier": value(d.multiplier),
+        # dated futures: annualised basis (fraction per year), None for a perpetual
+        "basis": None if d.basis is None else value(d.basis),
     }

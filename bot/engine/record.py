@@ -98,6 +98,7 @@ def record_hedge(
         perp_contracts=d.position.contracts,
     )
     rt.metrics.set_risk_grade(name, risk.grade.name.lower() if risk else "ok")
+    rt.metrics.set_basis(name, d.basis)
     rt.metrics.set_paused(name, rt.state.pause_reason(name) is not None)
     live = rt.state.hedges[name]
     settle = market.settle or market.quote
