@@ -140,11 +140,12 @@ def decide(i: DecisionInputs) -> Decision:
         hedge_plan = HedgePlan(policy.name, None, notes=(i.blocked_reason,))
     else:
         hedge_plan = plan(view)
-    if not i.brackets:
-        hedge_plan = replace(hedge_plan, notes=(*hedge_plan.notes, NOT_GROWN))
-    notes = (*exposure.holding.notes, *((CLOSING,) if closing else ()))
-    if notes:
-        hedge_plan = replace(hedge_plan, notes=(*hedge_plan.notes, *notes))
+    notes = (
+        *((NOT_GROWN,) if not i.brackets else ()),
+        *exposure.holding.notes,
+        *((CLOSING,) if closing else ()),
+    )
+    hedge_plan = replace(hedge_plan, notes=(*hedge_plan.notes, *notes))
     trust = step(memory, ok=verdict.ok, position=position, stamp_ms=_stamp(i, position))
     after = _remember(i, trust.memory, risk, verdict.ok)
     return Decision(
