@@ -111,6 +111,7 @@ def assess(view: RiskView) -> RiskAssessment:
         view.policy.max_top_up,
         unit=SATOSHI if _inverse(view) else CENT,
         wallet=view.market.margin_wallet,
+        slack=SATOSHI if _inverse(view) else ZERO,
     )
     added = top_up.amount if top_up is not None else ZERO
     grade_after = _grade_after(leg, distance, ratio, added)

@@ -77,8 +77,14 @@ def plan_top_up(
     *,
     unit: Decimal = CENT,
     wallet: Wallet = Wallet.FUTURES,
+    slack: Decimal = ZERO,
 ) -> TopUp | None:
-    """The top-up covering `needed` as far as `sources` and `max_top_up` allow, or None."""
+    """The top-up covering `needed` as far as `sources` and `max_top_up` allow, or None.
+
+    `slack` is kept out of the futures wallet's free balance: the venue rounds the balance
+    it reports to its own precision (up as often as down), so when `unit` is that precision
+    (a coin top-up in satoshis) margin added up to the reported free balance can exceed what
+    is really free (Binance -4050) and would be refused every cycle."""
     if sources is None:
         return None
     amount = min(needed, sources.total)
@@ -92,7 +98,7 @@ def plan_top_up(
         return None
     if mode is MarginMode.CROSS:
         return TopUp(asset, transfer_from_spot=amount, add_isolated_margin=ZERO, wallet=wallet)
-    from_futures = min(amount, sources.futures)
+    from_futures = min(amount, max(sources.futures - slack, ZERO))
     transfer = (amount - from_futures).quantize(unit, rounding=ROUND_UP)
     return TopUp(
         asset, transfer_from_spot=min(transfer, amount), add_isolated_margin=amount, wallet=wallet

@@ -111,3 +111,13 @@ def test_reduce_cuts_contracts_to_restore_the_distance() -> None:
     assert after is None or after >= v.policy.restore_distance
     one_more = distance_with(v, v.wallet_balance, kept - 1)
     assert one_more is not None and one_more < v.policy.restore_distance
+
+
+def test_an_isolated_coin_top_up_keeps_a_satoshi_of_the_reported_free_balance() -> None:
+    """The venue reports the COIN-M free balance rounded to 8 dp: a top-up drawing on it
+    takes at most free − 1 satoshi from it and transfers the rest from spot, so the added
+    margin never exceeds what is really free."""
+    v = view("0.18", futures_free="0.19749833", spot_free="4", policy=RiskPolicy(auto_top_up=True))
+    top = assess(v).top_up
+    assert top is not None and top.add_isolated_margin > D("0.19749833")
+    assert top.add_isolated_margin - top.transfer_from_spot == D("0.19749832")

@@ -78,12 +78,16 @@ def _build(sim: InProcessSim, daemon: DaemonProcess, contracts: int) -> None:
     )
 
 
-def _start(e2e: E2E, target: float, **fields: Any) -> tuple[InProcessSim, DaemonProcess]:
-    """4 BTC spot + 1 BTC COIN-M margin at 60,000, hedged with BTC/USD:BTC at `target`."""
+def _start(
+    e2e: E2E, target: float, *, coinm: str = "1", **fields: Any
+) -> tuple[InProcessSim, DaemonProcess]:
+    """5 BTC at 60,000 (`coinm` of it in the COIN-M wallet, the rest spot) hedged with
+    BTC/USD:BTC at `target`, cross 10x unless `fields` say otherwise."""
     sim = e2e.still_sim()
     sim.set_price("BTCUSDT", ENTRY)
+    spot = 5 - Decimal(coinm)
     sim.create_account(
-        "sim-key", "sim-secret", {"spot": {"BTC": 4, "USDT": 0}, "coinm": {"BTC": 1}}
+        "sim-key", "sim-secret", {"spot": {"BTC": spot, "USDT": 0}, "coinm": {"BTC": coinm}}
     )
     hedge = hedge_entry("BTC", target, symbol=INVERSE, margin_mode="cross", leverage=10)
     sections = fields.pop("sections", {})
@@ -169,3 +173,32 @@ def test_check_accepts_the_inverse_hedge_and_explains_its_sizing(e2e: E2E) -> No
     assert result.returncode == 0, result.stdout + result.stderr
     assert "inverse, one contract = 100 USD, margined in BTC" in result.stdout
     assert "the COIN-M wallet's BTC counts as holding (count_margin)" in result.stdout
+
+
+def test_rally_on_an_isolated_inverse_hedge_adds_coin_margin(e2e: E2E) -> None:
+    """An ISOLATED 5x 3,000-contract short (1 BTC of margin) rallied to 66,000: the daemon adds
+    BTC of isolated margin — the COIN-M wallet's free coin, the rest moved from spot first —
+    so the liquidation moves back beyond 30 % and nothing is liquidated."""
+    sim, daemon = _start(
+        e2e,
+        1.0,
+        coinm="1.2",
+        margin_mode="isolated",
+        leverage=5,
+        sections={"risk": {"auto_top_up": True}},
+    )
+    _build(sim, daemon, 3000)
+    sim.set_price("BTCUSDT", 66_000)
+
+    def margin_added() -> list[tuple[str, str, Decimal]]:
+        actions = _margin_actions(e2e.tmp_path / "journal.sqlite")
+        return [a for a in actions if a[0] == "add_margin"]
+
+    (added,) = wait_until(
+        margin_added, 30, what="isolated margin added in BTC", diagnostics=daemon.diagnostics
+    )
+    assert added[1] == "BTC" and Decimal("0.5") < added[2] < Decimal("1"), added
+    (row,) = [p for p in sim.account()["positions"] if p["symbol"] == VENUE]
+    mark = Decimal(row["markPrice"])
+    assert (Decimal(row["liquidationPrice"]) - mark) / mark > Decimal("0.30"), row
+    assert not sim.account()["liquidations"]
