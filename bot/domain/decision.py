@@ -4,9 +4,10 @@ The engine gathers one `DecisionInputs` (this cycle's snapshots, what the journa
 hedge's memory) and this function does the rest, in order:
 1. trust the data — freshness of every part, the position against our fills (`staleness`,
    `trust`);
-2. grade the risk, never skipped (`risk_inputs.assess_risk`), and turn it into the planner's
-   gate: the grade's own gate, tightened to "no increase" while the risk hold is on or the
-   margin brackets are missing, and "reduce" softened when reductions are not allowed;
+2. grade the risk, never skipped (`risk.assess` over `risk_inputs.risk_view`), and turn it
+   into the planner's gate: the grade's own gate, tightened to "no increase" while the risk
+   hold is on or the margin brackets are missing, and "reduce" softened when reductions are
+   not allowed;
 3. plan the orders (`planner.plan`);
 4. the memory the next cycle starts from (trust step, risk hold, brackets missing).
 """
@@ -23,8 +24,8 @@ from bot.domain.liquidation import MarginBracket
 from bot.domain.memory import HedgeMemory, Trusted
 from bot.domain.model import AccountSnapshot, Fill, Order, Position, frozen_map
 from bot.domain.planner import HedgePlan, HedgeView, plan, reference_price
-from bot.domain.risk import RiskAssessment
-from bot.domain.risk_inputs import BRACKETS_MISSING, assess_risk, risk_view
+from bot.domain.risk import RiskAssessment, assess
+from bot.domain.risk_inputs import BRACKETS_MISSING, risk_view
 from bot.domain.risk_policy import RiskGate, RiskPolicy
 from bot.domain.staleness import (
     DataVerdict,
@@ -100,7 +101,7 @@ def decide(i: DecisionInputs) -> Decision:
     live = _aged_locally(i.live_orders, i.sent_at_ms)
     verdict = _verdict(i, memory.trusted, position)
     quote = i.perp.quotes[symbol]
-    risk = assess_risk(risk_view(policy, i.risk_policy, i.perp, i.brackets, reference_price(quote)))
+    risk = assess(risk_view(policy, i.risk_policy, i.perp, i.brackets, reference_price(quote)))
     gate, reduce = _gate(i, risk, held=memory.risk_hold)
     data_ok = verdict.ok and i.blocked_reason is None
     view = HedgeView(
