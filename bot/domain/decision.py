@@ -8,8 +8,10 @@ hedge's memory) and this function does the rest, in order:
    into the planner's gate: the grade's own gate, tightened to "no increase" while the risk
    hold is on or the margin brackets are missing, and "reduce" softened when reductions are
    not allowed;
-3. plan the orders (`planner.plan`);
-4. the memory the next cycle starts from (trust step, risk hold, brackets missing).
+3. plan the orders (`planner.plan`), then what is sent of them (`dispatch`: a GROW order
+   funded or sized to the margin available, a rejected plan backed off);
+4. the memory the next cycle starts from (trust step, risk hold, brackets missing, back-off,
+   margin short).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from bot.domain.dispatch import dispatch
+from bot.domain.grow_margin import GrowFunding
 from bot.domain.hedge import HedgePolicy
 from bot.domain.hold import risk_hold_after
 from bot.domain.liquidation import MarginBracket
@@ -76,7 +80,9 @@ class DecisionInputs:
 class Decision:
     """What one hedge does this cycle and why. `memory` is what the next cycle starts from;
     `trusted`: this cycle's position reading passed the checks (it is the new baseline);
-    `rebaselined`: a contradicting reading was adopted after `trust.CONFIRM_CYCLES`."""
+    `rebaselined`: a contradicting reading was adopted after `trust.CONFIRM_CYCLES`;
+    `funding`: how the GROW order in `plan` is funded (a transfer to send first), None when no
+    GROW order is sent; `order_key`: what a rejection of the planned order backs off."""
 
     hedge: str
     verdict: DataVerdict
@@ -88,6 +94,8 @@ class Decision:
     memory: HedgeMemory
     trusted: bool = False
     rebaselined: bool = False
+    funding: GrowFunding | None = None
+    order_key: str | None = None
 
 
 def decide(i: DecisionInputs) -> Decision:
@@ -126,19 +134,30 @@ def decide(i: DecisionInputs) -> Decision:
         hedge_plan = plan(view)
     if not i.brackets:
         hedge_plan = replace(hedge_plan, notes=(*hedge_plan.notes, NOT_GROWN))
-    trust = step(memory, ok=verdict.ok, position=position, stamp_ms=_stamp(i, position))
+    sent = dispatch(
+        hedge_plan,
+        policy=policy,
+        risk_policy=i.risk_policy,
+        perp=i.perp,
+        position=position,
+        memory=memory,
+        now_ms=i.now_ms,
+    )
+    trust = step(sent.memory, ok=verdict.ok, position=position, stamp_ms=_stamp(i, position))
     after = _remember(i, trust.memory, risk, verdict.ok)
     return Decision(
         policy.name,
         verdict,
         risk,
-        hedge_plan,
+        sent.plan,
         position,
         spot_amount,
         live,
         after,
         trusted=trust.trusted,
         rebaselined=trust.rebaselined,
+        funding=sent.funding,
+        order_key=sent.key,
     )
 
 
