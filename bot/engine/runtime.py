@@ -15,6 +15,7 @@ from bot.api.metrics import Metrics
 from bot.config import Settings, secret_values
 from bot.domain.hedge import HedgePolicy
 from bot.domain.memory import HedgeLegs, HedgeMemory
+from bot.exchange.dry_run import DryRunExchange
 from bot.exchange.factory import build_exchange
 from bot.exchange.port import Exchange
 from bot.exchange.retry import CircuitBreaker
@@ -96,6 +97,11 @@ class Runtime:
     def legs(self) -> dict[str, HedgeLegs]:
         return hedge_legs(self.settings)
 
+    @property
+    def dry_run(self) -> bool:
+        """Nothing is sent: every gateway is a `DryRunExchange` (see `build_exchanges`)."""
+        return self.settings.dry_run
+
     def now_ms(self) -> int:
         return self.clock()
 
@@ -125,7 +131,8 @@ async def _embedded_sim_url(runtime_sim: list[EmbeddedSim]) -> str:
 async def build_exchanges(
     settings: Settings, names: list[str], sim_holder: list[EmbeddedSim]
 ) -> dict[str, Exchange]:
-    """One gateway per account in `names` (embedded simulator started on demand)."""
+    """One gateway per account in `names` (embedded simulator started on demand); in a dry
+    run each is wrapped in a `DryRunExchange`, so no mutating request can leave."""
     out: dict[str, Exchange] = {}
     for name in names:
         acc = settings.accounts[name]
@@ -137,7 +144,7 @@ async def build_exchanges(
             cool_down_s=settings.reliability.breaker_cooldown_s,
             name=name,
         )
-        out[name] = build_exchange(
+        gateway = build_exchange(
             name,
             exchange_id=acc.exchange,
             mode=acc.mode.value,
@@ -148,6 +155,7 @@ async def build_exchanges(
             timeout_ms=acc.timeout_ms,
             breaker=breaker,
         )
+        out[name] = DryRunExchange(gateway) if settings.dry_run else gateway
     return out
 
 
