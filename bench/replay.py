@@ -1,12 +1,12 @@
 """Benchmark: replay real market days through the simulator at full speed with the daemon's
 cycle in-process; report simulated hours per wall second and memory growth.
 
-Real Binance candles from /work/shared/data (sliced to the chosen days) drive the in-process
-simulator one price step at a time (4 steps per candle); after every step the daemon's hedge
-cycle runs (`run_cycle`), and its funding job every 300 simulated seconds. Every simulated
-hour the holder's spot amounts move by a seeded ±10 %, so hedges keep trading. Memory growth
-is the mean RSS over the last 10 % of cycles / the first 10 % — a leak detector for a
-months-long daemon (`--trace` adds tracemalloc: where the retained bytes were allocated).
+Real Binance candles from $HEDGEBOT_DATA_DIR or ../shared/data (sliced to the chosen days)
+drive the in-process simulator one price step at a time (4 steps per candle); after every step
+the daemon's hedge cycle runs (`run_cycle`), and its funding job every 300 simulated seconds.
+Every simulated hour the holder's spot amounts move by a seeded ±10 %, so hedges keep trading.
+Memory growth is the mean RSS over the last 10 % of cycles / the first 10 % — a leak detector
+for a months-long daemon (`--trace` adds tracemalloc: where the retained bytes were allocated).
 Not part of the test suite.
 
     .venv/bin/python bench/replay.py [--set 1m|5m] [--start 2025-05-05] [--days 1] [--trace]
@@ -30,6 +30,7 @@ from pathlib import Path
 
 from _harness import SPOT, hedge_names, open_bench, quiet_logs, rss_mb
 
+from bot.config.shared_paths import data_dir, missing_reason
 from bot.engine.cycle import run_cycle
 from bot.engine.funding import record_funding
 from bot.sim.engine import SimExchange
@@ -37,7 +38,6 @@ from bot.sim.feed import PriceFeed
 from bot.sim.prices import CsvReplay
 from bot.sim.server import STEPS_PER_CANDLE, start
 
-DATA = Path("/work/shared/data")
 SETS = {
     "1m": "binance_{}usdt_1m_perp_2025-05.csv.gz",
     "5m": "binance_{}usdt_5m_perp_spot_2025.csv.gz",
@@ -48,7 +48,9 @@ HOLDER_MOVE_MS = 3_600_000
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--data", type=Path, default=DATA, help="market data directory")
+    p.add_argument(
+        "--data", type=Path, default=data_dir(), help="market data directory (default %(default)s)"
+    )
     p.add_argument("--set", choices=sorted(SETS), default="1m", help="candle set (default 1m)")
     p.add_argument("--start", type=date.fromisoformat, default=date(2025, 5, 5), help="UTC day")
     p.add_argument("--days", type=float, default=1.0, help="days to replay (default 1)")
@@ -184,9 +186,11 @@ async def replay(args: argparse.Namespace, tmp: Path) -> None:
 
 def main() -> None:
     args = parse_args()
-    if not all((args.data / SETS[args.set].format(a.lower())).exists() for a in ("btc", "eth")):
-        print(f"market data not found under {args.data}; skipping the replay benchmark")
-        return
+    for asset in ("btc", "eth"):
+        reason = missing_reason(args.data / SETS[args.set].format(asset), "market data")
+        if reason:
+            print(f"{reason}; skipping the replay benchmark")
+            return
     quiet_logs()
     with tempfile.TemporaryDirectory(prefix="hb-replay-") as tmp:
         asyncio.run(replay(args, Path(tmp)))

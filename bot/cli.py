@@ -14,13 +14,25 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 __all__ = ["main"]
 
 EXIT_OK = 0
-EXIT_PROBLEM = 1  # `check` found a problem / an action failed
-EXIT_USAGE = 2  # bad config or arguments
+EXIT_PROBLEM = 1  # `check` found a problem / an action failed / another daemon runs
+EXIT_USAGE = 2  # bad config or arguments; 3-5: `run` refusals (bot.engine.startup)
+
+_EXIT_CODES = (
+    "Exit codes: 0 ok; 1 a check or action failed, no daemon answered, or another daemon "
+    "runs on the journal; 2 bad config or arguments (also: an exchange/mode pair the venue "
+    "does not offer, a symbol it does not list, a position mode it refused); 3 API keys "
+    "missing, refused by the venue, able to withdraw or not allowed to trade futures; 4 the "
+    "venue is unreachable; 5 the API port is taken or the journal cannot be opened; 130 "
+    "interrupted."
+)
 
 _DEFAULT_API = "http://127.0.0.1:8080"
 
@@ -41,12 +53,19 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="hedgebot",
         description="Keep spot crypto holdings hedged with short perpetual futures.",
         epilog="Secrets come from the environment (HEDGEBOT_ACCOUNTS__<NAME>__API_KEY, "
-        "..._SECRET, ..._PASSWORD) or a secrets directory, never from YAML. Exit codes: 0 ok, "
-        "1 a check or action failed (or no daemon answered), 2 bad config or arguments.",
+        "..._SECRET, ..._PASSWORD) or a secrets directory, never from YAML. " + _EXIT_CODES,
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    run = sub.add_parser("run", help="run the daemon (no -c: demo against the embedded simulator)")
+    run = sub.add_parser(
+        "run",
+        help="run the daemon (no -c: demo against the embedded simulator)",
+        description="Run the daemon until SIGTERM/SIGINT (SIGHUP reloads the config). Before "
+        "the first cycle it refuses, with one line naming the account or field, a start that "
+        "cannot work: keys refused or able to withdraw, a venue that does not answer, a "
+        "symbol it does not list, a position mode it refused, a taken API port.",
+        epilog=_EXIT_CODES,
+    )
     _config_arg(run)
 
     check = sub.add_parser(
@@ -81,12 +100,17 @@ def _build_parser() -> argparse.ArgumentParser:
     status = sub.add_parser(
         "status",
         help="show the running daemon's status",
-        description="Print the running daemon's /status (per hedge: spot, perp, ratio, "
-        "target, band, open orders, margin, liquidation, funding, last action) as tables, or "
-        "its JSON with --json. Needs no keys; exit 1 when no daemon answers.",
+        description="Print the running daemon's /status: per hedge spot, perp, ratio, "
+        "target, liquidation price (at the market's tick) and distance, state, then resting "
+        "orders and the last action, in 80 columns; --wide adds band, mark, margin ratio, "
+        "funding as columns; --json prints the raw document. Needs no keys; exit 1 when no "
+        "daemon answers.",
     )
     status.add_argument("--url", default=None, help=f"daemon API base URL (default {_DEFAULT_API})")
     status.add_argument("--json", action="store_true", help="print the raw JSON")
+    status.add_argument(
+        "--wide", action="store_true", help="every figure as a column (needs ~200 columns)"
+    )
     _config_arg(status, help_="take the API address from this config")
 
     for name, text in (("pause", "stop placing orders"), ("resume", "resume placing orders")):
@@ -204,6 +228,20 @@ def _quiet_logs(fmt: Literal["json", "console", "auto"], level: str) -> None:
     logging.getLogger("bot.exchange.retry").setLevel(logging.ERROR)
 
 
+def _run(settings: Settings, config_path: Path | None) -> int:
+    """`hedgebot run`; a start the user can fix leaves as StartupError (never a traceback)."""
+    from bot.engine.daemon import run_daemon
+    from bot.engine.startup import startup_failure
+
+    try:
+        return run_daemon(settings, config_path=config_path)
+    except Exception as exc:
+        failure = startup_failure(exc, settings)
+        if failure is None:
+            raise
+        raise failure from None
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     cmd = args.command
     if cmd == "sim":
@@ -222,7 +260,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bot.engine.remote import control_command, status_command
 
         if cmd == "status":
-            return asyncio.run(status_command(_api_url(args), as_json=args.json))
+            return asyncio.run(status_command(_api_url(args), as_json=args.json, wide=args.wide))
         token = os.environ.get("HEDGEBOT_API_TOKEN", "")
         return asyncio.run(control_command(_api_url(args), cmd, args.hedge, token))
     from bot.config import load_config
@@ -231,9 +269,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if cmd in ("check", "plan"):
         _quiet_logs(settings.log.format, settings.log.level)
     if cmd == "run":
-        from bot.engine.daemon import run_daemon
-
-        return run_daemon(settings, config_path=args.config)
+        return _run(settings, args.config)
     if cmd == "check":
         from bot.engine.commands import check_command
 
@@ -248,14 +284,18 @@ def _dispatch(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `hedgebot` console script; returns the process exit code."""
     args = _build_parser().parse_args(argv)
-    from bot.config import ConfigError
+    from bot.config import ConfigError, MissingKeys
+    from bot.engine.startup import EXIT_KEYS, StartupError
     from bot.store.lock import AlreadyRunning
 
     try:
         return _dispatch(args)
     except ConfigError as exc:
         print(f"hedgebot: configuration error:\n{exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_KEYS if isinstance(exc, MissingKeys) else EXIT_USAGE
+    except StartupError as exc:
+        print(f"hedgebot: cannot start: {exc}", file=sys.stderr)
+        return exc.exit_code
     except AlreadyRunning as exc:
         print(f"hedgebot: {exc}", file=sys.stderr)
         return EXIT_PROBLEM

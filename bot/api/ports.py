@@ -10,10 +10,14 @@ Values may be `Decimal` (the API serialises them as JSON strings, so no precisio
 - `spot`: spot holding in base units (BTC), >= 0.
 - `perp`: perp position in contracts, signed (short = negative).
 - `perp_base`: the same position in base units, signed (optional).
+- `long_leg`: hedge mode only: the account's LONG leg on the perp in contracts (>= 0),
+  reported and never traded (`perp` is then the SHORT leg); 0 in one-way mode.
 - `ratio`, `target`, `band`: fractions (1.0 = fully hedged, 0.02 = two points of band).
 - `margin_ratio`: maintenance margin / margin balance of the hedge's position, fraction
   (0 = no risk, 1 = liquidation; Binance's definition).
 - `liquidation_price`: quote per base (USDT per BTC); `None` when there is no position.
+- `mark`: the reference price the hedge was measured at, quote per base.
+- `price_tick`: the perp market's price tick, quote; clients round prices to it for display.
 - `liquidation_distance`: (liquidation price - mark) / mark, fraction (0.25 = a 25 % rally
   liquidates the short).
 - `funding_total`: funding received (+) or paid (-) since the hedge started, in quote.
@@ -90,6 +94,7 @@ class HedgeStatus(TypedDict, total=False):
     spot: Any
     perp: Any
     perp_base: Any
+    long_leg: Any
     ratio: Any
     target: Any
     band: Any
@@ -98,6 +103,8 @@ class HedgeStatus(TypedDict, total=False):
     margin_ratio: Any
     liquidation_price: Any
     liquidation_distance: Any
+    mark: Any
+    price_tick: Any
     funding_total: Any
     last_action: str | None  # one line, e.g. "placed sell 0.5 @ 60000 (grow)"
     last_action_at: float | None

@@ -7,13 +7,17 @@ terminal (the CLI prints it and exits non-zero); `render_status` draws /status w
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
 import aiohttp
+from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+
+from bot.domain.numbers import at_tick, plain
 
 __all__ = ["DEFAULT_URL", "ApiClientError", "fetch_status", "post_control", "render_status"]
 
@@ -90,6 +94,7 @@ def _message(body: Any) -> str:
 # --- rendering -----------------------------------------------------------------------------
 
 _DASH = "—"
+_MAX_PLACES = Decimal("1E-8")  # a price with no tick to round to keeps at most 8 decimals
 
 
 def _dec(value: Any) -> Decimal | None:
@@ -103,12 +108,26 @@ def _dec(value: Any) -> Decimal | None:
 
 
 def _plain(value: Any) -> str:
-    """A number as the daemon sent it, trailing zeros dropped ('0.50000' → '0.5')."""
+    """A number as the daemon sent it, in digits without trailing zeros ('0.50000' → '0.5',
+    '1.8E+3' → '1800')."""
     number = _dec(value)
     if number is None:
         return _DASH if value is None else str(value)
-    text = f"{number:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return plain(number)
+
+
+def _price(value: Any, tick: Decimal | None) -> str:
+    """A price at the market's tick ('97039.950248…' → '97040.0' for a 0.1 tick); without a
+    tick (an older daemon) at most 8 decimals."""
+    number = _dec(value)
+    if number is None:
+        return _plain(value)
+    if tick is not None and tick > 0:
+        return at_tick(number, tick)
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -8:
+        number = number.quantize(_MAX_PLACES)
+    return plain(number)
 
 
 def _pct(value: Any, *, sign: str = "") -> str:
@@ -117,7 +136,7 @@ def _pct(value: Any, *, sign: str = "") -> str:
     return _DASH if number is None else f"{sign}{number * 100:.1f} %"
 
 
-def _orders(orders: Any) -> str:
+def _orders(orders: Any, tick: Decimal | None) -> str:
     if not orders:
         return _DASH
     if not isinstance(orders, Sequence) or isinstance(orders, str):
@@ -127,9 +146,8 @@ def _orders(orders: Any) -> str:
         if not isinstance(order, Mapping):
             lines.append(str(order))
             continue
-        text = (
-            f"{order.get('side', '?')} {_plain(order.get('amount'))} @ {_plain(order.get('price'))}"
-        )
+        amount, price = _plain(order.get("amount")), _price(order.get("price"), tick)
+        text = f"{order.get('side', '?')} {amount} @ {price}"
         lines.append(text + (" RO" if order.get("reduce_only") else ""))
     return "\n".join(lines)
 
@@ -143,35 +161,72 @@ def _state(hedge: Mapping[str, Any]) -> str:
     parts = []
     if hedge.get("paused"):
         reason = hedge.get("pause_reason")
-        parts.append(f"[bold yellow]paused[/]{f' ({reason})' if reason else ''}")
+        parts.append(f"[bold yellow]paused[/]{f' ({escape(str(reason))})' if reason else ''}")
     if grade not in (None, "ok"):
         colour = "red" if grade in ("delever", "reduce") else "yellow"
         parts.append(f"[{colour}]risk {grade}[/]")
     return ", ".join(parts) or "[green]ok[/]"
 
 
-_COLUMNS = (
-    "hedge", "spot", "perp", "ratio", "target", "band", "open orders", "margin ratio",
-    "liq price", "liq dist", "funding", "last action", "state",
-)  # fmt: skip
+# (column, right-aligned, cell) in display order; `_NARROW` is what fits 80 columns.
+_Cell = Callable[[Mapping[str, Any], Decimal | None], str]
+_CELLS: dict[str, tuple[bool, _Cell]] = {
+    "spot": (True, lambda h, t: _plain(h.get("spot"))),
+    "perp": (True, lambda h, t: _plain(h.get("perp"))),
+    "long leg": (True, lambda h, t: _plain(h.get("long_leg"))),
+    "ratio": (True, lambda h, t: _pct(h.get("ratio"))),
+    "target": (True, lambda h, t: _pct(h.get("target"))),
+    "band": (True, lambda h, t: _pct(h.get("band"), sign="±")),
+    "mark": (True, lambda h, t: _price(h.get("mark"), t)),
+    "open orders": (False, lambda h, t: _orders(h.get("open_orders"), t)),
+    "margin ratio": (True, lambda h, t: _pct(h.get("margin_ratio"))),
+    "liq price": (True, lambda h, t: _price(h.get("liquidation_price"), t)),
+    "liq dist": (True, lambda h, t: _pct(h.get("liquidation_distance"))),
+    "funding": (True, lambda h, t: _plain(h.get("funding_total"))),
+    "last action": (False, lambda h, t: escape(str(h.get("last_action") or _DASH))),
+    "state": (False, lambda h, t: _state(h)),
+}
+_NARROW = ("spot", "perp", "ratio", "target", "liq price", "liq dist", "state")
 
 
-def _hedge_row(name: str, hedge: Mapping[str, Any]) -> list[str]:
-    return [
-        f"[bold]{name}[/]",
-        _plain(hedge.get("spot")),
-        _plain(hedge.get("perp")),
-        _pct(hedge.get("ratio")),
-        _pct(hedge.get("target")),
-        _pct(hedge.get("band"), sign="±"),
-        _orders(hedge.get("open_orders")),
-        _pct(hedge.get("margin_ratio")),
-        _plain(hedge.get("liquidation_price")),
-        _pct(hedge.get("liquidation_distance")),
-        _plain(hedge.get("funding_total")),
-        str(hedge.get("last_action") or _DASH),
-        _state(hedge),
-    ]
+def _columns(hedges: Mapping[str, Mapping[str, Any]], wide: bool) -> list[str]:
+    if not wide:
+        return list(_NARROW)
+    has_long = any(_has_long_leg(h) for h in hedges.values())
+    return [c for c in _CELLS if c != "long leg" or has_long]
+
+
+def _hedges_table(hedges: Mapping[str, Mapping[str, Any]], wide: bool) -> Table:
+    table = Table(title="hedges", title_justify="left", box=None if not wide else box.HEAVY_HEAD)
+    columns = _columns(hedges, wide)
+    table.add_column("hedge")
+    for column in columns:
+        table.add_column(column, justify="right" if _CELLS[column][0] else "left")
+    for name, hedge in sorted(hedges.items()):
+        tick = _dec(hedge.get("price_tick"))
+        cells = [_CELLS[column][1](hedge, tick) for column in columns]
+        table.add_row(f"[bold]{name}[/]", *cells)
+    return table
+
+
+def _has_long_leg(hedge: Mapping[str, Any]) -> bool:
+    return bool(_dec(hedge.get("long_leg")))
+
+
+def _activity(hedges: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """The narrow layout's lines for what the table leaves out: a hedge-mode LONG leg,
+    resting orders, last action."""
+    lines = []
+    for name, hedge in sorted(hedges.items()):
+        if _has_long_leg(hedge):
+            lines.append(f"[bold]{name}[/] long leg: {_plain(hedge['long_leg'])} (not traded)")
+        tick = _dec(hedge.get("price_tick"))
+        orders = _orders(hedge.get("open_orders"), tick)
+        if orders != _DASH:
+            lines.append(f"[bold]{name}[/] open: {orders.replace(chr(10), ', ')}")
+        if hedge.get("last_action"):
+            lines.append(f"[bold]{name}[/] last: {escape(str(hedge['last_action']))}")
+    return lines
 
 
 def _header(status: Mapping[str, Any], now: float) -> str:
@@ -193,41 +248,47 @@ def _duration(seconds: float) -> str:
     )
 
 
-def _accounts_table(accounts: Mapping[str, Any]) -> Table:
-    table = Table(title="accounts", title_justify="left")
-    for column in ("account", "exchange", "mode", "breaker", "failures", "last error"):
+def _accounts_table(accounts: Mapping[str, Any], wide: bool) -> Table:
+    table = Table(title="accounts", title_justify="left", box=None if not wide else box.HEAVY_HEAD)
+    columns = ["account", "exchange", "mode", "breaker", "failures", "last error"]
+    for column in columns if wide else [c for c in columns if c != "failures"]:
         table.add_column(column)
     for name, account in sorted(accounts.items()):
         info = account if isinstance(account, Mapping) else {}
         breaker = str(info.get("breaker", _DASH))
-        table.add_row(
+        row = [
             name,
             str(info.get("exchange", _DASH)),
             str(info.get("mode", _DASH)),
             f"[red]{breaker}[/]" if breaker != "closed" else breaker,
             str(info.get("consecutive_failures", _DASH)),
-            str(info.get("last_error") or _DASH),
-        )
+            escape(str(info.get("last_error") or _DASH)),
+        ]
+        table.add_row(*(row if wide else row[:4] + row[5:]))
     return table
 
 
-def render_status(status: Mapping[str, Any], console: Console, *, now: float | None = None) -> None:
+def render_status(
+    status: Mapping[str, Any], console: Console, *, now: float | None = None, wide: bool = False
+) -> None:
     """Print /status as a header line, a hedges table and an accounts table.
 
-    Ratios, band, margin ratio and liquidation distance are shown as percentages; amounts
-    and prices as the daemon sent them; `now` (epoch s) is injectable for the uptime.
+    The default layout fits an 80-column terminal (spot, perp, ratio, target, liquidation
+    price and distance, state; then one line per resting order and last action); `wide`
+    shows every figure as table columns. Ratios, band, margin ratio and liquidation
+    distance are percentages; prices are rounded to the market's tick (`price_tick`);
+    amounts are shown in digits, never in scientific notation. `now` (epoch s) is
+    injectable for the uptime.
     """
     console.print(_header(status, time.time() if now is None else now))
-    hedges = status.get("hedges") or {}
-    table = Table(title="hedges", title_justify="left")
-    for column in _COLUMNS:
-        table.add_column(column, justify="right" if column in _COLUMNS[1:6] else "left")
-    for name, hedge in sorted(hedges.items()):
-        table.add_row(*_hedge_row(name, hedge if isinstance(hedge, Mapping) else {}))
+    raw = status.get("hedges") or {}
+    hedges = {name: h if isinstance(h, Mapping) else {} for name, h in raw.items()}
     if not hedges:
         console.print("no hedges configured")
     else:
-        console.print(table)
+        console.print(_hedges_table(hedges, wide))
+        for line in [] if wide else _activity(hedges):
+            console.print(line)
     accounts = status.get("accounts") or {}
     if accounts:
-        console.print(_accounts_table(accounts))
+        console.print(_accounts_table(accounts, wide))

@@ -8,7 +8,7 @@ from bot.config.dump import (
     secret_values,
     settings_json_schema,
 )
-from bot.config.errors import ConfigError
+from bot.config.errors import ConfigError, MissingKeys
 from bot.config.hedges import ExecutionSettings, HedgeSettings, PerpLeg, SpotLeg
 from bot.config.load import DEMO_CONFIG, load_config, missing_secrets, parse_config
 from bot.config.secrets import account_secret_var
@@ -36,6 +36,7 @@ __all__ = [
     "HedgeSettings",
     "JournalSettings",
     "LogSettings",
+    "MissingKeys",
     "Mode",
     "NotifySettings",
     "PerpLeg",

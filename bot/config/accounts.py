@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
@@ -52,6 +52,19 @@ class AccountSettings(BaseModel):
     )
     timeout_ms: int = Field(
         default=10_000, ge=1_000, le=120_000, description="HTTP timeout per request, milliseconds"
+    )
+    position_mode: Literal["auto", "one_way", "hedge"] = Field(
+        default="auto",
+        description="auto | one_way | hedge — the futures position mode (Binance "
+        "dualSidePosition). auto follows the venue; a set mode that differs is switched on "
+        "the venue at start (possible only with no open futures position or order). In hedge "
+        "mode the hedge is the SHORT leg; the LONG leg is reported and never traded",
+    )
+    allow_withdrawal_keys: bool = Field(
+        default=False,
+        description="accept an API key that can withdraw funds (refused by default: a "
+        "hedging bot never needs that permission, and a leaked key with it can empty the "
+        "account)",
     )
     api_key: SkipJsonSchema[SecretStr | None] = env_only("API key (env only)")
     secret: SkipJsonSchema[SecretStr | None] = env_only("API secret (env only)")

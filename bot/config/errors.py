@@ -14,7 +14,13 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-__all__ = ["PROBLEMS_ERROR", "ConfigError", "format_validation_error", "problems_error"]
+__all__ = [
+    "PROBLEMS_ERROR",
+    "ConfigError",
+    "MissingKeys",
+    "format_validation_error",
+    "problems_error",
+]
 
 PROBLEMS_ERROR = "hedgebot_config"  # error type of our own cross-field checks
 SECRET_FIELDS = frozenset({"api_key", "secret", "password", "token", "urls"})
@@ -68,6 +74,11 @@ class ConfigError(Exception):
         where = f" in {source}" if source else ""
         lines = "\n".join(f"  - {p}" for p in self.problems)
         super().__init__(f"invalid configuration{where}:\n{lines}")
+
+
+class MissingKeys(ConfigError):
+    """A non-sim account has no API key or secret in the environment or secrets directory.
+    Operator: set the named variables (the CLI exits with the keys code, not the config one)."""
 
 
 def problems_error(problems: Iterable[tuple[str, str]]) -> PydanticCustomError:

@@ -11,7 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.config.accounts import Mode
-from bot.config.errors import ConfigError, format_validation_error
+from bot.config.errors import ConfigError, MissingKeys, format_validation_error
 from bot.config.secrets import (
     DEFAULT_SECRETS_DIR,
     SecretSource,
@@ -73,7 +73,7 @@ def parse_config(
     if require_secrets:
         missing = missing_secrets(settings, secrets_dir=secrets.directory)
         if missing:
-            raise ConfigError(missing, source=source)
+            raise MissingKeys(missing, source=source)
     return settings
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "Order",
     "OrderStatus",
     "Position",
+    "PositionMode",
     "Quote",
     "Side",
     "Wallet",
@@ -69,6 +70,13 @@ class Wallet(StrEnum):
 
     SPOT = "spot"
     FUTURES = "futures"
+
+
+class PositionMode(StrEnum):
+    """How the venue holds an account's perp positions (Binance `dualSidePosition`)."""
+
+    ONE_WAY = "one_way"  # one net position per symbol
+    HEDGE = "hedge"  # a LONG and a SHORT leg per symbol, traded separately
 
 
 class OrderStatus(StrEnum):
@@ -125,12 +133,16 @@ class Balance:
 
 @dataclass(frozen=True, slots=True)
 class Position:
-    """A perpetual position in one-way mode. `contracts` < 0 is short.
+    """The perpetual position a hedge trades. `contracts` < 0 is short.
 
     `collateral` is the margin backing the position (isolated margin, or the position's share
     of cross margin as reported); `maintenance_margin` and `collateral` are in the settle
     currency. `margin_ratio` is maintenance margin / margin balance (0..1; 1 = liquidation),
     as the venue reports it, or None.
+
+    In hedge mode (`PositionMode.HEDGE`) every field describes the SHORT leg, which is the
+    hedge; `long_leg_contracts` (≥ 0) is the account's LONG leg on the same symbol, reported
+    for the operator and never traded. It is 0 in one-way mode.
     """
 
     symbol: str
@@ -146,6 +158,7 @@ class Position:
     margin_ratio: Decimal | None = None
     unrealized_pnl: Decimal | None = None
     timestamp_ms: int | None = None
+    long_leg_contracts: Decimal = ZERO
 
     @property
     def is_flat(self) -> bool:

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from bot.domain.hedge import HedgePolicy, HedgeState, measure
 from bot.domain.model import Market, Order, Position, Quote, Side
+from bot.domain.numbers import plain
 from bot.domain.risk_policy import RiskGate
 from bot.domain.sizing import PlannedOrder, Purpose, Want, wanted_order
 from bot.domain.staleness import check_quote
@@ -178,7 +179,7 @@ def _touch_problem(view: HedgeView, order: Order) -> str | None:
         return f"price {order.price} is on the wrong side of the touch"
     ticks = away / tick
     if ticks > view.policy.reprice_ticks:
-        return f"touch moved {ticks.normalize()} ticks away (max {view.policy.reprice_ticks})"
+        return f"touch moved {plain(ticks)} ticks away (max {view.policy.reprice_ticks})"
     return None
 
 

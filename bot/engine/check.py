@@ -20,10 +20,12 @@ from bot.config import Settings
 from bot.domain.contracts import contracts_for_base, notional, order_size_problem, round_amount_down
 from bot.domain.hedge import HedgePolicy
 from bot.domain.model import Balance, Market, MarketKind
+from bot.domain.numbers import plain as _n
 from bot.exchange.errors import AuthError, ExchangeError, MarketNotFound, NotSupported
-from bot.exchange.port import Exchange
+from bot.exchange.port import ApiRestrictions, Exchange
 
 __all__ = [
+    "PORT_FIX",
     "Level",
     "Line",
     "account_fix",
@@ -31,9 +33,11 @@ __all__ = [
     "asset_line",
     "dust_line",
     "journal_line",
+    "key_lines",
     "leverage_line",
     "notify_lines",
     "perp_line",
+    "port_problem",
 ]
 
 
@@ -50,12 +54,6 @@ class Line:
     level: Level
     text: str
     fix: str = ""
-
-
-def _n(value: Decimal) -> str:
-    """A Decimal without trailing zeros or exponent: 2.0 → '2', 1E+1 → '10'."""
-    text = f"{value.normalize():f}"
-    return "0" if text in ("-0", "0") else text
 
 
 def ok(text: str) -> Line:
@@ -89,22 +87,33 @@ def journal_line(path: Path) -> Line:
     return ok(f"{where} is writable{'' if path.exists() else ' (will be created)'}")
 
 
-def api_port_line(enabled: bool, host: str, port: int) -> Line:
-    """Can the API bind host:port? A taken port is a warning (a daemon may already run)."""
-    if not enabled:
-        return ok("api: disabled")
+PORT_FIX = "is a daemon already running? otherwise set api.port to a free port (0 = any)"
+
+
+def port_problem(host: str, port: int) -> str | None:
+    """Why the API could not bind host:port now (e.g. 'Address already in use'), or None.
+    Port 0 (any free port) never has one."""
     if port == 0:
-        return ok(f"api: {host}, any free port")
+        return None
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
         with socket.socket(family, kind, proto) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds
             probe.bind(address)
     except OSError as exc:
-        return warn(
-            f"api: cannot bind {host}:{port} ({exc.strerror or exc})",
-            "is a daemon already running? otherwise set api.port to a free port",
-        )
+        return str(exc.strerror or exc)
+    return None
+
+
+def api_port_line(enabled: bool, host: str, port: int) -> Line:
+    """Can the API bind host:port? A taken port is a warning (a daemon may already run)."""
+    if not enabled:
+        return ok("api: disabled")
+    if port == 0:
+        return ok(f"api: {host}, any free port")
+    problem = port_problem(host, port)
+    if problem:
+        return warn(f"api: cannot bind {host}:{port} ({problem})", PORT_FIX)
     return ok(f"api: {host}:{port} is free")
 
 
@@ -147,6 +156,38 @@ def account_fix(name: str, settings: Settings, exc: BaseException) -> str:
     if account.mode.value == "sim" and account.url:
         return f"is the simulator running at {account.url}? (hedgebot sim --port ...)"
     return f"is {account.exchange} reachable from here? (network, accounts.{name}.mode)"
+
+
+def key_lines(
+    name: str, restrictions: ApiRestrictions, *, allow_withdrawal: bool, trades_futures: bool
+) -> list[Line]:
+    """What the venue says the account's API key may do, judged: a key that can withdraw fails
+    unless `accounts.<name>.allow_withdrawal_keys` (a hedging bot never withdraws); a key that
+    may not trade futures fails when the account holds a perp leg; unknown is a warning."""
+    where = f"accounts.{name}: API key"
+    lines: list[Line] = []
+    if restrictions.can_withdraw is None:
+        lines.append(
+            warn(
+                f"{where}: the venue does not say whether it can withdraw",
+                "make sure the key has no withdrawal permission",
+            )
+        )
+    elif restrictions.can_withdraw and not allow_withdrawal:
+        lines.append(
+            fail(
+                f"{where} can withdraw funds (withdrawals enabled on the key)",
+                "create a key without withdrawal permission (hedgebot never withdraws), or "
+                f"set accounts.{name}.allow_withdrawal_keys: true",
+            )
+        )
+    elif restrictions.can_withdraw:
+        lines.append(warn(f"{where} can withdraw funds (allowed by allow_withdrawal_keys)"))
+    else:
+        lines.append(ok(f"{where} cannot withdraw"))
+    if trades_futures and restrictions.can_trade_futures is False:
+        lines.append(fail(f"{where} may not trade futures", "enable futures trading on the key"))
+    return lines
 
 
 def _perpetuals(markets: Mapping[str, Market]) -> list[str]:

@@ -32,6 +32,7 @@ from .check import (
     asset_line,
     dust_line,
     journal_line,
+    key_lines,
     leverage_line,
     notify_lines,
     perp_line,
@@ -127,7 +128,23 @@ async def _check_account(
     read = " + ".join(w.value for w, needed in wallets.items() if needed)
     unused = "; used by no hedge" if needs is None else ""
     out(Line(Level.OK, f"{label}: reachable, keys accepted ({read} wallet read{unused})"))
+    await _check_key(settings, name, exchange, bool(needs and needs.perp_symbols), out)
     return _AccountRead(exchange, markets, spot)
+
+
+async def _check_key(
+    settings: Settings, name: str, exchange: Exchange, futures: bool, out: _Printer
+) -> None:
+    """What the key may do (withdrawals, futures), as `hedgebot run` judges it at start."""
+    allow = settings.accounts[name].allow_withdrawal_keys
+    try:
+        restrictions = await exchange.fetch_api_restrictions()
+    except (ExchangeError, OSError) as exc:
+        out(Line(Level.FAIL, f"accounts.{name}: API key permissions: {exc}",
+                 account_fix(name, settings, exc)))  # fmt: skip
+        return
+    for line in key_lines(name, restrictions, allow_withdrawal=allow, trades_futures=futures):
+        out(line)
 
 
 async def _check_hedges(

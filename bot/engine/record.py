@@ -70,6 +70,8 @@ def record_hedge(
         "liquidation_price": str(risk.liquidation_price)
         if risk and risk.liquidation_price
         else None,
+        # hedge mode: the account's LONG leg on the perp, reported, never traded
+        "long_leg_contracts": str(d.position.long_leg_contracts),
     }
     rt.journal.record_snapshot(
         cycle_id,
@@ -106,6 +108,8 @@ def record_hedge(
         "band": policy.band,
         "max_ratio": policy.max_ratio,
         "mark": reference_price(quote),
+        "price_tick": market.price_tick,  # clients show prices at the market's tick
+        "long_leg": d.position.long_leg_contracts,
         "open_orders": _orders_view(d, rt.now_ms()),
         "margin": d.position.collateral,
         "margin_ratio": risk.margin_ratio if risk else None,

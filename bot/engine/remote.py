@@ -20,20 +20,23 @@ EXIT_PROBLEM = 1  # no daemon there, or it refused (wrong token, unknown hedge)
 EXIT_USAGE = 2  # nothing sent: no token, bad action
 
 TOKEN_ENV = "HEDGEBOT_API_TOKEN"
-_PIPE_WIDTH = 200
+_PIPE_WIDTH = {False: 80, True: 200}  # by `wide`
 
 
-def _console(out: TextIO) -> Console:
-    """A terminal keeps its width; a pipe or file gets room for the 13-column table instead
-    of rich's default 80 columns, which would squeeze every cell."""
+def _console(out: TextIO, wide: bool) -> Console:
+    """A terminal keeps its width; a pipe or file gets 80 columns, or room for the wide
+    table's every column with `wide`."""
     isatty = getattr(out, "isatty", None)
-    wide = None if isatty is not None and isatty() else _PIPE_WIDTH
-    return Console(file=out, highlight=False, width=wide)
+    width = None if isatty is not None and isatty() else _PIPE_WIDTH[wide]
+    return Console(file=out, highlight=False, width=width)
 
 
-async def status_command(url: str, *, as_json: bool, stream: TextIO | None = None) -> int:
-    """Print the daemon's /status at `url` as tables (or its JSON) to `stream` (default
-    stdout). Returns 0, or 1 with the reason on stderr when the daemon cannot be reached."""
+async def status_command(
+    url: str, *, as_json: bool, wide: bool = False, stream: TextIO | None = None
+) -> int:
+    """Print the daemon's /status at `url` as tables (80 columns; every figure with `wide`)
+    or its JSON to `stream` (default stdout). Returns 0, or 1 with the reason on stderr when
+    the daemon cannot be reached."""
     out = stream or sys.stdout
     try:
         status = await fetch_status(url)
@@ -43,7 +46,7 @@ async def status_command(url: str, *, as_json: bool, stream: TextIO | None = Non
     if as_json:
         print(json.dumps(status, indent=2, sort_keys=True), file=out)
     else:
-        render_status(status, _console(out))
+        render_status(status, _console(out, wide), wide=wide)
     return EXIT_OK
 
 

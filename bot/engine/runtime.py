@@ -154,6 +154,7 @@ async def build_exchanges(
             sim_url=sim_url,
             timeout_ms=acc.timeout_ms,
             breaker=breaker,
+            position_mode=acc.position_mode,
         )
         out[name] = DryRunExchange(gateway) if settings.dry_run else gateway
     return out

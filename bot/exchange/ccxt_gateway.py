@@ -10,6 +10,11 @@ name the wallet per call (`{'type': 'spot'|'swap'}`; `'swap'` is ccxt's key for 
 Every call goes through the account's circuit breaker; reads and idempotent writes (cancel,
 leverage, margin mode) go through the retry policy; `place_order`, `transfer` and `add_margin`
 are sent exactly once. Every ccxt payload is parsed at once into frozen domain values.
+
+Binance hedge mode (dual-side positions) is handled here and nowhere else (see
+`ccxt_position_mode`): positions are the SHORT leg (the LONG leg only reported), orders carry
+`positionSide: SHORT` and no reduceOnly, and fills of the LONG leg are left out, so the
+engine sees the same one-position-per-perp account in either mode.
 """
 
 from __future__ import annotations
@@ -32,12 +37,14 @@ from bot.domain.model import (
     MarketKind,
     Order,
     Position,
+    PositionMode,
     Quote,
     Wallet,
 )
 from bot.exchange import parse
 from bot.exchange.calls import Calls
 from bot.exchange.ccxt_account import AccountOps
+from bot.exchange.ccxt_position_mode import PositionModeOps
 from bot.exchange.errors import (
     ClockSkew,
     ExchangeError,
@@ -57,20 +64,19 @@ _BALANCE_PARAMS: Mapping[Wallet, Mapping[str, str]] = {
     Wallet.SPOT: {"type": "spot"},
     Wallet.FUTURES: {"type": "swap"},
 }
-_TRANSFER_ACCOUNT: Mapping[Wallet, str] = {Wallet.SPOT: "spot", Wallet.FUTURES: "swap"}
 _QUOTE_DEPTH = 5
-_MARGIN_ALREADY_SET = "-4046"
 
 
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-class CcxtExchange(AccountOps):
+class CcxtExchange(AccountOps, PositionModeOps):
     """One account on one venue through one async ccxt instance (see module docstring).
 
     `breaker.state` is for alerts/metrics; `time_offset_ms` is the local-minus-venue clock
-    offset ccxt subtracts when signing.
+    offset ccxt subtracts when signing; `position_mode` is the configured mode (None = auto,
+    follow the venue).
     """
 
     def __init__(
@@ -83,6 +89,7 @@ class CcxtExchange(AccountOps):
         secrets: Sequence[str | None] = (),
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock_ms: Callable[[], int] = _now_ms,
+        position_mode: PositionMode | None = None,
     ) -> None:
         self.account = account
         self.breaker = breaker or CircuitBreaker(name=account)
@@ -99,6 +106,9 @@ class CcxtExchange(AccountOps):
         self._clock_ms = clock_ms
         self._markets: Mapping[str, Market] | None = None
         self._brackets: dict[str, tuple[MarginBracket, ...]] = {}
+        self._wanted_mode = position_mode
+        self._modes: dict[MarketKind, PositionMode] = {}
+        self._modes_lock = asyncio.Lock()
         self._markets_lock = asyncio.Lock()
         self._log = log.bind(account=account, exchange=client.id)
 
@@ -168,19 +178,25 @@ class CcxtExchange(AccountOps):
     async def fetch_positions(self, symbols: Sequence[str]) -> Mapping[str, Position]:
         """symbol → Position (short < 0, flat omitted): one call for all linear symbols (and one
         for inverse ones, which Binance serves from another API)."""
-        groups: dict[MarketKind, list[str]] = {}
+        groups: dict[MarketKind, list[Market]] = {}
         for symbol in dict.fromkeys(symbols):
             market = await self.market(symbol)
             if not market.is_contract:
                 raise NotSupported(f"[{self.account}] {symbol!r} is not a perpetual market")
-            groups.setdefault(market.kind, []).append(symbol)
+            groups.setdefault(market.kind, []).append(market)
         merged: dict[str, Position] = {}
-        for kind, group in groups.items():
+        for kind, markets in groups.items():
+            mode = await self.position_mode(markets[0])
+            group = [m.symbol for m in markets]
 
-            async def fetch(group: list[str] = group) -> Mapping[str, Position]:
-                return parse.parse_positions(await self._client.fetch_positions(group), group)
+            async def fetch(
+                group: list[str] = group, mode: PositionMode = mode
+            ) -> Mapping[str, Position]:
+                raws = await self._client.fetch_positions(group)
+                return parse.parse_positions(raws, group, mode)
 
-            merged.update(await self._calls.read(f"fetch_positions:{kind.value}", fetch))
+            op = f"fetch_positions:{kind.value}"
+            merged.update(await self._mode_checked(self._calls.read(op, fetch)))
         return merged
 
     async def fetch_open_orders(self, symbol: str) -> tuple[Order, ...]:
@@ -208,12 +224,16 @@ class CcxtExchange(AccountOps):
             return None
 
     async def fetch_fills(self, symbol: str, *, since_ms: int | None = None) -> tuple[Fill, ...]:
-        """Our executions on `symbol` since `since_ms` (venue default window when None)."""
-        await self.market(symbol)
+        """Our executions on `symbol` since `since_ms` (venue default window when None); in
+        hedge mode those of the SHORT leg only."""
+        market = await self.market(symbol)
+        hedge = market.is_contract and await self.position_mode(market) is PositionMode.HEDGE
 
         async def fetch() -> tuple[Fill, ...]:
             raws = await self._client.fetch_my_trades(symbol, since_ms)
-            return tuple(parse.parse_fill(raw) for raw in raws)
+            # In hedge mode the LONG leg's trades are not the hedge's: leave them out.
+            kept = [r for r in raws if not hedge or parse.leg_of(r) != "LONG"]
+            return tuple(parse.parse_fill(raw) for raw in kept)
 
         return await self._calls.read("fetch_fills", fetch)
 
@@ -281,7 +301,8 @@ class CcxtExchange(AccountOps):
         the venue may have booked it (timeout, 5xx, unreadable reply); RateLimited and ClockSkew
         mean it was refused before booking (the clock is resynced before ClockSkew leaves)."""
         market = await self.market(request.symbol)
-        params = order_params(request, market)
+        mode = await self.position_mode(market) if market.is_contract else PositionMode.ONE_WAY
+        params = order_params(request, market, mode)
         self._log.info(
             "exchange.place_order",
             symbol=request.symbol,
@@ -305,7 +326,7 @@ class CcxtExchange(AccountOps):
             return parse.parse_order(raw)
 
         try:
-            return await self._calls.once("place_order", send)
+            return await self._mode_checked(self._calls.once("place_order", send))
         except ClockSkew:
             await self._resync_quietly()
             raise

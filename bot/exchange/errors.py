@@ -19,6 +19,7 @@ __all__ = [
     "NotSupported",
     "OrderNotFound",
     "OrderRejected",
+    "PositionModeMismatch",
     "PostOnlyWouldTake",
     "RateLimited",
     "ReduceOnlyRejected",
@@ -112,3 +113,12 @@ class InsufficientFunds(OrderRejected):
 class DuplicateOrderId(OrderRejected):
     """The venue already knows this client order id (-4116): an earlier request with it was
     booked. Look the order up by its client id instead of sending anything."""
+
+
+class PositionModeMismatch(OrderRejected):
+    """The venue's position mode is not the one hedgebot resolved for the account: Binance
+    refused an order's position side or reduce-only flag (-4061, -1106 'reduceonly'), or the
+    positions came back one-sided when two legs were expected (or the reverse). The mode was
+    changed on the venue while we ran: nothing was booked; the gateway re-reads the mode before
+    the next request, so the next cycle trades in the venue's current mode (or refuses it
+    clearly when the configured `position_mode` cannot be applied)."""

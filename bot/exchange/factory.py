@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import ccxt.async_support as ccxt
 
+from bot.domain.model import PositionMode
 from bot.exchange.ccxt_gateway import CcxtExchange
 from bot.exchange.errors import NotSupported
 from bot.exchange.retry import CircuitBreaker, RetryPolicy
@@ -64,7 +65,16 @@ def _check_exchange_id(exchange_id: str) -> None:
         return
     close = difflib.get_close_matches(exchange_id, ccxt.exchanges, n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else " (e.g. binance, bybit, okx)"
-    raise NotSupported(f"exchange {exchange_id!r} is not a ccxt exchange id{hint}")
+    raise NotSupported(f"exchange: {exchange_id!r} is not a ccxt exchange id{hint}")
+
+
+def _position_mode(value: str) -> PositionMode | None:
+    if value == "auto":
+        return None
+    try:
+        return PositionMode(value)
+    except ValueError:
+        raise NotSupported(f"position_mode: {value!r} is not auto, one_way or hedge") from None
 
 
 def _venue_client(
@@ -95,20 +105,64 @@ def _venue_client(
     if mode == "testnet":
         if exchange_id in _NO_FUTURES_TESTNET:
             raise NotSupported(
-                f"{exchange_id}: ccxt has retired the Binance futures testnet; "
+                "mode: testnet: ccxt has retired the Binance futures testnet; "
                 "use `mode: demo` (Binance demo trading) instead"
             )
         if "test" not in client.urls:
-            raise NotSupported(f"{exchange_id} has no testnet in ccxt; use demo or sim")
+            raise NotSupported(f"mode: {exchange_id} has no testnet in ccxt; use demo or sim")
         client.set_sandbox_mode(True)
     elif mode == "demo":
         try:
             client.enable_demo_trading(True)
         except (KeyError, ccxt.NotSupported):  # base class reads urls['demo'] unconditionally
             raise NotSupported(
-                f"{exchange_id} has no demo trading in ccxt; use testnet or sim"
+                f"mode: {exchange_id} has no demo trading in ccxt; use testnet or sim"
             ) from None
     return client
+
+
+def _sim_client(
+    exchange_id: str,
+    sim_url: str | None,
+    *,
+    api_key: str | None,
+    secret: str | None,
+    options: dict[str, Any],
+    timeout_ms: int | None,
+) -> Any:
+    from bot.exchange.sim_client import SIM_EXCHANGES, make_sim_exchange  # sim-only dependency
+
+    if not sim_url:
+        raise NotSupported("url: mode sim needs a simulator url")
+    if exchange_id not in SIM_EXCHANGES:
+        raise NotSupported(
+            f"exchange: the simulator (mode sim) speaks {' and '.join(SIM_EXCHANGES)} only, "
+            f"not {exchange_id}; use one of those, or mode testnet, demo or live to trade "
+            f"{exchange_id}"
+        )
+    keys = {"api_key": api_key, "secret": secret}
+    try:
+        return make_sim_exchange(
+            exchange_id,
+            sim_url,
+            **{k: v for k, v in keys.items() if v},
+            options=options,
+            timeout_ms=timeout_ms,
+        )
+    except ValueError as exc:
+        raise NotSupported(f"url: {exc}") from None
+
+
+def _client(
+    exchange_id: str, mode: str, sim_url: str | None, options: dict[str, Any], **kw: Any
+) -> Any:
+    _check_exchange_id(exchange_id)
+    if mode not in MODES:
+        raise NotSupported(f"mode: {mode!r} is not one of {', '.join(MODES)}")
+    if mode == "sim":
+        kw.pop("password", None)
+        return _sim_client(exchange_id, sim_url, options=options, **kw)
+    return _venue_client(exchange_id, mode, options=options, **kw)
 
 
 def build_exchange(
@@ -124,49 +178,38 @@ def build_exchange(
     timeout_ms: int | None = None,
     retry: RetryPolicy | None = None,
     breaker: CircuitBreaker | None = None,
+    position_mode: str = "auto",
 ) -> CcxtExchange:
     """The gateway for account `account_name` on ccxt venue `exchange_id` in `mode`.
 
     `sim_url` is required for `sim` (e.g. "http://127.0.0.1:8099"); in sim mode missing keys
     default to the simulator's demo account. `options` are ccxt options merged over hedgebot's
     per-venue defaults; `timeout_ms` is ccxt's per-request timeout (default 10 000 ms).
-    Raises NotSupported (naming the id or mode) for an unknown exchange, an unknown mode,
-    or a mode the venue does not offer.
+    `position_mode` is auto (follow the venue), one_way or hedge (set on the venue when it
+    differs, on first use; see `ccxt_position_mode`).
+    Raises NotSupported naming the field (`accounts.<name>.exchange`, `.mode`, `.url`,
+    `.position_mode`) for an unknown exchange or mode, a mode the venue does not offer, or an
+    exchange the simulator does not serve.
     """
-    _check_exchange_id(exchange_id)
-    if mode not in MODES:
-        raise NotSupported(f"account {account_name!r}: mode {mode!r} is not one of {MODES}")
-    merged = _merged_options(exchange_id, options)
-    if mode == "sim":
-        if not sim_url:
-            raise NotSupported(f"account {account_name!r}: mode sim needs a simulator url")
-        from bot.exchange.sim_client import make_sim_exchange  # sim-only dependency
-
-        keys = {"api_key": api_key, "secret": secret}
-        try:
-            client = make_sim_exchange(
-                exchange_id,
-                sim_url,
-                **{k: v for k, v in keys.items() if v},
-                options=merged,
-                timeout_ms=timeout_ms,
-            )
-        except ValueError as exc:
-            raise NotSupported(f"account {account_name!r}: {exc}") from None
-    else:
-        client = _venue_client(
+    try:
+        wanted = _position_mode(position_mode)
+        client = _client(
             exchange_id,
             mode,
+            sim_url,
+            _merged_options(exchange_id, options),
             api_key=api_key,
             secret=secret,
             password=password,
-            options=merged,
             timeout_ms=timeout_ms,
         )
+    except NotSupported as exc:
+        raise NotSupported(f"accounts.{account_name}.{exc}", account=account_name) from None
     return CcxtExchange(
         account_name,
         client,
         retry=retry,
         breaker=breaker or CircuitBreaker(name=account_name),
         secrets=(api_key, secret, password),
+        position_mode=wanted,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.model import Market
+from bot.domain.model import Market, PositionMode, Side
 from bot.exchange.errors import (
     AmbiguousOrderError,
     BadResponse,
@@ -20,9 +20,16 @@ from bot.exchange.port import OrderRequest
 __all__ = ["ambiguous_or_none", "order_params"]
 
 
-def order_params(request: OrderRequest, market: Market) -> dict[str, Any]:
+def order_params(
+    request: OrderRequest, market: Market, mode: PositionMode = PositionMode.ONE_WAY
+) -> dict[str, Any]:
     """ccxt `create_order` params: client id always; postOnly (Binance: GTX on futures,
-    LIMIT_MAKER on spot), reduceOnly (contracts only), timeInForce IOC."""
+    LIMIT_MAKER on spot), timeInForce IOC; reduceOnly (contracts only) in one-way mode.
+
+    In hedge mode every order trades the SHORT leg (`positionSide: SHORT`) and carries no
+    reduceOnly flag, as Binance requires (-1106 otherwise): a BUY on the SHORT leg can only
+    close it, which is what reduce-only asked for. A reduce-only SELL would be for the LONG
+    leg, which hedgebot never touches."""
     if request.post_only and request.immediate_or_cancel:
         raise ValueError(f"order {request.client_id}: post_only and IOC are contradictory")
     if request.reduce_only and not market.is_contract:
@@ -30,7 +37,11 @@ def order_params(request: OrderRequest, market: Market) -> dict[str, Any]:
     params: dict[str, Any] = {"clientOrderId": request.client_id}
     if request.post_only:
         params["postOnly"] = True
-    if request.reduce_only:
+    if mode is PositionMode.HEDGE:
+        if request.reduce_only and request.side is Side.SELL:
+            raise ValueError(f"order {request.client_id}: hedge mode trades the SHORT leg only")
+        params["positionSide"] = "SHORT"
+    elif request.reduce_only:
         params["reduceOnly"] = True
     if request.immediate_or_cancel:
         params["timeInForce"] = "IOC"

@@ -17,15 +17,13 @@ from bot.domain.model import (
     Fill,
     FundingInfo,
     FundingPayment,
-    MarginMode,
     Order,
     OrderStatus,
-    Position,
     Quote,
     Wallet,
     frozen_map,
 )
-from bot.exchange.errors import BadResponse, NotSupported
+from bot.exchange.errors import BadResponse
 from bot.exchange.fields import (
     ZERO,
     Raw,
@@ -38,8 +36,10 @@ from bot.exchange.fields import (
     text,
 )
 from bot.exchange.parse_markets import parse_market, parse_markets
+from bot.exchange.parse_positions import leg_of, parse_position, parse_positions, position_side
 
 __all__ = [
+    "leg_of",
     "parse_balances",
     "parse_fill",
     "parse_funding_payment",
@@ -50,6 +50,7 @@ __all__ = [
     "parse_position",
     "parse_positions",
     "parse_quote",
+    "position_side",
 ]
 
 _STATUS = {
@@ -87,77 +88,13 @@ def parse_balances(raw: Raw, wallet: Wallet) -> Mapping[str, Balance]:
     return frozen_map(balances)
 
 
-# --- positions ---------------------------------------------------------------------------
-
-
-def _signed_contracts(raw: Raw, what: str) -> Decimal:
-    """Signed contracts (short < 0). ccxt gives `contracts` ≥ 0 plus `side`; Binance's raw
-    `positionAmt` is signed: prefer it and require both to agree."""
-    contracts = num(raw.get("contracts"), "contracts", what) or ZERO
-    direction = raw.get("side")
-    if contracts and direction not in ("long", "short"):
-        raise bad(what, "side", direction, "is not 'long' or 'short' for a non-zero position")
-    unified = -contracts if direction == "short" else contracts
-    info = raw.get("info") or {}
-    if "positionAmt" not in info:
-        return unified
-    exchange = req(info.get("positionAmt"), "info.positionAmt", what, signed=True)
-    if exchange != unified:
-        raise bad(what, "info.positionAmt", exchange, f"disagrees with contracts/side {unified}")
-    return exchange
-
-
-def _margin_mode(value: object, what: str) -> MarginMode | None:
-    if value in (None, ""):
-        return None
-    mapped = {"crossed": "cross"}.get(str(value).lower(), str(value).lower())
-    try:
-        return MarginMode(mapped)
-    except ValueError:
-        raise bad(what, "marginMode", value, "is not 'isolated' or 'cross'") from None
-
-
-def parse_position(raw: Raw) -> Position:
-    """One ccxt position (one-way mode). Sizes in contracts, short negative; margins and P&L
-    in the settle currency; `margin_ratio` is maintenance margin / margin balance."""
-    what = f"position {raw.get('symbol')!r}"
-    symbol = text(raw, "symbol", what)
-    contracts = _signed_contracts(raw, what)
-    if raw.get("hedged") and contracts:
-        raise NotSupported(f"{what}: hedge-mode (dual side) positions; use one-way mode")
-    return Position(
-        symbol=symbol,
-        contracts=contracts,
-        entry_price=positive_or_none(raw.get("entryPrice"), "entryPrice", what),
-        mark_price=positive_or_none(raw.get("markPrice"), "markPrice", what),
-        liquidation_price=positive_or_none(raw.get("liquidationPrice"), "liquidationPrice", what),
-        leverage=positive_or_none(raw.get("leverage"), "leverage", what),
-        margin_mode=_margin_mode(raw.get("marginMode"), what),
-        collateral=num(raw.get("collateral"), "collateral", what, signed=True),
-        maintenance_margin=num(raw.get("maintenanceMargin"), "maintenanceMargin", what),
-        initial_margin=num(raw.get("initialMargin"), "initialMargin", what),
-        margin_ratio=num(raw.get("marginRatio"), "marginRatio", what),
-        unrealized_pnl=num(raw.get("unrealizedPnl"), "unrealizedPnl", what, signed=True),
-        timestamp_ms=millis(raw.get("timestamp")),
-    )
-
-
-def parse_positions(raws: Iterable[Raw], symbols: Sequence[str]) -> Mapping[str, Position]:
-    """symbol → Position for the requested `symbols` (flat ones omitted). Two rows for one
-    symbol means hedge mode or a broken reply: refused."""
-    wanted = set(symbols)
-    positions: dict[str, Position] = {}
-    for raw in raws:
-        position = parse_position(raw)
-        if position.symbol not in wanted or position.is_flat:
-            continue
-        if position.symbol in positions:
-            raise BadResponse(f"position {position.symbol!r}: reported twice")
-        positions[position.symbol] = position
-    return frozen_map(positions)
-
-
 # --- orders and fills --------------------------------------------------------------------
+
+
+def _closes_a_leg(raw: Raw) -> bool:
+    """Hedge-mode orders carry no reduceOnly flag, yet a BUY on the SHORT leg (or a SELL on the
+    LONG) can only close it: that is what reduce-only means to the planner."""
+    return (leg_of(raw), raw.get("side")) in (("SHORT", "buy"), ("LONG", "sell"))
 
 
 def parse_order(raw: Raw) -> Order:
@@ -183,7 +120,7 @@ def parse_order(raw: Raw) -> Order:
         filled=filled,
         price=positive_or_none(raw.get("price"), "price", what),
         status=status,
-        reduce_only=bool(raw.get("reduceOnly")),
+        reduce_only=bool(raw.get("reduceOnly")) or _closes_a_leg(raw),
         post_only=bool(raw.get("postOnly")) or raw.get("timeInForce") == "PO",
         timestamp_ms=millis(raw.get("timestamp")) or millis(raw.get("lastUpdateTimestamp")),
         average_price=positive_or_none(raw.get("average"), "average", what),

@@ -27,7 +27,7 @@ from bot.domain.model import (
     Wallet,
 )
 
-__all__ = ["Exchange", "OrderRequest"]
+__all__ = ["ApiRestrictions", "Exchange", "OrderRequest"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,15 @@ class OrderRequest:
     post_only: bool = True
     reduce_only: bool = False
     immediate_or_cancel: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRestrictions:
+    """What the account's API key may do, as the venue reports it (Binance
+    `GET /sapi/v1/account/apiRestrictions`). None = the venue does not say."""
+
+    can_withdraw: bool | None
+    can_trade_futures: bool | None = None
 
 
 class Exchange(Protocol):
@@ -92,6 +101,11 @@ class Exchange(Protocol):
 
     async def cancel_order(self, symbol: str, *, order_id: str) -> Order | None:
         """Cancel; returns the final order, or None if it was already gone."""
+        ...
+
+    async def fetch_api_restrictions(self) -> ApiRestrictions:
+        """The key's permissions (withdrawals, futures trading); fields are None when the venue
+        does not publish them. Raises AuthError when the key is refused."""
         ...
 
     async def set_leverage(self, symbol: str, leverage: int) -> None: ...

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import ccxt.async_support as ccxt_async
 
-__all__ = ["SIM_API_KEY", "SIM_SECRET", "make_sim_exchange"]
+__all__ = ["SIM_API_KEY", "SIM_EXCHANGES", "SIM_SECRET", "make_sim_exchange"]
 
 SIM_API_KEY = "sim-key"
 SIM_SECRET = "sim-secret"  # the simulator's public demo credential, not a secret
@@ -24,6 +24,7 @@ SIM_SECRET = "sim-secret"  # the simulator's public demo credential, not a secre
 # Which markets load_markets fetches per class: anything else would ask the simulator for
 # dapi/option markets it does not list.
 _MARKET_TYPES = {"binance": ["spot", "linear"], "binanceusdm": ["linear"]}
+SIM_EXCHANGES: tuple[str, ...] = tuple(_MARKET_TYPES)  # the ccxt ids the simulator serves
 
 
 def make_sim_exchange(

@@ -80,6 +80,7 @@ _BINANCE_CODES: dict[str, type[E.ExchangeError]] = {
     "-2013": E.OrderNotFound,
     "-2019": E.InsufficientFunds,
     "-2022": E.ReduceOnlyRejected,
+    "-4061": E.PositionModeMismatch,  # order's position side does not match the setting
     "-4116": E.DuplicateOrderId,
     "-4164": E.OrderRejected,
     "-5022": E.PostOnlyWouldTake,
@@ -106,8 +107,12 @@ _BY_CLASS: tuple[tuple[type[Exception], type[E.ExchangeError]], ...] = (
 )
 
 
+def _is_binance(exchange_id: str | None) -> bool:
+    return (exchange_id or "").startswith(_BINANCE_ERROR)
+
+
 def _by_code(exchange_id: str | None, code: str | None) -> type[E.ExchangeError] | None:
-    if code is None or not (exchange_id or "").startswith(_BINANCE_ERROR):
+    if code is None or not _is_binance(exchange_id):
         return None
     return _BINANCE_CODES.get(code)
 
@@ -160,4 +165,6 @@ def translate(
         )
     if ours is E.OrderRejected and code == "-2022":
         ours = E.ReduceOnlyRejected
+    if code == "-1106" and "reduceonly" in raw.lower() and _is_binance(exchange_id):
+        ours = E.PositionModeMismatch  # "Parameter 'reduceonly' sent when not required."
     return ours(message, account=account, code=code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,9 +14,9 @@ from bot.api.server import ApiHandle
 from bot.api.status_view import ApiClientError, fetch_status, post_control, render_status
 
 
-def _render(status: dict[str, Any], now: float) -> str:
-    console = Console(record=True, width=220, color_system=None)
-    render_status(status, console, now=now)
+def _render(status: dict[str, Any], now: float, *, wide: bool = True, width: int = 220) -> str:
+    console = Console(record=True, width=width, color_system=None)
+    render_status(status, console, now=now, wide=wide)
     return console.export_text()
 
 
@@ -24,7 +25,7 @@ def _row(text: str, hedge: str) -> str:
 
 
 async def test_renders_a_row_per_hedge_from_the_live_api(api: ApiHandle, now: float) -> None:
-    """Fetched over HTTP, /status renders one row per hedge with its figures."""
+    """Fetched over HTTP, /status renders (wide) one row per hedge with all its figures."""
     text = _render(await fetch_status(api.url), now)
     btc, eth = _row(text, "BTC"), _row(text, "ETH")
     for cell in ("5", "-4.9", "98.0 %", "100.0 %", "±2.0 %", "sell 0.1 @ 60010.5", "12.0 %",
@@ -54,6 +55,84 @@ def test_missing_fields_render_as_dashes(now: float) -> None:
     """A hedge with no data yet renders with dashes instead of failing."""
     text = _render({"hedges": {"ADA": {}}}, now)
     assert "—" in _row(text, "ADA")
+
+
+@pytest.fixture
+def sample(fake_engine_class: Any) -> dict[str, Any]:
+    """A fresh copy of the sample /status document."""
+    return dict(fake_engine_class().status())
+
+
+def _ticked(status: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """`status` with BTC priced by the risk guard (long digits) and a 0.1 tick."""
+    btc = status["hedges"]["BTC"]
+    btc.update(price_tick=Decimal("0.1"), liquidation_price=Decimal(LIQ), mark=Decimal(MARK))
+    btc.update(fields)
+    return status
+
+
+LIQ, MARK = "97039.95024875621890547263682", "60000.049999"
+
+
+def test_default_layout_fits_80_columns_with_whole_cells(sample: Any, now: float) -> None:
+    """At 80 columns no line is longer and every figure of a row is whole (nothing folded)."""
+    text = _render(_ticked(sample), now, wide=False, width=80)
+    assert max(len(line) for line in text.splitlines()) <= 80, text
+    btc = _row(text, "BTC")
+    for cell in ("5", "-4.9", "98.0 %", "100.0 %", "97040.0", "48.0 %", "ok"):
+        assert cell in btc, text
+    assert "BTC open: sell 0.1 @ 60010.5" in text
+    assert "BTC last: placed sell 0.1 @ 60010.5 (grow)" in text
+
+
+def test_wide_layout_shows_every_figure_as_a_column(sample: Any, now: float) -> None:
+    """--wide adds band, mark, margin ratio, orders, funding and last action to the row."""
+    btc = _row(_render(_ticked(sample), now, wide=True), "BTC")
+    for cell in ("±2.0 %", "60000.0", "12.0 %", "sell 0.1 @ 60010.5", "12.34", "placed sell"):
+        assert cell in btc, btc
+
+
+def test_prices_are_shown_at_the_markets_tick(sample: Any, now: float) -> None:
+    """A computed liquidation price and an order price are rounded to the 0.1 tick."""
+    orders = [{"side": "buy", "amount": "0.002", "price": "60010.46", "reduce_only": True}]
+    text = _render(_ticked(sample, open_orders=orders), now, wide=True)
+    assert "97040.0" in text and LIQ not in text
+    assert "buy 0.002 @ 60010.5 RO" in text
+
+
+def test_without_a_tick_prices_keep_at_most_8_decimals(sample: Any, now: float) -> None:
+    """A daemon that sends no tick still never prints a 29-digit price."""
+    status = sample
+    status["hedges"]["BTC"]["liquidation_price"] = Decimal(LIQ)
+    assert "97039.95024876" in _row(_render(status, now, wide=False, width=80), "BTC")
+
+
+def test_numbers_are_never_in_scientific_notation(sample: Any, now: float) -> None:
+    """Exponent-form Decimals (1E+3, 1E-8, 0E-8) are printed in digits in both layouts."""
+    fields = {"perp": Decimal("-1E+3"), "funding_total": Decimal("1E-8"), "spot": Decimal("0E-8")}
+    for wide in (False, True):
+        text = _render(_ticked(sample, **fields), now, wide=wide)
+        assert "E+" not in text and "E-" not in text, text
+        assert "-1000" in _row(text, "BTC")
+    assert "0.00000001" in _row(_render(_ticked(sample, **fields), now, wide=True), "BTC")
+
+
+def test_a_hedge_mode_long_leg_is_shown_only_when_held(sample: Any, now: float) -> None:
+    """A LONG leg beside the hedge gets a line (narrow) and a column (wide); none without one."""
+    assert "long leg" not in _render(sample, now, wide=True)
+    sample["hedges"]["BTC"]["long_leg"] = Decimal("0.3")
+    assert "BTC long leg: 0.3 (not traded)" in _render(sample, now, wide=False, width=80)
+    wide = _render(sample, now, wide=True)
+    assert "long leg" in wide and "0.3" in _row(wide, "BTC")
+
+
+def test_bracketed_text_from_the_daemon_is_shown_verbatim(sample: Any, now: float) -> None:
+    """An error like '[main] NetworkError' keeps its '[main]' (not eaten as rich markup)."""
+    sample["accounts"]["bybit"]["last_error"] = "[bybit] NetworkError: 503"
+    sample["hedges"]["BTC"]["last_action"] = "cancel [o1] (touch moved)"
+    for wide in (False, True):
+        text = _render(sample, now, wide=wide)
+        assert "[bybit] NetworkError: 503" in text and "cancel [o1] (touch moved)" in text
 
 
 def _free_port() -> int:

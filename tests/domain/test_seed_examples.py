@@ -1,4 +1,4 @@
-"""The worked examples of the seed articles (/work/shared/seeds) as one table per topic."""
+"""The worked examples of the seed articles (../shared/seeds) as one table per topic."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from .harness import E2E, InProcessSim, free_port, hedge_entry, wait_until
+from .support import http_json
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
 
@@ -149,3 +150,36 @@ def test_check_fails_naming_an_unreachable_venue(e2e: E2E) -> None:
     assert result.returncode != 0
     assert "accounts.main" in result.stdout and "check failed" in result.stdout, result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def _status_row(stdout: str, hedge: str) -> str:
+    rows = [line for line in stdout.splitlines() if re.match(rf"^\W*{hedge}\s", line)]
+    assert rows, stdout
+    return rows[0]
+
+
+def test_status_fits_80_columns_with_prices_at_the_tick(e2e: E2E) -> None:
+    """status of a live hedge: ≤ 80 columns, liquidation price at the 0.1 tick, no exponents;
+    --wide adds the band and mark columns."""
+    sim = _priced_sim(e2e)
+    config = e2e.config(sim.url, {"BTC": hedge_entry("BTC", 1.0)})
+    daemon = e2e.daemon(config)
+    api = daemon.api_url()
+
+    def liquidation() -> Any:
+        return http_json("GET", f"{api}/status")["hedges"]["BTC"].get("liquidation_price")
+
+    with sim.auto_fill():
+        wait_until(lambda: liquidation() is not None, 30, what="a liquidation price",
+                   diagnostics=daemon.diagnostics)  # fmt: skip
+    raw = Decimal(liquidation())
+
+    narrow = e2e.cli("status", "--url", api)
+    wide = e2e.cli("status", "--url", api, "--wide")
+
+    assert narrow.returncode == 0 and wide.returncode == 0, narrow.stderr + wide.stderr
+    assert max(len(line) for line in narrow.stdout.splitlines()) <= 80, narrow.stdout
+    shown = f"{raw.quantize(Decimal('0.1')):f}"
+    assert shown in _status_row(narrow.stdout, "BTC"), (raw, narrow.stdout)
+    assert "E+" not in narrow.stdout + wide.stdout and "E-" not in narrow.stdout + wide.stdout
+    assert "band" in wide.stdout and "mark" in wide.stdout and "band" not in narrow.stdout

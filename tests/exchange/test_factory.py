@@ -99,3 +99,30 @@ def test_live_clients_rate_limit_with_a_rolling_window() -> None:
     assert client.enableRateLimit is True
     assert client.tokenBucket["algorithm"] == "rollingWindow"
     assert client.rollingWindowSize == 60000
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"exchange_id": "bybit", "mode": "sim", "sim_url": "http://127.0.0.1:9"}, "exchange"),
+        ({"exchange_id": "binanse", "mode": "live"}, "exchange"),
+        ({"exchange_id": "binance", "mode": "paper"}, "mode"),
+        ({"exchange_id": "binance", "mode": "testnet"}, "mode"),
+        ({"exchange_id": "binance", "mode": "sim"}, "url"),
+        ({"exchange_id": "binance", "mode": "live", "position_mode": "dual"}, "position_mode"),
+    ],
+)
+async def test_refusals_name_the_account_field(kwargs: dict[str, Any], field: str) -> None:
+    """Every refusal names accounts.<name>.<field> and carries the account for the CLI."""
+    with pytest.raises(NotSupported) as caught:
+        build_exchange("main", **KEYS, **kwargs)
+    assert str(caught.value).startswith(f"accounts.main.{field}: ")
+    assert caught.value.account == "main"
+
+
+async def test_sim_refuses_an_exchange_it_does_not_serve_with_what_to_do() -> None:
+    """bybit with mode sim says which exchanges the simulator speaks and which modes fit."""
+    with pytest.raises(NotSupported, match=r"binance and binanceusdm only.*testnet, demo or live"):
+        build_exchange(
+            "main", exchange_id="bybit", mode="sim", sim_url="http://127.0.0.1:9", **KEYS
+        )

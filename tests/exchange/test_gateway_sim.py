@@ -3,94 +3,26 @@ simulator over HTTP on 127.0.0.1. Assertions read the simulator's `/sim/state`, 
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
-import aiohttp
 import pytest
 
 from bot.domain.model import MarginMode, MarketKind, OrderStatus, Side, Wallet
 from bot.exchange import errors as E
 from bot.exchange.ccxt_gateway import CcxtExchange
 from bot.exchange.client_ids import make_client_id
-from bot.exchange.factory import build_exchange
 from bot.exchange.port import Exchange, OrderRequest
 from bot.exchange.retry import BreakerState, CircuitBreaker, RetryPolicy
 
-server = pytest.importorskip("bot.sim.server", reason="the simulator (bot/sim) is not built yet")
+from .simulated import FUNDS, PERP, Sim, gateway
 
-PERP = "BTC/USDT:USDT"
 SPOT = "BTC/USDT"
-FAST = RetryPolicy(attempts=4, total_s=10.0, initial_s=0.01, max_backoff_s=0.05)
-FUNDS = {"spot": {"BTC": "2", "USDT": "10000"}, "usdm": {"USDT": "50000"}}
 
 
 def _implements_the_port(gateway: CcxtExchange) -> Exchange:
     """mypy checks here that CcxtExchange satisfies the Exchange protocol."""
     return gateway
-
-
-class Sim:
-    """The running simulator plus a small admin client."""
-
-    def __init__(self, running: Any, http: aiohttp.ClientSession) -> None:
-        self.running = running
-        self.url: str = running.url
-        self.http = http
-
-    async def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        async with self.http.post(self.url + path, json=body) as response:
-            data: dict[str, Any] = await response.json()
-            assert response.status == 200, data
-            return data
-
-    async def get(self, path: str) -> Any:
-        async with self.http.get(self.url + path) as response:
-            return await response.json()
-
-    async def requests(self, api_key: str, endpoint: str) -> int:
-        state = await self.get("/sim/state")
-        return int(state["requests"].get(api_key, {}).get(endpoint, 0))
-
-    async def faults(self, **config: Any) -> None:
-        await self.post("/sim/faults", config)
-
-
-@pytest.fixture
-async def sim() -> AsyncIterator[Sim]:
-    running = await server.start("127.0.0.1", 0, feed=False)
-    async with aiohttp.ClientSession() as http:
-        yield Sim(running, http)
-    await running.stop()
-
-
-@pytest.fixture
-async def api_key(sim: Sim) -> str:
-    key = f"gw-{uuid.uuid4().hex[:12]}"
-    await sim.post("/sim/accounts", {"api_key": key, "secret": key + "-s", "balances": FUNDS})
-    return key
-
-
-def gateway(sim: Sim, api_key: str, **kwargs: Any) -> CcxtExchange:
-    kwargs.setdefault("retry", FAST)
-    return build_exchange(
-        "main",
-        exchange_id="binance",
-        mode="sim",
-        api_key=api_key,
-        secret=api_key + "-s",
-        sim_url=sim.url,
-        **kwargs,
-    )
-
-
-@pytest.fixture
-async def gw(sim: Sim, api_key: str) -> AsyncIterator[CcxtExchange]:
-    exchange = gateway(sim, api_key)
-    yield exchange
-    await exchange.close()
 
 
 def _filters(info: dict[str, Any], symbol: str) -> dict[str, dict[str, str]]:

@@ -6,24 +6,25 @@ from __future__ import annotations
 import copy
 import json
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import ccxt
 import pytest
 from ccxt.base.decimal_to_precision import DECIMAL_PLACES, SIGNIFICANT_DIGITS, TICK_SIZE
 
-from bot.domain.model import MarginMode, MarketKind, OrderStatus, Side, Wallet
+from bot.config.shared_paths import missing_reason, shared_dir
+from bot.domain.model import MarginMode, MarketKind, OrderStatus, PositionMode, Side, Wallet
 from bot.exchange import parse
-from bot.exchange.errors import BadResponse, NotSupported
+from bot.exchange.errors import BadResponse, NotSupported, PositionModeMismatch
 
-FIXTURES = Path("/work/shared/exchange-fixtures")
+FIXTURES = shared_dir() / "exchange-fixtures"
 
 
 def _load(name: str) -> dict[str, Any]:
     path = FIXTURES / name
-    if not path.exists():
-        pytest.skip(f"{path} not present")
+    reason = missing_reason(path, "recorded exchange fixtures")
+    if reason:
+        pytest.skip(reason)
     methods: dict[str, Any] = json.loads(path.read_text())["methods"]
     return methods
 
@@ -122,12 +123,77 @@ def test_duplicate_position_rows_are_refused() -> None:
         parse.parse_positions([raw, copy.deepcopy(raw)], [raw["symbol"]])
 
 
-def test_hedge_mode_position_is_not_supported() -> None:
-    """A dual-side (hedged) position is refused with a message telling the fix."""
+def _hedge_leg(side: str, amount: str, *, liquidation: float | None = None) -> Any:
+    """The recorded one-way row turned into a hedge-mode LONG or SHORT leg of `amount`."""
     raw = binance("fetchPositions", "Fetch linear positions with symbols")[0]
-    raw["hedged"] = True
-    with pytest.raises(NotSupported, match="one-way"):
-        parse.parse_position(raw)
+    signed = amount if side == "LONG" else f"-{amount}"
+    raw["info"].update(positionSide=side, positionAmt=signed)
+    raw.update(contracts=float(amount), side=side.lower(), hedged=True)
+    if liquidation is not None:
+        raw["liquidationPrice"] = liquidation
+    return raw
+
+
+def test_hedge_mode_short_leg_is_the_position_and_long_leg_is_reported() -> None:
+    """In hedge mode the SHORT row is the hedge (its size and liquidation price); the LONG
+    row's size is only reported as long_leg_contracts."""
+    rows = [_hedge_leg("LONG", "0.5", liquidation=1.0), _hedge_leg("SHORT", "0.009")]
+    (position,) = parse.parse_positions(rows, ["BTC/USDT:USDT"], PositionMode.HEDGE).values()
+    assert position.contracts == D("-0.009")
+    assert position.long_leg_contracts == D("0.5")
+    assert position.liquidation_price == D(rows[1]["liquidationPrice"])
+
+
+def test_hedge_mode_long_leg_is_read_for_its_size_only() -> None:
+    """A cross LONG leg whose ccxt-derived collateral and margin ratio are negative (two legs
+    share one liquidation price) does not void the SHORT leg's reading."""
+    long_leg = _hedge_leg("LONG", "0.3", liquidation=135241.5)
+    long_leg.update(collateral=-20910.13, marginRatio=-0.0037)
+    rows = [long_leg, _hedge_leg("SHORT", "1")]
+    position = parse.parse_positions(rows, ["BTC/USDT:USDT"], PositionMode.HEDGE)["BTC/USDT:USDT"]
+    assert (position.contracts, position.long_leg_contracts) == (D("-1"), D("0.3"))
+    assert position.margin_ratio == D(rows[1]["marginRatio"])
+
+
+def test_hedge_mode_long_leg_alone_is_kept_with_a_flat_hedge() -> None:
+    """A LONG leg with no SHORT is a flat hedge that still reports the long leg."""
+    rows = [_hedge_leg("LONG", "0.5"), _hedge_leg("SHORT", "0")]
+    positions = parse.parse_positions(rows, ["BTC/USDT:USDT"], PositionMode.HEDGE)
+    position = positions["BTC/USDT:USDT"]
+    assert position.contracts == 0 and position.is_flat
+    assert position.long_leg_contracts == D("0.5")
+
+
+def test_one_way_positions_have_no_long_leg() -> None:
+    """One-way rows parse as before, with long_leg_contracts 0."""
+    raw = binance("fetchPositions", "Fetch linear positions with symbols")[0]
+    (position,) = parse.parse_positions([raw], [raw["symbol"]]).values()
+    assert position.contracts == D("0.009") and position.long_leg_contracts == 0
+
+
+@pytest.mark.parametrize("mode", [PositionMode.ONE_WAY, PositionMode.HEDGE])
+def test_rows_of_the_other_mode_are_a_mode_mismatch(mode: PositionMode) -> None:
+    """Rows of the other position mode mean the venue's mode changed: PositionModeMismatch."""
+    one_way = binance("fetchPositions", "Fetch linear positions with symbols")[0]
+    rows = [_hedge_leg("SHORT", "0.009") if mode is PositionMode.ONE_WAY else one_way]
+    with pytest.raises(PositionModeMismatch, match="position mode changed"):
+        parse.parse_positions(rows, ["BTC/USDT:USDT"], mode)
+
+
+def test_short_leg_with_a_long_size_is_refused() -> None:
+    """A SHORT leg whose signed size is positive is a reply we cannot trust."""
+    raw = _hedge_leg("SHORT", "0.009")
+    raw["info"]["positionAmt"] = "0.009"
+    raw["side"] = "long"
+    with pytest.raises(BadResponse, match="SHORT"):
+        parse.parse_positions([raw], ["BTC/USDT:USDT"], PositionMode.HEDGE)
+
+
+def test_duplicate_hedge_legs_are_refused() -> None:
+    """Two SHORT rows for one symbol are a broken reply."""
+    rows = [_hedge_leg("SHORT", "0.009"), _hedge_leg("SHORT", "0.009")]
+    with pytest.raises(BadResponse, match="twice"):
+        parse.parse_positions(rows, ["BTC/USDT:USDT"], PositionMode.HEDGE)
 
 
 @pytest.mark.parametrize(
@@ -235,6 +301,24 @@ def test_orders_match_ccxt(method: str, description: str, index: int | None) -> 
     assert order.post_only is bool(raw["postOnly"])
     assert order.reduce_only is bool(raw["reduceOnly"])
     assert order.price == (D(raw["price"]) if raw["price"] else None)
+
+
+@pytest.mark.parametrize(
+    ("side", "leg", "closes"),
+    [
+        ("buy", "SHORT", True),
+        ("sell", "LONG", True),
+        ("sell", "SHORT", False),
+        ("buy", "BOTH", False),
+    ],
+)
+def test_hedge_mode_closing_orders_read_as_reduce_only(side: str, leg: str, closes: bool) -> None:
+    """Hedge-mode orders carry no reduceOnly flag; a BUY on the SHORT leg can only close it,
+    so it reads as reduce-only (the planner then keeps it instead of replacing it)."""
+    raw = binance("fetchOpenOrder", "swap open order")
+    raw.update(side=side, reduceOnly=False)
+    raw["info"]["positionSide"] = leg
+    assert parse.parse_order(raw).reduce_only is closes
 
 
 def test_gtx_futures_order_is_post_only() -> None:

@@ -94,6 +94,28 @@ def test_binance_codes_at_real_and_loopback_urls(
     assert translated.code == str(code)
 
 
+@pytest.mark.parametrize("url", [FAPI, LOOPBACK])
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"code":-4061,"msg":"Order\'s position side does not match user\'s setting."}',
+        '{"code":-1106,"msg":"Parameter \'reduceonly\' sent when not required."}',
+    ],
+)
+def test_position_mode_refusals_are_a_mode_mismatch(url: str, body: str) -> None:
+    """Binance's hedge/one-way flag refusals (-4061, -1106 reduceonly) say the mode changed."""
+    translated = translate(_raised_by_binance(url, 400, body), exchange_id="binance")
+    assert type(translated) is E.PositionModeMismatch
+    assert isinstance(translated, E.OrderRejected)
+
+
+def test_other_parameter_refusals_stay_generic() -> None:
+    """-1106 about another parameter is not mistaken for a position-mode mismatch."""
+    body = '{"code":-1106,"msg":"Parameter \'timeinforce\' sent when not required."}'
+    translated = translate(_raised_by_binance(FAPI, 400, body), exchange_id="binance")
+    assert not isinstance(translated, E.PositionModeMismatch)
+
+
 def test_spot_post_only_would_take_by_message() -> None:
     """Spot -2010 'would immediately match' is a PostOnlyWouldTake."""
     body = '{"code":-2010,"msg":"Order would immediately match and take."}'

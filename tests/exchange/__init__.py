@@ -1,0 +1,1 @@
+"""Gateway tests: parsing, error translation, retries, and the real gateway against the sim."""
