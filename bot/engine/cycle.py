@@ -94,7 +94,8 @@ async def run_cycle(rt: Runtime, *, trade: bool = True) -> CycleReport:
     status = "error"
     error: str | None = "cycle interrupted"
     try:
-        with structlog.contextvars.bound_contextvars(cycle_id=report.cycle_id):
+        mode = {"mode": "DRY RUN"} if rt.dry_run else {}  # on every line of a dry cycle
+        with structlog.contextvars.bound_contextvars(cycle_id=report.cycle_id, **mode):
             await _run(rt, report, trade=trade)
         status, error = ("ok" if report.ok else "error"), report.error
     except Exception as exc:

@@ -35,7 +35,7 @@ from bot.domain.model import (
     Quote,
     Wallet,
 )
-from bot.exchange.port import Exchange, OrderRequest
+from bot.exchange.port import ApiRestrictions, Exchange, OrderRequest
 
 __all__ = ["DRY_RUN_ORDER_PREFIX", "DryRunExchange"]
 
@@ -105,6 +105,9 @@ class DryRunExchange:
         self, symbol: str, *, since_ms: int | None = None
     ) -> tuple[FundingPayment, ...]:
         return await self.inner.fetch_funding_payments(symbol, since_ms=since_ms)
+
+    async def fetch_api_restrictions(self) -> ApiRestrictions:
+        return await self.inner.fetch_api_restrictions()
 
     async def resync_clock(self) -> None:
         await self.inner.resync_clock()  # reads the venue's time; changes nothing there

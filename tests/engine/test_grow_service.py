@@ -6,8 +6,6 @@ keeps rejecting is backed off instead of being resent every cycle."""
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -35,10 +33,8 @@ def _issue_venue(tmp_path: Path, **sections: Any) -> Service:
 
 
 def _margin_actions(service: Service) -> list[tuple[str, str, str]]:
-    path = service.settings().journal.path
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
-        rows = db.execute("SELECT kind, amount, status FROM margin_actions ORDER BY id")
-        return [(kind, str(amount), status) for kind, amount, status in rows]
+    rows = service.rows("SELECT kind, amount, status FROM margin_actions ORDER BY id")
+    return [(kind, str(amount), status) for kind, amount, status in rows]
 
 
 def _trades(service: Service) -> list[str]:
