@@ -254,6 +254,8 @@ class FakeExchange:
     async def set_leverage(self, symbol: str, leverage: int) -> None:
         self._enter(f"set_leverage {symbol} {leverage}")
         self.leverage[symbol] = leverage
+        if symbol in self.positions:  # the venue reports the new leverage on the position
+            self.positions[symbol] = replace(self.positions[symbol], leverage=Decimal(leverage))
 
     async def set_margin_mode(self, symbol: str, mode: MarginMode) -> None:
         self._enter(f"set_margin_mode {symbol} {mode.value}")

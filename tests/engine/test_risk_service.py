@@ -14,7 +14,7 @@ from bot.exchange.errors import TemporaryError
 from bot.notify.catalogue import AlertKind
 
 from .fake_exchange import BRACKETS, SYMBOL
-from .service import Service, collateral_for, open_service
+from .service import BTC_HEDGE, Service, collateral_for, open_service
 
 BRACKETS_DOWN = TemporaryError("-1001 Internal error; unable to process your request.")
 
@@ -155,3 +155,20 @@ async def test_the_cycle_after_a_cut_alerts_the_margin_it_re_adds_not_a_second_c
     assert [w.split(" ", 1)[0] for w in _money_moves(service)] == ["place_order", "add_margin"]
     kinds = [a.kind for a in service.alerts() if a.kind.startswith("risk")]
     assert kinds == ["risk_reduce", "risk_top_up"]
+
+
+async def test_delever_lowers_the_leverage_the_venue_reports_never_resends_it(
+    tmp_path: Path,
+) -> None:
+    """A 3x short 12 % from liquidation (DELEVER), nothing to top up from: each cycle lowers
+    the leverage the POSITION reports by a step while the grade stays, and stops at 1x — the
+    same leverage is never sent twice (it was, every cycle, when the configured 3x was used)."""
+    service = open_service(tmp_path, hedges={"BTC": {**BTC_HEDGE, "leverage": 3}})
+    service.fake.balances[Wallet.SPOT]["BTC"] = Decimal(1)
+    service.fake.balances[Wallet.FUTURES]["USDT"] = Decimal(0)
+    service.fake.leverage[SYMBOL] = 3
+    service.fake.set_position("-1", collateral=collateral_for("0.12"))
+    await service.cycles(5)
+    sent = [w.rsplit(" ", 1)[1] for w in service.fake.writes if w.startswith("set_leverage")]
+    assert sent[0] == "3" and len(sent) == len(set(sent)) and sent[-1] == "1", sent
+    assert service.fake.positions[SYMBOL].leverage == 1

@@ -65,7 +65,8 @@ def test_linear_long_position_matches_ccxt_fields() -> None:
     assert position.margin_ratio == D(raw["marginRatio"])
     assert position.unrealized_pnl == D(raw["unrealizedPnl"])
     assert position.margin_mode is MarginMode.CROSS
-    assert position.leverage is None  # v3 positionRisk carries none
+    # v3 positionRisk carries no leverage: |notional| / positionInitialMargin (608.24 / 7.603)
+    assert position.leverage == 80 and raw["leverage"] is None
     assert position.timestamp_ms == raw["timestamp"]
 
 
