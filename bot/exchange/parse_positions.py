@@ -83,10 +83,20 @@ def parse_position(raw: Raw) -> Position:
         collateral=num(raw.get("collateral"), "collateral", what, signed=True),
         maintenance_margin=num(raw.get("maintenanceMargin"), "maintenanceMargin", what),
         initial_margin=num(raw.get("initialMargin"), "initialMargin", what),
-        margin_ratio=num(raw.get("marginRatio"), "marginRatio", what),
+        margin_ratio=_margin_ratio(raw, what),
         unrealized_pnl=num(raw.get("unrealizedPnl"), "unrealizedPnl", what, signed=True),
         timestamp_ms=millis(raw.get("timestamp")),
     )
+
+
+def _margin_ratio(raw: Raw, what: str) -> Decimal | None:
+    """ccxt's `marginRatio`: maintenance margin / the collateral ccxt derives. At negative
+    equity ccxt derives a negative cross collateral, so a negative ratio: the margin is gone,
+    which the risk guard reads from the balances itself (grade REDUCE). None here, rather
+    than a refused reading — refusing it left the account unreadable exactly when the guard
+    had to cut (issue 8 item 5)."""
+    ratio = num(raw.get("marginRatio"), "marginRatio", what, signed=True)
+    return None if ratio is None or ratio < 0 else ratio
 
 
 def _leverage(raw: Raw, what: str) -> Decimal | None:

@@ -4,12 +4,14 @@ A `FaultConfig` is what `POST /sim/faults` sets (it replaces the previous one; `
 `Faults` holds the active config, a seeded RNG so a chaos run can be replayed, and counters of
 every fault it injected, reported by `GET /sim/state`.
 
-`fail_paths` makes the listed Binance paths (any method) answer HTTP 503 with -1001 "Internal
-error" while it is set, e.g. `["/fapi/v1/leverageBracket"]` for a venue whose margin brackets
-cannot be read. `corrupt` makes one kind of account/market reply malformed while it is set (the
-venue's state is untouched): "positions" → every position's `positionAmt` is "NaN"; "book" → the best bid
+`corrupt` makes one kind of account/market reply malformed while it is set (the venue's state
+is untouched): "positions" → every position's `positionAmt` is "NaN"; "book" → the best bid
 of every depth snapshot is "NaN"; "balance" → every spot balance's `free` is negative and
 `locked` is missing.
+
+`fail_paths` makes the listed Binance paths (any method) answer HTTP 503 with -1001 "Internal
+error" while it is set, e.g. `["/fapi/v1/leverageBracket"]` for a venue whose margin brackets
+cannot be read.
 """
 
 from __future__ import annotations

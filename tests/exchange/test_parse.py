@@ -219,6 +219,17 @@ def test_malformed_position_is_bad_response(field: str, value: object, message: 
         parse.parse_position(raw)
 
 
+def test_a_cross_short_at_negative_equity_is_read_not_refused() -> None:
+    """At negative equity ccxt derives a negative cross collateral and marginRatio (the
+    simulator's reply after the wallet was emptied): the position still parses — size, uPnL,
+    the venue's liquidation price — with no margin ratio, so the risk guard can grade it."""
+    raw = binance("fetchPositions", "Fetch linear positions with symbols")[0]
+    raw.update(collateral=-1215.03, marginRatio=-7320000000.0, marginMode="cross")
+    position = parse.parse_position(raw)
+    assert position.collateral == D("-1215.03") and position.margin_ratio is None
+    assert position.contracts == D(raw["info"]["positionAmt"])
+
+
 def test_bad_response_names_field_and_symbol() -> None:
     """The error says which field of which symbol was wrong."""
     raw = binance("fetchPositions", "Fetch linear positions with symbols")[0]
