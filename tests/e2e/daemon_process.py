@@ -141,6 +141,22 @@ class DaemonProcess:
         except _Exited as exc:
             raise AssertionError(f"{exc}\n{self.diagnostics()}") from None
 
+    def more_cycles(
+        self, n: int, *, hedge: str | None = None, timeout: float = 40.0
+    ) -> list[dict[str, Any]]:
+        """Wait until `n` more `hedge.cycle` log lines (of `hedge`, or of any) than now have
+        been written; returns all of them."""
+
+        def lines() -> list[dict[str, Any]]:
+            cycles = self.events("hedge.cycle")
+            return [c for c in cycles if hedge is None or c.get("hedge") == hedge]
+
+        seen = len(lines())
+        what = f"{n} more {hedge or 'hedge'} cycles"
+        wait_until(lambda: len(lines()) >= seen + n, timeout, what=what,
+                   diagnostics=self.diagnostics)  # fmt: skip
+        return lines()
+
     def api_url(self, timeout: float = START_TIMEOUT_S) -> str:
         """Base URL of the daemon's HTTP API (from its `api.listening` log line)."""
         return str(self.wait_for_event("api.listening", timeout)["url"]).rstrip("/")

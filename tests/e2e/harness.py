@@ -17,7 +17,7 @@ support.py, sims.py and daemon_process.py); the API is:
   `create_account`, and readers `position`, `spot`, `ratio`, `open_orders`, `orders`, `fills`,
   `price`; `cross_resting()` trades the price through our resting orders so they fill as makers.
 - `DaemonProcess`: `send_signal`, `wait`, `stop` (SIGTERM then SIGKILL), `kill`, `events`,
-  `wait_for_event`, `api_url`, `stdout`, `stderr`, `diagnostics()`.
+  `wait_for_event`, `more_cycles(n, hedge=)`, `api_url`, `stdout`, `stderr`, `diagnostics()`.
 - `wait_until(predicate, timeout, what=..., diagnostics=...)`; a predicate raises `GiveUp` to
   fail at once.
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import signal
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
 from bot.engine.brackets import RETRY_AFTER_MS
 
-from .harness import E2E, SIM_KEY, DaemonProcess, hedge_entry, wait_until
+from .harness import E2E, SIM_KEY, hedge_entry, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
@@ -45,11 +44,11 @@ def test_without_brackets_the_hedge_is_not_grown_until_they_are_back(e2e: E2E) -
     e2e.config(sim.url, {"BTC": hedge_entry("BTC", 1.0), "ETH": hedge_entry("ETH", 1.0)})
     daemon.send_signal(signal.SIGHUP)
     daemon.wait_for_event("config.reloaded")
-    _cycles_of(daemon, "ETH", 6)
+    daemon.more_cycles(6, hedge="ETH")
     assert sim.orders(ETH) == [] and sim.position(ETH) == 0
     (alert,) = [a for a in daemon.events("alert") if a.get("kind") == "brackets_unavailable"]
     assert alert["hedge"] == "ETH" and "-1001" in alert["body"] and ETH in alert["body"]
-    notes = _cycles_of(daemon, "ETH", 0)[-1]["notes"]
+    notes = daemon.more_cycles(0, hedge="ETH")[-1]["notes"]
     assert any("margin brackets unavailable" in n for n in notes), notes
     sim.faults()
     with sim.auto_fill():
@@ -60,18 +59,6 @@ def test_without_brackets_the_hedge_is_not_grown_until_they_are_back(e2e: E2E) -
             diagnostics=daemon.diagnostics,
         )
     assert sim.position(BTC) == -SHORT and daemon.alive(), daemon.diagnostics()
-
-
-def _cycles_of(daemon: DaemonProcess, hedge: str, more: int) -> list[dict[str, Any]]:
-    """The hedge's cycle log lines, once `more` of them came after this call."""
-
-    def lines() -> list[dict[str, Any]]:
-        return [c for c in daemon.events("hedge.cycle") if c.get("hedge") == hedge]
-
-    seen = len(lines())
-    wait_until(lambda: len(lines()) >= seen + more, 40, what=f"{more} {hedge} cycles",
-               diagnostics=daemon.diagnostics)  # fmt: skip
-    return lines()
 
 
 def test_negative_equity_reaches_reduce_and_the_short_is_bought_back(e2e: E2E) -> None:
