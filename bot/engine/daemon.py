@@ -239,6 +239,8 @@ class Daemon:
 
         rt = await open_runtime(self.settings, version=_version())
         rt.dry_run_forced = self.dry_run_forced
+        if rt.dry_run:  # every line of the process says so, start-up and stop included
+            structlog.contextvars.bind_contextvars(mode="DRY RUN")
         self.rt = rt
         rt.state._on_control = self._on_control
         try:
