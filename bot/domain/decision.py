@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from bot.domain.dispatch import dispatch
+from bot.domain.dispatch import Dispatch, dispatch
 from bot.domain.grow_margin import GrowFunding
 from bot.domain.hedge import HedgePolicy
 from bot.domain.hold import risk_hold_after
@@ -127,22 +127,7 @@ def decide(i: DecisionInputs) -> Decision:
         data_ok=data_ok,
         data_reason=verdict.reason if not verdict.ok else (i.blocked_reason or ""),
     )
-    if i.blocked_reason is not None and verdict.ok:
-        # Waiting for an order's outcome is not bad data: keep live orders, place nothing.
-        hedge_plan = HedgePlan(policy.name, None, notes=(i.blocked_reason,))
-    else:
-        hedge_plan = plan(view)
-    if not i.brackets:
-        hedge_plan = replace(hedge_plan, notes=(*hedge_plan.notes, NOT_GROWN))
-    sent = dispatch(
-        hedge_plan,
-        policy=policy,
-        risk_policy=i.risk_policy,
-        perp=i.perp,
-        position=position,
-        memory=memory,
-        now_ms=i.now_ms,
-    )
+    sent = _sent(i, view, memory, data_trusted=verdict.ok)
     trust = step(sent.memory, ok=verdict.ok, position=position, stamp_ms=_stamp(i, position))
     after = _remember(i, trust.memory, risk, verdict.ok)
     return Decision(
@@ -158,6 +143,29 @@ def decide(i: DecisionInputs) -> Decision:
         rebaselined=trust.rebaselined,
         funding=sent.funding,
         order_key=sent.key,
+    )
+
+
+def _sent(
+    i: DecisionInputs, view: HedgeView, memory: HedgeMemory, *, data_trusted: bool
+) -> Dispatch:
+    """The planner's plan (nothing new while an order's outcome is awaited), noted when the
+    brackets are missing, then what of it is sent (`dispatch`)."""
+    if i.blocked_reason is not None and data_trusted:
+        # Waiting for an order's outcome is not bad data: keep live orders, place nothing.
+        hedge_plan = HedgePlan(i.policy.name, None, notes=(i.blocked_reason,))
+    else:
+        hedge_plan = plan(view)
+    if not i.brackets:
+        hedge_plan = replace(hedge_plan, notes=(*hedge_plan.notes, NOT_GROWN))
+    return dispatch(
+        hedge_plan,
+        policy=i.policy,
+        risk_policy=i.risk_policy,
+        perp=i.perp,
+        position=view.position,
+        memory=memory,
+        now_ms=i.now_ms,
     )
 
 
