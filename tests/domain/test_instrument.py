@@ -4,6 +4,8 @@ Contracts signed (short < 0); holdings in coins of the spot asset; prices USD pe
 
 from __future__ import annotations
 
+from dataclasses import replace
+from decimal import Decimal
 from decimal import Decimal as D
 
 import pytest
@@ -79,8 +81,9 @@ def _inputs(
         positions=frozen_map({market.symbol: flat}),
         quotes=frozen_map({market.symbol: q}),
     )
+    fields: dict[str, object] = {"leverage": 10, **policy_fields}  # 5 BTC at 10x: 0.5 BTC
     hedge = policy(
-        spot_asset=asset, perp_symbol=market.symbol, margin_mode=MarginMode.CROSS, **policy_fields
+        spot_asset=asset, perp_symbol=market.symbol, margin_mode=MarginMode.CROSS, **fields
     )
     return DecisionInputs(
         policy=hedge,
@@ -169,3 +172,15 @@ def test_multiplier_is_read_from_the_base(base: str, asset: str, expected: str |
     """The multiplier is the `<N>[K|M]` prefix of the perp's base before the spot asset."""
     found = parse_multiplier(base, asset)
     assert found == (None if expected is None else D(expected))
+
+
+def test_an_inverse_grow_is_funded_from_the_coinm_wallet_in_coin() -> None:
+    """At 2x the 3,000 contracts need 2.5 BTC of margin: the COIN-M wallet's 1 free BTC
+    counts, the rest is a BTC transfer from spot (auto_top_up), and the order is kept whole."""
+    inputs = _inputs(inverse(), "BTC", "4", "60000", coinm=_balances(BTC="1"), leverage=2)
+    inputs = replace(inputs, risk_policy=RiskPolicy(auto_top_up=True))
+    decision = decide(inputs)
+    funding = decision.funding
+    assert funding is not None and funding.asset == "BTC"
+    assert Decimal("1.49") < funding.transfer < Decimal("1.51")  # 2.5 BTC less the 1 free
+    assert _sold(inputs) == 3000
