@@ -48,34 +48,34 @@ class SpotLeg(BaseModel):
     _account_exists = field_validator("account")(_known_account)
 
 
-class PerpLeg(BaseModel):
-    """The perpetual that carries the short hedge."""
+class _ContractLeg(BaseModel):
+    """A contract leg: the account trading it (its `symbol` is the subclass's)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    account: str = Field(description="name of the account (under accounts) trading the perp")
+    account: str = Field(description="name of the account (under accounts) trading the contract")
+
+    _account_exists = field_validator("account")(_known_account)
+
+
+class PerpLeg(_ContractLeg):
+    """The perpetual that carries the short hedge."""
+
     symbol: str = Field(
         pattern=r"^[A-Za-z0-9]+/[A-Za-z0-9]+:[A-Za-z0-9]+$",
         description="the perpetual's ccxt unified symbol BASE/QUOTE:SETTLE: linear "
         "BTC/USDT:USDT, a multiplied base 1000PEPE/USDT:USDT, inverse (COIN-M) BTC/USD:BTC",
     )
 
-    _account_exists = field_validator("account")(_known_account)
 
-
-class FutureLeg(BaseModel):
+class FutureLeg(_ContractLeg):
     """A dated future that carries the short hedge (a fixed contract, closed before delivery)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    account: str = Field(description="name of the account (under accounts) trading the future")
     symbol: str = Field(
         pattern=r"^[A-Za-z0-9]+/[A-Za-z0-9]+:[A-Za-z0-9]+-[0-9]{6}$",
         description="the dated future's ccxt unified symbol BASE/QUOTE:SETTLE-YYMMDD, e.g. "
         "BTC/USDT:USDT-261225 (linear) or BTC/USD:BTC-261225 (COIN-M)",
     )
-
-    _account_exists = field_validator("account")(_known_account)
 
 
 class ExecutionSettings(BaseModel):
