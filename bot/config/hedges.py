@@ -96,8 +96,7 @@ class ExecutionSettings(BaseModel):
 
 
 class HedgeSettings(TargetRuleSettings):
-    """One hedge: keep short perp exposure = target_ratio × spot holding (× beta); the rule
-    keys (windows, tranches, take_profit, funding, ladder, price) move the target."""
+    """One hedge: keep short perp exposure = target × spot holding (× beta); rules move it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -44,6 +44,7 @@ from .inputs import ensure_memories
 from .reconcile import reconcile_open_orders
 from .reload import apply_reload
 from .runtime import Runtime, open_runtime
+from .tranche import arm_tranche
 
 __all__ = ["Daemon", "run_daemon"]
 
@@ -237,6 +238,7 @@ class Daemon:
         rt = await open_runtime(self.settings, version=_version())
         self.rt = rt
         rt.state._on_control = self._on_control
+        rt.state.on_tranche = lambda hedge, number: arm_tranche(rt, hedge, number)
         try:
             self._install_signals()
             await prepare(rt)
