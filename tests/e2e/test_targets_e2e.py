@@ -173,3 +173,20 @@ def test_restart_keeps_a_manually_armed_tranche(e2e: E2E) -> None:
     assert D(hedge["target"]) == D("0.4")
     assert sim.position(PERP) == D("-0.8")
     assert again.stop() == 0
+
+
+def test_plan_shows_the_effective_target_and_why(e2e: E2E) -> None:
+    """`hedgebot plan` plans on the rules' target and prints the reason (text and --json)."""
+    sim = e2e.still_sim(seed=5)
+    now = int(time.time())
+    window = {"name": "cpi", "from": _iso(now - 60), "to": _iso(now + 3600), "target_ratio": 0.7}
+    config = e2e.config(sim.url, {"BTC": hedge_entry("BTC", 0.3, windows=[window])})
+    text = e2e.cli("plan", "-c", str(config))
+    assert text.returncode == 0, text.stderr
+    assert f"target: window cpi until {_iso(now + 3600)}" in text.stdout
+    as_json = e2e.cli("plan", "-c", str(config), "--json")
+    hedge = json.loads(as_json.stdout)["hedges"]["BTC"]
+    assert D(hedge["target"]) == D("0.7")
+    assert hedge["target_reason"].startswith("window cpi until ")
+    (order,) = hedge["orders"]
+    assert order["side"] == "sell" and D(order["amount"]) == D("1.4")
