@@ -5,6 +5,7 @@ on the venue, and /status says why."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 import urllib.request
 from datetime import UTC, datetime
@@ -154,7 +155,7 @@ def test_ladder_follows_the_drawdown_from_the_recent_high(e2e: E2E) -> None:
 
 def test_restart_keeps_a_manually_armed_tranche(e2e: E2E) -> None:
     """A tranche armed by the operator is still armed after the daemon restarts: same
-    target and reason, and the short is not bought back."""
+    target and reason, the short not bought back, and the journal holds both."""
     sim = e2e.still_sim(seed=5)
     tranches = [{"ratio": 0.4, "manual": True}]
     config = e2e.config(sim.url, {"BTC": hedge_entry("BTC", 0, tranches=tranches)})
@@ -173,6 +174,13 @@ def test_restart_keeps_a_manually_armed_tranche(e2e: E2E) -> None:
     assert D(hedge["target"]) == D("0.4")
     assert sim.position(PERP) == D("-0.8")
     assert again.stop() == 0
+    with sqlite3.connect(config.parent / "journal.sqlite") as journal:
+        target, data = journal.execute(
+            "SELECT target, data FROM snapshots WHERE hedge = 'BTC' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+    assert D(target) == D("0.4"), "the journal's target column is the effective target"
+    assert json.loads(data)["target_reason"] == "tranche 1 of 1 armed by operator"
+    assert json.loads(data)["memory"]["rules"]["armed"] == [0]
 
 
 def test_plan_shows_the_effective_target_and_why(e2e: E2E) -> None:
