@@ -128,7 +128,7 @@ def test_out_writes_a_self_contained_report(
 ) -> None:
     """--out DIR: result.json, steps.csv, the four PNGs and report.html, which references
     nothing outside itself (no http(s) links, scripts, or non-data sources)."""
-    path = candles(tmp_path, [flat("60000")] + _rally(tmp_path)[1:20])
+    path = candles(tmp_path, _rally(tmp_path)[:20])
     out = tmp_path / "out"
     run_json(
         capsys, ["-c", str(config(tmp_path)), "--series", f"BTC:perp={path}", "--out", str(out)]
