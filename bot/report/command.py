@@ -32,18 +32,34 @@ from bot.store import JournalError
 __all__ = ["add_report_arguments", "build_reports", "report_command"]
 
 REPORT_JSON = "report.json"
-COLUMNS = ("day", "spot P&L", "perp P&L", "funding", "fees", "total", "fills", "orders",
-           "top-ups", "risk events")  # fmt: skip
+COLUMNS = (
+    "day",
+    "spot P&L",
+    "perp P&L",
+    "funding",
+    "fees",
+    "total",
+    "fills",
+    "orders",
+    "top-ups",
+    "risk events",
+)
 
 
 def add_report_arguments(p: argparse.ArgumentParser) -> None:
     """`--from`, `--to` (UTC dates, [from, to)), `--json`, `--out DIR`."""
-    p.add_argument("--from", dest="start", default=None, metavar="DATE",
-                   help="first day (UTC), inclusive")  # fmt: skip
+    p.add_argument(
+        "--from", dest="start", default=None, metavar="DATE", help="first day (UTC), inclusive"
+    )
     p.add_argument("--to", dest="end", default=None, metavar="DATE", help="end (UTC), exclusive")
     p.add_argument("--json", action="store_true", help="print JSON (amounts as exact strings)")
-    p.add_argument("--out", type=Path, default=None, metavar="DIR",
-                   help="write report.json and per hedge the plots and report.html")  # fmt: skip
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="write report.json and per hedge the plots and report.html",
+    )
 
 
 def build_reports(
@@ -57,9 +73,18 @@ def build_reports(
     for name, (symbol, band) in hedges.items():
         sampler = None if samplers is None else samplers.setdefault(name, SeriesSampler())
         out.append(
-            hedge_report(name, symbol, band, journal.snapshots(name), journal.perp_fills(name),
-                         journal.funding_payments(name), journal.events(name), window, sampler)
-        )  # fmt: skip
+            hedge_report(
+                name,
+                symbol,
+                band,
+                journal.snapshots(name),
+                journal.perp_fills(name),
+                journal.funding_payments(name),
+                journal.events(name),
+                window,
+                sampler,
+            )
+        )
     return out
 
 
@@ -83,8 +108,12 @@ def _cells(row: DayRow) -> list[str]:
     return [row.day, *money, *map(str, (row.fills, row.orders, row.top_ups, row.risk_events))]
 
 
-def _write(out: Path, reports: Sequence[HedgeReport], samplers: dict[str, SeriesSampler],
-           document: dict[str, Any]) -> None:  # fmt: skip
+def _write(
+    out: Path,
+    reports: Sequence[HedgeReport],
+    samplers: dict[str, SeriesSampler],
+    document: dict[str, Any],
+) -> None:
     with (prepare_out(out) / REPORT_JSON).open("w", encoding="utf-8") as handle:
         print_json(document, handle)
     for report in reports:

@@ -133,10 +133,16 @@ def hedge_report(
     risk = _count(events.risk_events, window)
     names = sorted(set(days) | set(orders) | set(top_ups) | set(risk))
     rows = tuple(
-        DayRow(d, days.get(d, Split()), day_fills.get(d, 0), orders.get(d, 0),
-               top_ups.get(d, 0), risk.get(d, 0))
+        DayRow(
+            d,
+            days.get(d, Split()),
+            day_fills.get(d, 0),
+            orders.get(d, 0),
+            top_ups.get(d, 0),
+            risk.get(d, 0),
+        )
         for d in names
-    )  # fmt: skip
+    )
     total = DayRow(
         "total",
         cum,

@@ -75,10 +75,20 @@ def markets_for(symbol: str, contract_size: Decimal) -> tuple[Market, Market]:
     quote, _, settle = rest.partition(":")
     kind = MarketKind.INVERSE if settle and settle != quote else MarketKind.LINEAR
     step = Decimal("1e-8")
-    spot = Market(f"{base}/{quote}", f"{base}{quote}", MarketKind.SPOT, base, quote, None,
-                  Decimal(1), step, step)  # fmt: skip
-    perp = Market(symbol, f"{base}{quote}", kind, base, quote, settle or quote, contract_size,
-                  step, step)  # fmt: skip
+    spot = Market(
+        f"{base}/{quote}",
+        f"{base}{quote}",
+        MarketKind.SPOT,
+        base,
+        quote,
+        None,
+        Decimal(1),
+        step,
+        step,
+    )
+    perp = Market(
+        symbol, f"{base}{quote}", kind, base, quote, settle or quote, contract_size, step, step
+    )
     return spot, perp
 
 
@@ -106,8 +116,14 @@ def increments(
         paid, pay_i = _between(funding, pay_i, start.venue_ms, end.venue_ms)
         spot_market, perp_market = markets_for(symbol, end.contract_size)
         held = Holdings(start.spot, start.contracts, Marks(start.mark, start.mark))
-        pnl = hedge_pnl(spot_market, perp_market, held, Marks(end.mark, end.mark),
-                        perp_fills=taken, funding=paid)  # fmt: skip
+        pnl = hedge_pnl(
+            spot_market,
+            perp_market,
+            held,
+            Marks(end.mark, end.mark),
+            perp_fills=taken,
+            funding=paid,
+        )
         yield Increment(start, end, _split(pnl), len(taken))
 
 

@@ -16,10 +16,20 @@ from ._cli import START, candles, config, flat, run_error, run_json
 from ._files import write
 
 ISSUE_KEYS = {
-    "pnl_unhedged", "pnl_hedged", "max_drawdown_unhedged", "max_drawdown_hedged",
-    "hedge_effectiveness", "funding", "fees", "orders", "fills", "time_outside_band",
-    "min_liquidation_distance", "top_ups", "liquidations",
-}  # fmt: skip
+    "pnl_unhedged",
+    "pnl_hedged",
+    "max_drawdown_unhedged",
+    "max_drawdown_hedged",
+    "hedge_effectiveness",
+    "funding",
+    "fees",
+    "orders",
+    "fills",
+    "time_outside_band",
+    "min_liquidation_distance",
+    "top_ups",
+    "liquidations",
+}
 ASK = "60000.1"  # the sell touch when the perp closes at 60000 (tick 0.1)
 KEEP = {"execution": {"reprice_after_s": 86_400}}  # one order lives through the test
 
@@ -31,8 +41,16 @@ def _touch_then(tmp_path: Path, second_high: str) -> list[str]:
         ("60000", second_high, "60000", "60000"),
     ]
     path = candles(tmp_path, rows + [flat("60000")] * 3)
-    return ["-c", str(config(tmp_path, **KEEP)), "--series", f"BTC:perp={path}",
-            "--funding", "BTC=0", "--collateral", "USDT=60000"]  # fmt: skip
+    return [
+        "-c",
+        str(config(tmp_path, **KEEP)),
+        "--series",
+        f"BTC:perp={path}",
+        "--funding",
+        "BTC=0",
+        "--collateral",
+        "USDT=60000",
+    ]
 
 
 def test_a_post_only_sell_at_the_touch_fills_only_when_a_candle_trades_through(
@@ -54,8 +72,19 @@ def test_funding_and_fees_add_up_exactly(
     settlement after its fill; the hedged P&L is exactly funding − fees."""
     rows = [flat("60000"), ("60000", "60000.2", "60000", "60000")] + [flat("60000")] * 46
     path = candles(tmp_path, rows)
-    doc = run_json(capsys, ["-c", str(config(tmp_path)), "--series", f"BTC:perp={path}",
-                            "--funding", "BTC=0.0001", "--collateral", "USDT=60000"])  # fmt: skip
+    doc = run_json(
+        capsys,
+        [
+            "-c",
+            str(config(tmp_path)),
+            "--series",
+            f"BTC:perp={path}",
+            "--funding",
+            "BTC=0.0001",
+            "--collateral",
+            "USDT=60000",
+        ],
+    )
     settlements = 5  # 08:00, 16:00, 00:00, 08:00, 16:00 after the fill at 01:30 (48 h span)
     assert D(doc["funding"]) == settlements * D(60000) * D("0.0001")
     assert D(doc["fees"]) == D(ASK) * D("0.0002")
@@ -90,8 +119,19 @@ def test_a_rally_liquidates_a_high_leverage_short_not_a_funded_2x_one(
     from the collateral the risk guard keeps it alive."""
     path = candles(tmp_path, _rally(tmp_path))
     cfg = config(tmp_path, leverage=leverage, risk=risk)
-    doc = run_json(capsys, ["-c", str(cfg), "--series", f"BTC:perp={path}", "--funding", "BTC=0",
-                            "--collateral", f"USDT={collateral}"])  # fmt: skip
+    doc = run_json(
+        capsys,
+        [
+            "-c",
+            str(cfg),
+            "--series",
+            f"BTC:perp={path}",
+            "--funding",
+            "BTC=0",
+            "--collateral",
+            f"USDT={collateral}",
+        ],
+    )
     assert (doc["liquidations"] > 0) is liquidated
     if liquidated:
         assert D(doc["pnl_hedged"]) < D(doc["pnl_unhedged"]) - 2500  # the margin forfeited
@@ -118,8 +158,17 @@ def test_sweep_runs_are_ranked_best_first(
     target 1, then 0.5, then the unhedged 0 (effectiveness 0 or undefined, last)."""
     closes = [60000 - i * 300 + (i % 3) * 200 for i in range(30)]
     path = candles(tmp_path, [(str(c), str(c + 150), str(c - 150), str(c)) for c in closes])
-    docs = run_json(capsys, ["-c", str(config(tmp_path)), "--series", f"BTC:perp={path}",
-                             "--sweep", "hedges.BTC.target_ratio=0,0.5,1"])  # fmt: skip
+    docs = run_json(
+        capsys,
+        [
+            "-c",
+            str(config(tmp_path)),
+            "--series",
+            f"BTC:perp={path}",
+            "--sweep",
+            "hedges.BTC.target_ratio=0,0.5,1",
+        ],
+    )
     assert [d["params"]["hedges.BTC.target_ratio"] for d in docs] == ["1", "0.5", "0"]
 
 

@@ -76,9 +76,15 @@ def test_the_cases_cover_growing_shrinking_and_the_risk_guard(tmp_path: Path) ->
     equivalence is shown on every kind of decision the loop applies."""
     service = open_service(tmp_path, clock=Clock(NOW), risk={"auto_top_up": True})
     rt = service.rt
-    setup = HedgeSetup(rt.policies["BTC"], rt.settings.risk.to_policy(),
-                       perp_market(SYMBOL, FeeSchedule()), perp_brackets(SYMBOL), D(1), 30_000,
-                       account="main")  # fmt: skip
+    setup = HedgeSetup(
+        rt.policies["BTC"],
+        rt.settings.risk.to_policy(),
+        perp_market(SYMBOL, FeeSchedule()),
+        perp_brackets(SYMBOL),
+        D(1),
+        30_000,
+        account="main",
+    )
     memory = HedgeMemory(legs=rt.legs["BTC"])
     purposes = set()
     top_ups = 0

@@ -25,8 +25,11 @@ def _equity(state: dict[str, Any]) -> Decimal:
     account = state["accounts"][SIM_KEY]
     spot = account["balances"]["spot"]
     price = Decimal(state["prices"]["BTCUSDT"]["spot"])
-    held = sum((Decimal(spot[a]["free"]) + Decimal(spot[a]["locked"])) * p
-               for a, p in (("BTC", price), ("USDT", Decimal(1))) if a in spot)  # fmt: skip
+    held = sum(
+        (Decimal(spot[a]["free"]) + Decimal(spot[a]["locked"])) * p
+        for a, p in (("BTC", price), ("USDT", Decimal(1)))
+        if a in spot
+    )
     futures = Decimal(account["balances"]["usdm"].get("USDT", "0"))
     positions = sum(
         Decimal(p["isolatedWallet"]) + Decimal(p["unrealizedPnl"]) for p in account["positions"]
@@ -57,22 +60,36 @@ def test_report_sums_exactly_to_the_equity_change_in_sim_state(e2e: E2E, tmp_pat
     venue reports (its commissions come at 8 decimals; the sub-1e-8 rest is added back)."""
     sim = e2e.still_sim()
     before = _equity(sim.state())
-    config = e2e.config(sim.url, {"BTC": hedge_entry("BTC", 1.0)},
-                        schedule={"poll_seconds": 1, "funding_seconds": 10})  # fmt: skip
+    config = e2e.config(
+        sim.url,
+        {"BTC": hedge_entry("BTC", 1.0)},
+        schedule={"poll_seconds": 1, "funding_seconds": 10},
+    )
     daemon = e2e.daemon(config)
     journal = tmp_path / "journal.sqlite"
     with sim.auto_fill():
-        wait_until(lambda: abs((sim.ratio("BTC", "BTCUSDT") or Decimal(0)) - 1) <= Decimal("0.02"),
-                   timeout=60, what="the hedge to be built", diagnostics=daemon.diagnostics)  # fmt: skip
+        wait_until(
+            lambda: abs((sim.ratio("BTC", "BTCUSDT") or Decimal(0)) - 1) <= Decimal("0.02"),
+            timeout=60,
+            what="the hedge to be built",
+            diagnostics=daemon.diagnostics,
+        )
     sim.set_price("BTCUSDT", sim.price("BTCUSDT") * Decimal("1.03"))
     sim.post("/sim/funding", {"symbol": "BTCUSDT", "rate": "0.0003"})
     settled = sim.account()["income"][-1]["time"]
     wait_until(
-        lambda: _journal_has(journal, "SELECT COUNT(*) FROM funding")
-        and _journal_has(journal, "SELECT COUNT(*) FROM snapshots WHERE "
-                         f"json_extract(data, '$.venue_ms') > {settled}"),
-        timeout=60, what="the funding and a later reading journaled", diagnostics=daemon.diagnostics,
-    )  # fmt: skip
+        lambda: (
+            _journal_has(journal, "SELECT COUNT(*) FROM funding")
+            and _journal_has(
+                journal,
+                "SELECT COUNT(*) FROM snapshots WHERE "
+                f"json_extract(data, '$.venue_ms') > {settled}",
+            )
+        ),
+        timeout=60,
+        what="the funding and a later reading journaled",
+        diagnostics=daemon.diagnostics,
+    )
     assert daemon.stop() == 0
     state = sim.state()
     after, hidden = _equity(state), _unreported_fees(state)
