@@ -93,7 +93,9 @@ def _quote(market: Market, bar: Bar, now_ms: int) -> Quote:
     )
 
 
-def _position(setup: HedgeSetup, ledger: Ledger, mark: Decimal, now_ms: int) -> Position:
+def _position(
+    setup: HedgeSetup, ledger: Ledger, mark: Decimal, now_ms: int, liquidation: Decimal | None
+) -> Position:
     market = setup.market
     upnl = unrealised_pnl(ledger, mark, market)
     return Position(
@@ -101,7 +103,7 @@ def _position(setup: HedgeSetup, ledger: Ledger, mark: Decimal, now_ms: int) -> 
         contracts=ledger.contracts,
         entry_price=ledger.entry_price,
         mark_price=mark,
-        liquidation_price=ledger_liquidation(ledger, market, setup.brackets),
+        liquidation_price=liquidation,
         leverage=Decimal(setup.policy.leverage),
         margin_mode=MarginMode.ISOLATED,
         collateral=ledger.wallet + upnl if ledger.contracts else ZERO,
@@ -111,13 +113,21 @@ def _position(setup: HedgeSetup, ledger: Ledger, mark: Decimal, now_ms: int) -> 
 
 
 def snapshot(
-    setup: HedgeSetup, ledger: Ledger, bar: Bar, now_ms: int, live: tuple[Order, ...]
+    setup: HedgeSetup,
+    ledger: Ledger,
+    bar: Bar,
+    now_ms: int,
+    live: tuple[Order, ...],
+    liquidation: Decimal | None = None,
 ) -> AccountSnapshot:
     """The hedge's account at the bar's close, as one gather would read it (spot and perp
-    in one account)."""
+    in one account). `liquidation`: the position's price when already worked out
+    (`ledger_liquidation`), else it is computed here."""
+    if liquidation is None:
+        liquidation = ledger_liquidation(ledger, setup.market, setup.brackets)
     market, policy = setup.market, setup.policy
     settle = market.settle or market.quote
-    position = _position(setup, ledger, bar.mark.close, now_ms)
+    position = _position(setup, ledger, bar.mark.close, now_ms, liquidation)
     upnl = position.unrealized_pnl or ZERO
     futures_total = ledger.collateral + ledger.wallet + upnl
     return AccountSnapshot(

@@ -141,6 +141,7 @@ def _act(
     if d.verdict.ok and d.risk.top_up is not None:
         ledger, moved = transfer(ledger, d.risk.top_up.add_isolated_margin)
         top_ups = int(moved > 0)
+        ledger = ledger if moved > 0 else run.ledger
     if d.plan.cancels:
         live = None
     for planned in d.plan.orders:
@@ -177,20 +178,31 @@ def advance(
         bar.ts_ms + interval_ms // 2,
     )
     run = _with_fills(replace(run, ledger=events.ledger, live=events.live), events.fills, setup)
-    account = snapshot(setup, run.ledger, bar, now, () if run.live is None else (run.live.order,))
+    live = () if run.live is None else (run.live.order,)
+    account = snapshot(setup, run.ledger, bar, now, live, events.liquidation)
     d = decide(decision_inputs(setup, account, run.memory, now, _view(run, now)))
     quote = account.quotes[market.symbol]
+    before = run.ledger
     run, acted = _act(setup, run, d, now, (quote.bid, quote.ask))
-    return run, _step(setup, run, bar, d, events.tally, acted)
+    liq = events.liquidation
+    if run.ledger is not before:  # a top-up moved the liquidation price
+        liq = ledger_liquidation(run.ledger, market, setup.brackets)
+    return run, _step(setup, run, bar, d, events.tally, acted, liq)
 
 
 def _step(
-    setup: HedgeSetup, run: HedgeRun, bar: Bar, d: Decision, venue: Tally, acted: Tally
+    setup: HedgeSetup,
+    run: HedgeRun,
+    bar: Bar,
+    d: Decision,
+    venue: Tally,
+    acted: Tally,
+    liq: Decimal | None,
 ) -> Step:
+    """The bar's Step; `liq` is the liquidation price of the ledger after the decision."""
     market, policy, ledger = setup.market, setup.policy, run.ledger
     mark = bar.mark.close
     position = ledger.contracts * market.contract_size
-    liq = ledger_liquidation(ledger, market, setup.brackets)
     spot_value = setup.holding * bar.spot.close
     target, reason = _target(setup, d)
     short = short_exposure(market, ledger.contracts, mark)

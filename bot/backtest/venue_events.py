@@ -57,6 +57,7 @@ class VenueOutcome:
     live: LiveOrder | None
     fills: tuple[Fill, ...]
     tally: Tally
+    liquidation: Decimal | None = None  # Binance's price for the ledger's position now
 
 
 def book_fill(ledger: Ledger, fill: Fill, market: Market, leverage: int) -> Ledger:
@@ -124,7 +125,8 @@ def venue_events(
     if liquidation is not None and liquidated(ledger.contracts, liquidation, bar):
         fills.append(_liquidation_fill(ledger, market, liquidation, fill_ms))
         ledger, liquidations, live = liquidate(ledger, liquidation, market), 1, None
+        liquidation = None
     tally = Tally(
         funding=funding, fees=fee, fills=len(fills) - liquidations, liquidations=liquidations
     )
-    return VenueOutcome(ledger, live, tuple(fills), tally)
+    return VenueOutcome(ledger, live, tuple(fills), tally, liquidation)
