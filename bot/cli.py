@@ -127,38 +127,40 @@ def _build_parser() -> argparse.ArgumentParser:
         _config_arg(p, help_="take the API address from this config")
 
     _sim_parser(sub.add_parser("sim", help="serve the Binance-dialect exchange simulator"))
-    _backtest_parser(sub)
-    _report_parser(sub)
+    _analysis_parsers(sub)
     return parser
 
 
-def _backtest_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _analysis_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`backtest` and `report`: their flags live with their packages."""
     from bot.backtest.command import add_backtest_arguments
-
-    p = sub.add_parser(
-        "backtest",
-        help="replay history through the daemon's decisions: what a config would have done",
-        description="Replay candles through the same domain code as the daemon (risk guard, "
-        "planner, margin funding) with a candle fill model; print hedged vs unhedged P&L, "
-        "drawdowns, hedge effectiveness, funding, fees. Needs no keys and no simulator. "
-        "Exit 2 on a bad config, flag or data file (one line naming it).",
-    )
-    _config_arg(p, required=True, help_="YAML config file whose hedges are replayed")
-    add_backtest_arguments(p)
-
-
-def _report_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from bot.report.command import add_report_arguments
 
-    p = sub.add_parser(
-        "report",
-        help="what the live hedges did, per hedge and day, from the journal (read-only)",
-        description="Read the daemon's journal read-only (works while it runs) and print, "
-        "per hedge and per UTC day: spot P&L, perp P&L, funding, fees and their total (the "
-        "equity change, exactly), hedge effectiveness, orders, top-ups, risk events.",
+    commands = (
+        (
+            "backtest",
+            "replay history through the daemon's decisions: what a config would have done",
+            "Replay candles through the same domain code as the daemon (risk guard, planner, "
+            "margin funding) with a candle fill model; print hedged vs unhedged P&L, "
+            "drawdowns, hedge effectiveness, funding, fees. Needs no keys and no simulator. "
+            "Exit 2 on a bad config, flag or data file (one line naming it).",
+            "YAML config file whose hedges are replayed",
+            add_backtest_arguments,
+        ),
+        (
+            "report",
+            "what the live hedges did, per hedge and day, from the journal (read-only)",
+            "Read the daemon's journal read-only (works while it runs) and print, per hedge "
+            "and per UTC day: spot P&L, perp P&L, funding, fees and their total (the equity "
+            "change, exactly), hedge effectiveness, orders, top-ups, risk events.",
+            "YAML config file (its journal is read)",
+            add_report_arguments,
+        ),
     )
-    _config_arg(p, required=True, help_="YAML config file (its journal is read)")
-    add_report_arguments(p)
+    for name, help_, description, config_help, add_arguments in commands:
+        p = sub.add_parser(name, help=help_, description=description)
+        _config_arg(p, required=True, help_=config_help)
+        add_arguments(p)
 
 
 def _positive(text: str) -> float:
