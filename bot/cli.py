@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -173,6 +174,17 @@ def _positive(text: str) -> float:
     return value
 
 
+def _annual_fraction(text: str) -> Decimal:
+    """`--basis`: an annualised fraction strictly between -1 and 1 (0.08 = 8 %/yr)."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (value.is_finite() and -1 < value < 1):
+        raise argparse.ArgumentTypeError(f"must be a fraction between -1 and 1, got {text}")
+    return value
+
+
 def _sim_parser(sim: argparse.ArgumentParser) -> None:
     sim.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     sim.add_argument("--port", type=int, default=8099, help="port (default 8099)")
@@ -201,6 +213,14 @@ def _sim_parser(sim: argparse.ArgumentParser) -> None:
         help="simulated seconds per wall second (default 1: the simulated clock is the wall "
         "clock); a replay's clock follows its candles instead",
     )
+    sim.add_argument(
+        "--basis",
+        type=_annual_fraction,
+        default=Decimal("0.08"),
+        metavar="FRACTION",
+        help="annualised basis of the quarterly futures over their index, decaying to 0 at "
+        "delivery (default 0.08 = 8 %%/yr)",
+    )
 
 
 def _sim_command(args: argparse.Namespace) -> int:
@@ -228,6 +248,7 @@ def _sim_command(args: argparse.Namespace) -> int:
             seed=args.seed,
             static=args.static,
             time_scale=args.time_scale or 1.0,
+            basis=args.basis,
         )
     except FileNotFoundError as exc:
         print(f"hedgebot sim: --prices: no such file {exc.filename}", file=sys.stderr)

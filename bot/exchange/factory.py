@@ -136,7 +136,7 @@ def _sim_client(
         raise NotSupported("url: mode sim needs a simulator url")
     if exchange_id not in SIM_EXCHANGES:
         raise NotSupported(
-            f"exchange: the simulator (mode sim) speaks {' and '.join(SIM_EXCHANGES)} only, "
+            f"exchange: the simulator (mode sim) speaks {_spoken(SIM_EXCHANGES)} only, "
             f"not {exchange_id}; use one of those, or mode testnet, demo or live to trade "
             f"{exchange_id}"
         )
@@ -213,3 +213,8 @@ def build_exchange(
         secrets=(api_key, secret, password),
         position_mode=wanted,
     )
+
+
+def _spoken(names: tuple[str, ...]) -> str:
+    """'a, b and c' for the refusal text."""
+    return " and ".join(names) if len(names) < 3 else f"{', '.join(names[:-1])} and {names[-1]}"

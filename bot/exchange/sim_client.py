@@ -21,9 +21,13 @@ __all__ = ["SIM_API_KEY", "SIM_EXCHANGES", "SIM_SECRET", "make_sim_exchange"]
 SIM_API_KEY = "sim-key"
 SIM_SECRET = "sim-secret"  # the simulator's public demo credential, not a secret
 
-# Which markets load_markets fetches per class: anything else would ask the simulator for
-# dapi/option markets it does not list.
-_MARKET_TYPES = {"binance": ["spot", "linear"], "binanceusdm": ["linear"]}
+# Which markets load_markets fetches per class (the simulator lists spot, USDⓈ-M perpetuals
+# and quarterlies, and COIN-M perpetuals and quarterlies; options would ask it for /eapi).
+_MARKET_TYPES = {
+    "binance": ["spot", "linear", "inverse"],
+    "binanceusdm": ["linear"],
+    "binancecoinm": ["inverse"],
+}
 SIM_EXCHANGES: tuple[str, ...] = tuple(_MARKET_TYPES)  # the ccxt ids the simulator serves
 
 
@@ -38,7 +42,8 @@ def make_sim_exchange(
 ) -> Any:
     """Return `ccxt.async_support.<exchange_id>` wired to the simulator at `url`.
 
-    `exchange_id` is "binance" (spot and USDⓈ-M through one class) or "binanceusdm";
+    `exchange_id` is "binance" (spot, USDⓈ-M and COIN-M through one class), "binanceusdm"
+    or "binancecoinm";
     `url` is the simulator's base URL, e.g. "http://127.0.0.1:8099" (no trailing path).
     `options` are merged over the simulator defaults; `timeout_ms` is ccxt's request timeout.
     The caller owns the instance and must `await exchange.close()`.

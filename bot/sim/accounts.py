@@ -1,8 +1,11 @@
-"""Per-API-key account state: spot balances, the USDⓈ-M wallet, positions and histories.
+"""Per-API-key account state: spot balances, the USDⓈ-M and COIN-M wallets, positions and
+histories.
 
 Positions are kept per leg: `(symbol, "BOTH")` in one-way mode, `(symbol, "LONG")` and
-`(symbol, "SHORT")` in hedge mode (`dual_side`). Leverage and margin type belong to the symbol
-and are shared by its legs (`SymbolSettings`), as on Binance.
+`(symbol, "SHORT")` in USDⓈ-M hedge mode (`dual_side`; COIN-M positions are one-way). USDⓈ-M
+and COIN-M symbols never collide (BTCUSDT vs BTCUSD_PERP), so both live in one dict, each
+position knowing its market. Leverage and margin type belong to the symbol and are shared by
+its legs (`SymbolSettings`), as on Binance.
 """
 
 from __future__ import annotations
@@ -52,10 +55,11 @@ class FuturesPosition:
     symbol: str
     settings: SymbolSettings = field(default_factory=SymbolSettings)
     side: str = ONE_WAY_SIDE
-    amt: Decimal = ZERO
+    amt: Decimal = ZERO  # base quantity (USDⓈ-M) or contracts (COIN-M)
     entry_price: Decimal = ZERO
-    isolated_wallet: Decimal = ZERO  # USDT allocated to an ISOLATED position
+    isolated_wallet: Decimal = ZERO  # margin asset allocated to an ISOLATED position
     update_ms: int = 0
+    market: str = "usdm"
 
     @property
     def leverage(self) -> int:
@@ -73,8 +77,11 @@ class FuturesPosition:
 @dataclass(slots=True)
 class Account:
     """Everything the venue knows about one API key. `usdm` maps asset → wallet balance;
-    its USDT entry is the cross wallet (isolated wallets live on the positions).
-    `dual_side` is Binance's hedge mode; `can_withdraw` the key's withdrawal permission."""
+    its USDT entry is the cross wallet (isolated wallets live on the positions). `coinm` maps
+    coin → COIN-M wallet balance (each coin is the cross wallet of its contracts); its income
+    rows are `coinm_income`. `deliveries` records quarterlies settled at delivery (both
+    markets). `dual_side` is Binance's USDⓈ-M hedge mode; `can_withdraw` the key's
+    withdrawal permission."""
 
     api_key: str
     secret: str
@@ -87,7 +94,11 @@ class Account:
     transfers: list[dict[str, Any]] = field(default_factory=list)
     liquidations: list[dict[str, Any]] = field(default_factory=list)
     income: list[dict[str, Any]] = field(default_factory=list)
+    coinm: dict[str, Decimal] = field(default_factory=dict)
+    coinm_income: list[dict[str, Any]] = field(default_factory=list)
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
     update_ms: int = 0
+    coinm_update_ms: int = 0
     dual_side: bool = False
     can_withdraw: bool = False
     created_ms: int = 0
@@ -105,6 +116,26 @@ class Account:
         """The positionSide values of this account's mode."""
         return HEDGE_SIDES if self.dual_side else (ONE_WAY_SIDE,)
 
+    def wallet(self, market: str, asset: str) -> Decimal:
+        """Futures wallet balance of `asset` on `market` ("usdm" | "coinm"); 0 when none."""
+        return (self.usdm if market == "usdm" else self.coinm).get(asset, ZERO)
+
+    def credit(self, market: str, asset: str, amount: Decimal) -> None:
+        """Add `amount` (negative: debit) to the `market` wallet of `asset`."""
+        wallets = self.usdm if market == "usdm" else self.coinm
+        wallets[asset] = wallets.get(asset, ZERO) + amount
+
+    def income_rows(self, market: str) -> list[dict[str, Any]]:
+        """The income history of `market` (/fapi/v1/income or /dapi/v1/income rows)."""
+        return self.income if market == "usdm" else self.coinm_income
+
+    def touch(self, market: str, now_ms: int) -> None:
+        """Stamp the `market` wallet as updated at `now_ms`."""
+        if market == "usdm":
+            self.update_ms = now_ms
+        else:
+            self.coinm_update_ms = now_ms
+
     def balance(self, asset: str) -> SpotBalance:
         """The spot balance of `asset`, created empty on first use."""
         return self.spot.setdefault(asset, SpotBalance())
@@ -113,12 +144,19 @@ class Account:
         """Leverage and margin type of `symbol`, created with Binance's defaults on first use."""
         return self.settings.setdefault(symbol, SymbolSettings())
 
-    def position(self, symbol: str, side: str = ONE_WAY_SIDE) -> FuturesPosition:
-        """The `side` leg of `symbol`, created flat on first use."""
+    def position(
+        self, symbol: str, side: str = ONE_WAY_SIDE, market: str = "usdm"
+    ) -> FuturesPosition:
+        """The `side` leg of `symbol` (on `market`), created flat on first use."""
         key = (symbol, side)
         if key not in self.positions:
-            self.positions[key] = FuturesPosition(symbol, self.symbol_settings(symbol), side)
+            settings = self.symbol_settings(symbol)
+            self.positions[key] = FuturesPosition(symbol, settings, side, market=market)
         return self.positions[key]
+
+    def market_positions(self, market: str) -> list[FuturesPosition]:
+        """Every leg on `market`, flat ones included."""
+        return [p for p in self.positions.values() if p.market == market]
 
     def legs(self, symbol: str) -> list[FuturesPosition]:
         """Every leg of `symbol` the account has (flat ones included)."""

@@ -18,10 +18,11 @@ __all__ = [
     "flag",
     "positive_int",
     "rate",
+    "signed_fraction",
     "text",
 ]
 
-WALLETS = ("spot", "usdm")
+WALLETS = ("spot", "usdm", "coinm")
 
 
 class AdminError(ValueError):
@@ -97,18 +98,22 @@ def decimal(value: object, name: str, *, positive: bool = False) -> Decimal:
     return amount
 
 
-def rate(value: object) -> Decimal | None:
-    """A funding rate: a fraction per interval strictly between -1 and 1 (None = absent)."""
-    if value is None:
-        return None
-    number = _number(value, "rate")
+def signed_fraction(value: object, name: str) -> Decimal:
+    """A mandatory fraction strictly between -1 and 1 (a rate; may be negative)."""
+    number = _number(value, name)
     if abs(number) >= 1:
-        raise AdminError(f"rate must be a fraction between -1 and 1, got {value!r}")
+        raise AdminError(f"{name} must be a fraction between -1 and 1, got {value!r}")
     return number
 
 
+def rate(value: object) -> Decimal | None:
+    """A funding rate: a fraction per interval strictly between -1 and 1 (None = absent)."""
+    return None if value is None else signed_fraction(value, "rate")
+
+
 def balances(raw: object) -> dict[str, dict[str, Decimal]]:
-    """{"spot": {"BTC": "1"}, "usdm": {"USDT": "100"}} with non-negative amounts."""
+    """{"spot": {"BTC": "1"}, "usdm": {"USDT": "100"}, "coinm": {"BTC": "1"}} with
+    non-negative amounts (COIN-M: coin → wallet balance in that coin)."""
     if raw is None:
         return {}
     if not isinstance(raw, dict):

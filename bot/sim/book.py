@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from bot.sim.contracts import contract_math
 from bot.sim.fmt import round_to_step
-from bot.sim.specs import SymbolSpec
+from bot.sim.symbol_spec import SymbolSpec
 
 __all__ = ["HALF_SPREAD_TICKS", "Level", "best_bid_ask", "depth", "walk"]
 
 Level = tuple[Decimal, Decimal]  # (price, quantity)
 
 HALF_SPREAD_TICKS = 1
-# Quote value (USDT) shown at the touch; deeper levels grow by 25 % of it per level.
+# Value (USDT / USD) shown at the touch; deeper levels grow by 25 % of it per level.
 _TOUCH_NOTIONAL = Decimal(25_000)
 
 
@@ -31,7 +32,8 @@ def best_bid_ask(spec: SymbolSpec, price: Decimal) -> tuple[Decimal, Decimal]:
 
 def _level_qty(spec: SymbolSpec, price: Decimal, level: int) -> Decimal:
     notional = _TOUCH_NOTIONAL * (1 + Decimal(level) / 4)
-    return max(spec.min_qty, round_to_step(notional / price, spec.step))
+    units = contract_math(spec).units_for(notional, price)  # base qty, or COIN-M contracts
+    return max(spec.min_qty, round_to_step(units, spec.step))
 
 
 def depth(spec: SymbolSpec, price: Decimal, limit: int = 100) -> tuple[list[Level], list[Level]]:

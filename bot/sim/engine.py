@@ -1,9 +1,10 @@
-"""`SimExchange`: the in-process Binance spot + USDⓈ-M venue the wire layer serves.
+"""`SimExchange`: the in-process Binance spot + USDⓈ-M + COIN-M venue the wire layer serves.
 
 A thin facade over the state (`venue.Venue`) and the operations modules; every method either
 returns exactly what the Binance endpoint returns (string decimals, enum strings) or raises
-`SimError`. Markets are "spot" and "usdm"; symbols are venue ids ("BTCUSDT"); amounts and
-prices are Decimal; time is simulated epoch milliseconds.
+`SimError`. Markets are "spot", "usdm" and "coinm"; symbols are venue ids ("BTCUSDT",
+"BTCUSD_PERP", "BTCUSDT_261225"); amounts and prices are Decimal; time is simulated epoch
+milliseconds. The order methods are `OrderDesk`'s, the account methods `AccountDesk`'s.
 """
 
 from __future__ import annotations
@@ -12,15 +13,17 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from bot.sim import account_ops, market_ops, position_mode
-from bot.sim.api_keys import api_restrictions
+from bot.sim import market_ops, pricing
+from bot.sim.account_desk import AccountDesk
 from bot.sim.book import Level, best_bid_ask
 from bot.sim.clock import SimClock
+from bot.sim.errors import bad_param
 from bot.sim.exchange_info import exchange_info
 from bot.sim.order_desk import OrderDesk
 from bot.sim.prices import PriceTick
+from bot.sim.quarterlies import DEFAULT_BASIS
 from bot.sim.snapshot import venue_state
-from bot.sim.specs import SymbolSpec, get_spec, symbols
+from bot.sim.specs import SymbolSpec, futures_market, get_spec, listed_spec, listed_symbols
 from bot.sim.venue import Venue
 
 __all__ = ["DEFAULT_API_KEY", "DEFAULT_BALANCES", "DEFAULT_SECRET", "SimExchange"]
@@ -40,27 +43,40 @@ DEFAULT_BALANCES: dict[str, dict[str, Decimal]] = {
 }
 
 
-class SimExchange(OrderDesk):
+class SimExchange(OrderDesk, AccountDesk):
     """The simulated venue. Deterministic given `seed` and the `now_ms` clock; simulated time
-    runs at `time_scale` simulated ms per `now_ms` ms (see `bot.sim.clock`)."""
+    runs at `time_scale` simulated ms per `now_ms` ms (see `bot.sim.clock`); `basis` is the
+    quarterlies' annualised basis over their index (fraction: 0.08 = 8 %/yr)."""
 
     def __init__(
-        self, *, seed: int = 0, now_ms: Callable[[], int] | None = None, time_scale: float = 1.0
+        self,
+        *,
+        seed: int = 0,
+        now_ms: Callable[[], int] | None = None,
+        time_scale: float = 1.0,
+        basis: Decimal = DEFAULT_BASIS,
     ) -> None:
-        self._venue = Venue.create(seed, SimClock(now_ms, time_scale=time_scale))
+        self._venue = Venue.create(seed, SimClock(now_ms, time_scale=time_scale), basis)
+        pricing.reprice_derived(self._venue, self._venue.now())
 
     @classmethod
     def with_default_account(
-        cls, *, seed: int = 0, now_ms: Callable[[], int] | None = None, time_scale: float = 1.0
+        cls,
+        *,
+        seed: int = 0,
+        now_ms: Callable[[], int] | None = None,
+        time_scale: float = 1.0,
+        basis: Decimal = DEFAULT_BASIS,
     ) -> SimExchange:
         """A venue with the demo account `sim-key` / `sim-secret` and demo balances."""
-        engine = cls(seed=seed, now_ms=now_ms, time_scale=time_scale)
+        engine = cls(seed=seed, now_ms=now_ms, time_scale=time_scale, basis=basis)
         engine.create_account(DEFAULT_API_KEY, DEFAULT_SECRET, DEFAULT_BALANCES)
         return engine
 
     # --- markets / prices
     def symbols(self, market: str) -> list[str]:
-        return symbols(market)
+        """What `market` lists now (perpetuals and spot pairs, then the quarterlies)."""
+        return listed_symbols(market, self.now_ms())
 
     def spec(self, market: str, symbol: str) -> SymbolSpec:
         return get_spec(market, symbol)
@@ -69,10 +85,21 @@ class SimExchange(OrderDesk):
         return exchange_info(market, self.now_ms())
 
     def set_price(self, symbol: str, price: Decimal, market: str | None = None) -> None:
-        market_ops.set_price(self._venue, symbol, price, market)
+        pricing.set_price(self._venue, symbol, price, market)
 
     def apply_ticks(self, ticks: dict[str, PriceTick]) -> None:
-        market_ops.apply_ticks(self._venue, ticks)
+        pricing.apply_ticks(self._venue, ticks)
+
+    def set_basis(self, basis: Decimal) -> None:
+        """Set the quarterlies' annualised basis (fraction, -1 < basis < 1) and reprice them."""
+        if not -1 < basis < 1:
+            raise bad_param("basis", f"{basis}; an annualised fraction between -1 and 1")
+        self._venue.board.basis = basis
+        self.catch_up()
+
+    @property
+    def basis(self) -> Decimal:
+        return self._venue.board.basis
 
     def set_mark_price(self, symbol: str, price: Decimal) -> None:
         """Override the mark (until the perp trades again) and run liquidations."""
@@ -80,19 +107,19 @@ class SimExchange(OrderDesk):
         self.apply_ticks({symbol: PriceTick(mark=price)})
 
     def price(self, market: str, symbol: str) -> Decimal:
-        get_spec(market, symbol)
+        listed_spec(market, symbol, self.now_ms())
         return self._venue.board.last(market, symbol)
 
     def mark_price(self, symbol: str) -> Decimal:
-        get_spec("usdm", symbol)
+        listed_spec(futures_market(symbol), symbol, self.now_ms())
         return self._venue.board.mark(symbol)
 
     def index_price(self, symbol: str) -> Decimal:
-        get_spec("usdm", symbol)
+        listed_spec(futures_market(symbol), symbol, self.now_ms())
         return self._venue.board.index(symbol)
 
     def funding_rate(self, symbol: str) -> Decimal:
-        get_spec("usdm", symbol)
+        listed_spec(futures_market(symbol), symbol, self.now_ms())
         return self._venue.board.funding_rate[symbol]
 
     def book(self, market: str, symbol: str, limit: int = 100) -> tuple[list[Level], list[Level]]:
@@ -102,7 +129,8 @@ class SimExchange(OrderDesk):
         return self._venue.board.update_id
 
     def best_bid_ask(self, market: str, symbol: str) -> tuple[Decimal, Decimal]:
-        return best_bid_ask(get_spec(market, symbol), self._venue.board.last(market, symbol))
+        spec = listed_spec(market, symbol, self.now_ms())
+        return best_bid_ask(spec, self._venue.board.last(market, symbol))
 
     def ticker_24h(self, market: str, symbol: str) -> JSON:
         return market_ops.ticker_24h(self._venue, market, symbol)
@@ -110,110 +138,42 @@ class SimExchange(OrderDesk):
     def ticker_price(self, market: str, symbol: str) -> JSON:
         return market_ops.ticker_price(self._venue, market, symbol)
 
-    def premium_index(self, symbol: str) -> JSON:
-        get_spec("usdm", symbol)
-        return self._venue.board.premium_index(symbol, self.now_ms())
+    def klines(
+        self,
+        market: str,
+        name: str,
+        interval: str,
+        window: tuple[int | None, int | None, int] = (None, None, 500),
+        *,
+        index: bool = False,
+    ) -> list[list[Any]]:
+        """Klines of `name` on `market` (a symbol; with `index`, a COIN-M pair whose index
+        candles are wanted) from the last 24 h of recorded prices."""
+        return market_ops.klines(self._venue, market, name, interval, window, index=index)
+
+    def premium_index(self, symbol: str, market: str = "usdm") -> JSON:
+        return market_ops.premium_index(self._venue, market, symbol)
 
     def advance(self, ms: int) -> None:
-        """Move simulated time forward `ms` and settle the funding boundaries crossed."""
+        """Move simulated time forward `ms`; settle the funding and deliveries passed."""
         market_ops.advance(self._venue, ms)
 
     def catch_up(self) -> None:
-        """Settle the funding boundaries simulated time has passed on its own."""
+        """Settle the funding and deliveries simulated time has passed on its own."""
         market_ops.settle_due(self._venue)
 
     def funding_history(
-        self, symbol: str | None, start_ms: int | None, end_ms: int | None, limit: int
+        self,
+        symbol: str | None,
+        start_ms: int | None,
+        end_ms: int | None,
+        limit: int,
+        market: str = "usdm",
     ) -> list[JSON]:
-        return market_ops.funding_history(self._venue, symbol, start_ms, end_ms, limit)
+        return market_ops.funding_history(self._venue, symbol, start_ms, end_ms, limit, market)
 
     def settle_funding(self, symbol: str, rate: Decimal | None = None) -> None:
         market_ops.fund(self._venue, symbol, rate)
-
-    # --- accounts
-    def create_account(
-        self,
-        api_key: str,
-        secret: str,
-        balances: dict[str, dict[str, Decimal]],
-        *,
-        dual_side: bool = False,
-        can_withdraw: bool = False,
-    ) -> None:
-        account_ops.create_account(
-            self._venue,
-            api_key,
-            secret,
-            balances,
-            dual_side=dual_side,
-            can_withdraw=can_withdraw,
-        )
-
-    def secret_for(self, api_key: str) -> str | None:
-        account = self._venue.accounts.get(api_key)
-        return None if account is None else account.secret
-
-    def set_balance(self, api_key: str, wallet: str, asset: str, amount: Decimal) -> None:
-        account_ops.set_balance(self._venue, api_key, wallet, asset, amount)
-
-    # --- account views and futures settings
-    def spot_account(self, api_key: str) -> JSON:
-        return account_ops.spot_account_json(self._venue, api_key)
-
-    def futures_account(self, api_key: str) -> JSON:
-        return account_ops.futures_account_json(self._venue, api_key)
-
-    def futures_balance(self, api_key: str) -> list[JSON]:
-        return account_ops.futures_balance_json(self._venue, api_key)
-
-    def position_risk(self, api_key: str, symbol: str | None = None) -> list[JSON]:
-        return account_ops.position_risk(self._venue, api_key, symbol)
-
-    def leverage_brackets(self, symbol: str | None = None) -> list[JSON]:
-        return account_ops.leverage_brackets(symbol)
-
-    def set_leverage(self, api_key: str, symbol: str, leverage: int) -> JSON:
-        return account_ops.set_leverage(self._venue, api_key, symbol, leverage)
-
-    def set_margin_type(self, api_key: str, symbol: str, margin_type: str) -> JSON:
-        return account_ops.set_margin_type(self._venue, api_key, symbol, margin_type)
-
-    def modify_position_margin(
-        self, api_key: str, symbol: str, amount: Decimal, kind: int, side: str | None = None
-    ) -> JSON:
-        return account_ops.modify_position_margin(self._venue, api_key, symbol, amount, kind, side)
-
-    def position_mode(self, api_key: str) -> JSON:
-        return position_mode.position_mode(self._venue, api_key)
-
-    def set_position_mode(self, api_key: str, dual: bool) -> JSON:
-        return position_mode.set_position_mode(self._venue, api_key, dual)
-
-    def api_restrictions(self, api_key: str) -> JSON:
-        return api_restrictions(self._venue.account(api_key))
-
-    def transfer(self, api_key: str, kind: str, asset: str, amount: Decimal) -> JSON:
-        return account_ops.transfer(self._venue, api_key, kind, asset, amount)
-
-    def income(
-        self,
-        api_key: str,
-        *,
-        symbol: str | None = None,
-        income_type: str | None = None,
-        start_ms: int | None = None,
-        end_ms: int | None = None,
-        limit: int = 100,
-    ) -> list[JSON]:
-        return account_ops.income(
-            self._venue,
-            api_key,
-            symbol=symbol,
-            income_type=income_type,
-            start_ms=start_ms,
-            end_ms=end_ms,
-            limit=limit,
-        )
 
     # --- introspection
     def state(self) -> JSON:

@@ -1,15 +1,20 @@
-"""Binance-shaped exchangeInfo for the simulated spot and USDⓈ-M markets.
+"""Binance-shaped exchangeInfo for the simulated spot, USDⓈ-M and COIN-M markets.
 
-Field sets follow the real /api/v3/exchangeInfo and /fapi/v1/exchangeInfo responses; the
-values come from `specs` (live Binance filters for these symbols).
+Field sets follow the real /api/v3/exchangeInfo, /fapi/v1/exchangeInfo (the complete 2021
+recording in ../shared/exchange-fixtures, quarterlies included) and /dapi/v1/exchangeInfo
+responses; the values come from `specs`. Futures listings are those of the simulated clock:
+the perpetuals plus each pair's CURRENT_QUARTER and NEXT_QUARTER (`quarterlies`). Numbers
+are printed in plain notation (0.0000001, never 1E-7).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from bot.sim import quarterlies
 from bot.sim.fmt import fixed, plain
-from bot.sim.specs import SymbolSpec, get_spec, symbols
+from bot.sim.specs import SymbolSpec, get_spec, listed_symbols
 
 __all__ = ["exchange_info"]
 
@@ -45,7 +50,16 @@ _RATE_LIMITS = {
         {"rateLimitType": "ORDERS", "interval": "MINUTE", "intervalNum": 1, "limit": 1200},
         {"rateLimitType": "ORDERS", "interval": "SECOND", "intervalNum": 10, "limit": 300},
     ],
+    "coinm": [
+        {"rateLimitType": "REQUEST_WEIGHT", "interval": "MINUTE", "intervalNum": 1, "limit": 2400},
+        {"rateLimitType": "ORDERS", "interval": "MINUTE", "intervalNum": 1, "limit": 1200},
+    ],
 }
+
+
+def _text(value: Decimal) -> str:
+    """Binance's futures filter numbers: as listed, never in exponent notation."""
+    return f"{value:f}"
 
 
 def _spot_symbol(s: SymbolSpec) -> JSON:
@@ -126,19 +140,58 @@ def _spot_symbol(s: SymbolSpec) -> JSON:
     }
 
 
-def _usdm_symbol(s: SymbolSpec) -> JSON:
-    return {
+def _futures_filters(s: SymbolSpec) -> list[JSON]:
+    filters: list[JSON] = [
+        {
+            "filterType": "PRICE_FILTER",
+            "minPrice": _text(s.min_price),
+            "maxPrice": _text(s.max_price),
+            "tickSize": _text(s.tick),
+        },
+        {
+            "filterType": "LOT_SIZE",
+            "minQty": _text(s.min_qty),
+            "maxQty": _text(s.max_qty),
+            "stepSize": _text(s.step),
+        },
+        {
+            "filterType": "MARKET_LOT_SIZE",
+            "minQty": _text(s.min_qty),
+            "maxQty": _text(s.market_max_qty),
+            "stepSize": _text(s.step),
+        },
+        {"filterType": "MAX_NUM_ORDERS", "limit": 200},
+        {"filterType": "MAX_NUM_ALGO_ORDERS", "limit": 20 if s.inverse else 10},
+        {"filterType": "MIN_NOTIONAL", "notional": plain(s.min_notional)},
+        {
+            "filterType": "PERCENT_PRICE",
+            "multiplierUp": "1.0500",
+            "multiplierDown": "0.9500",
+            "multiplierDecimal": "4",
+        },
+    ]
+    return [f for f in filters if not (s.inverse and f["filterType"] == "MIN_NOTIONAL")]
+
+
+def _contract_type(s: SymbolSpec, now_ms: int) -> str:
+    if s.delivery_ms is None:
+        return "PERPETUAL"
+    return quarterlies.contract_type(s.delivery_ms, now_ms) or "CURRENT_QUARTER"
+
+
+def _futures_symbol(s: SymbolSpec, now_ms: int) -> JSON:
+    out: JSON = {
         "symbol": s.symbol,
-        "pair": s.symbol,
-        "contractType": "PERPETUAL",
-        "deliveryDate": 4133404800000,
-        "onboardDate": 1569398400000,
+        "pair": s.pair_id,
+        "contractType": _contract_type(s, now_ms),
+        "deliveryDate": s.delivery_date,
+        "onboardDate": s.onboard_ms,
         "status": "TRADING",
         "maintMarginPercent": "2.5000",
         "requiredMarginPercent": "5.0000",
         "baseAsset": s.base,
         "quoteAsset": s.quote,
-        "marginAsset": "USDT",
+        "marginAsset": s.margin_asset,
         "pricePrecision": s.price_precision,
         "quantityPrecision": s.qty_precision,
         "baseAssetPrecision": 8,
@@ -146,61 +199,35 @@ def _usdm_symbol(s: SymbolSpec) -> JSON:
         "underlyingType": "COIN",
         "underlyingSubType": ["PoW"] if s.base == "BTC" else ["Layer-1"],
         "triggerProtect": "0.0500",
-        "liquidationFee": "0.012500",
+        "liquidationFee": "0.015000" if s.inverse else "0.012500",
         "marketTakeBound": "0.05",
         "maxMoveOrderLimit": 10000,
-        "filters": [
-            {
-                "filterType": "PRICE_FILTER",
-                "minPrice": str(s.min_price),
-                "maxPrice": str(s.max_price),
-                "tickSize": str(s.tick),
-            },
-            {
-                "filterType": "LOT_SIZE",
-                "minQty": str(s.min_qty),
-                "maxQty": str(s.max_qty),
-                "stepSize": str(s.step),
-            },
-            {
-                "filterType": "MARKET_LOT_SIZE",
-                "minQty": str(s.min_qty),
-                "maxQty": str(s.market_max_qty),
-                "stepSize": str(s.step),
-            },
-            {"filterType": "MAX_NUM_ORDERS", "limit": 200},
-            {"filterType": "MAX_NUM_ALGO_ORDERS", "limit": 10},
-            {"filterType": "MIN_NOTIONAL", "notional": plain(s.min_notional)},
-            {
-                "filterType": "PERCENT_PRICE",
-                "multiplierUp": "1.0500",
-                "multiplierDown": "0.9500",
-                "multiplierDecimal": "4",
-            },
-        ],
+        "filters": _futures_filters(s),
         "orderTypes": _USDM_ORDER_TYPES,
-        "timeInForce": ["GTC", "IOC", "FOK", "GTX", "GTD"],
-        "permissionSets": ["GRID", "COPY"],
+        "timeInForce": ["GTC", "IOC", "FOK", "GTX"] + ([] if s.inverse else ["GTD"]),
     }
+    if s.inverse:  # /dapi: contractStatus instead of status, the contract's USD size
+        del out["status"]
+        out |= {"contractStatus": "TRADING", "contractSize": int(s.contract_size)}
+        out["equalQtyPrecision"] = 4
+    else:
+        out |= {"settlePlan": 0, "permissionSets": ["GRID", "COPY"]}
+    return out
 
 
 def exchange_info(market: str, server_time_ms: int) -> JSON:
-    """The whole exchangeInfo document of `market` ("spot" | "usdm")."""
-    specs = [get_spec(market, sym) for sym in symbols(market)]
-    if market == "spot":
-        return {
-            "timezone": "UTC",
-            "serverTime": server_time_ms,
-            "rateLimits": _RATE_LIMITS["spot"],
-            "exchangeFilters": [],
-            "symbols": [_spot_symbol(s) for s in specs],
-        }
-    return {
+    """The whole exchangeInfo document of `market` ("spot" | "usdm" | "coinm") at the
+    simulated time `server_time_ms` (which decides the quarterlies listed)."""
+    specs = [get_spec(market, sym) for sym in listed_symbols(market, server_time_ms)]
+    out: JSON = {
         "timezone": "UTC",
         "serverTime": server_time_ms,
-        "futuresType": "U_MARGINED",
-        "rateLimits": _RATE_LIMITS["usdm"],
+        "rateLimits": _RATE_LIMITS[market],
         "exchangeFilters": [],
-        "assets": [{"asset": "USDT", "marginAvailable": True, "autoAssetExchange": "-10000"}],
-        "symbols": [_usdm_symbol(s) for s in specs],
     }
+    if market == "spot":
+        return out | {"symbols": [_spot_symbol(s) for s in specs]}
+    if market == "usdm":
+        out["futuresType"] = "U_MARGINED"
+        out["assets"] = [{"asset": "USDT", "marginAvailable": True, "autoAssetExchange": "-10000"}]
+    return out | {"symbols": [_futures_symbol(s, server_time_ms) for s in specs]}

@@ -38,9 +38,9 @@ class PriceFeed:
         self._pending = first
         self._listed = set(engine.symbols("usdm")) | set(engine.symbols("spot"))
         self._skipped: set[str] = set()
+        self._perps = set(engine.symbols("usdm")) & set(engine.symbols("spot"))
         # What the path last set (at first: what it starts from), to tell admin moves apart.
-        both = set(engine.symbols("usdm")) & set(engine.symbols("spot"))
-        self._applied = {s: self._prices(s) for s in both}
+        self._applied = {s: self._prices(s) for s in engine.symbols("spot")}
         self._offset_ms: int | None = None
         self._steps = 0
 
@@ -74,7 +74,9 @@ class PriceFeed:
         return True
 
     def _prices(self, symbol: str) -> tuple[Decimal, Decimal]:
-        return self._engine.price("spot", symbol), self._engine.price("usdm", symbol)
+        """(spot, perp) of a walked pair; a spot-only pair (PEPEUSDT) reports spot twice."""
+        spot = self._engine.price("spot", symbol)
+        return spot, self._engine.price("usdm", symbol) if symbol in self._perps else spot
 
     def _reanchor(self) -> None:
         for symbol, applied in self._applied.items():

@@ -1,13 +1,14 @@
-"""USDⓈ-M order lifecycle: pre-trade checks, executions, position updates.
+"""Futures order lifecycle (USDⓈ-M and COIN-M): pre-trade checks, executions, positions.
 
 An order trades its position leg: the symbol's BOTH leg in one-way mode, the LONG or SHORT leg
-named by its positionSide in hedge mode, where a close (SELL LONG, BUY SHORT) can only shrink
-its leg and never exceed it.
+named by its positionSide in USDⓈ-M hedge mode, where a close (SELL LONG, BUY SHORT) can only
+shrink its leg and never exceed it.
 
-Executions move the position (`apply_fill`), realise P&L into the cross wallet, charge the
-commission (USDT) and book REALIZED_PNL / COMMISSION income rows as Binance does. Isolated
-positions draw opening margin (notional / leverage) from the cross wallet into their isolated
-wallet and return it pro rata when reduced.
+Executions move the position (the contract's fill arithmetic: linear, or inverse for COIN-M),
+realise P&L into the cross wallet of the margin asset (USDT, or the coin), charge the
+commission in it (notional × fee rate) and book REALIZED_PNL / COMMISSION income rows as
+Binance does. Isolated positions draw opening margin (notional / leverage) from the cross
+wallet into their isolated wallet and return it pro rata when reduced.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
-from bot.sim.accounts import Account, FuturesPosition, apply_fill
+from bot.sim.accounts import Account, FuturesPosition
 from bot.sim.book import walk
+from bot.sim.contracts import contract_math
 from bot.sim.errors import (
     insufficient_margin,
     min_notional,
@@ -24,10 +26,10 @@ from bot.sim.errors import (
     reduce_only_rejected,
 )
 from bot.sim.fmt import plain
-from bot.sim.ledger import Ids, book_income
+from bot.sim.ledger import Ids, book_contract_income
 from bot.sim.matching import crosses
 from bot.sim.orders import Order, Trade
-from bot.sim.risk import account_metrics, opening_qty
+from bot.sim.risk import opening_qty, pool_metrics
 from bot.sim.specs import SymbolSpec
 
 __all__ = ["execute_futures", "place_futures", "reducible_qty"]
@@ -45,21 +47,23 @@ def reducible_qty(position: FuturesPosition, side: str) -> Decimal:
 def _move_isolated_margin(
     pos: FuturesPosition,
     account: Account,
-    old_amt: Decimal,
-    closed: Decimal,
+    spec: SymbolSpec,
+    moved: tuple[Decimal, Decimal],
     opened_notional: Decimal,
 ) -> None:
+    """Return margin pro rata for the `closed` part of `old_amt` (`moved`), draw
+    `opened_notional` / leverage for the opened part (margin asset)."""
+    old_amt, closed = moved
+    release = ZERO
     if closed > 0:
         release = (
             pos.isolated_wallet
             if closed >= abs(old_amt)
             else (pos.isolated_wallet * closed / abs(old_amt))
         )
-        pos.isolated_wallet -= release
-        account.cross_wallet += release
     add = opened_notional / pos.leverage
-    account.cross_wallet -= add
-    pos.isolated_wallet += add
+    pos.isolated_wallet += add - release
+    account.credit(spec.market, spec.margin_asset, release - add)
 
 
 def execute_futures(
@@ -75,58 +79,53 @@ def execute_futures(
 ) -> Trade | None:
     """Execute up to `qty` of `order` at `price`; a reducing order never exceeds the
     position (its excess expires). Returns the trade, or None when nothing could execute."""
-    pos = account.position(order.symbol, order.position_side)
+    pos = account.position(order.symbol, order.position_side, spec.market)
     if order.reducing:
         qty = min(qty, reducible_qty(pos, order.side))
         if qty <= 0:
             order.status = "EXPIRED"
             return None
+    math = contract_math(spec)
     old_amt = pos.amt
     closed = min(reducible_qty(pos, order.side), qty)
     signed = qty if order.side == "BUY" else -qty
-    pos.amt, pos.entry_price, realized = apply_fill(old_amt, pos.entry_price, signed, price)
+    pos.amt, pos.entry_price, realized = math.fill(old_amt, pos.entry_price, signed, price)
     if pos.isolated:
-        _move_isolated_margin(pos, account, old_amt, closed, (qty - closed) * price)
-    fee = price * qty * (spec.maker_fee if maker else spec.taker_fee)
-    account.cross_wallet += realized - fee
-    pos.update_ms = account.update_ms = now_ms
+        opened = abs(math.notional(qty - closed, price))
+        _move_isolated_margin(pos, account, spec, (old_amt, closed), opened)
+    fee = abs(math.notional(qty, price)) * (spec.maker_fee if maker else spec.taker_fee)
+    account.credit(spec.market, spec.margin_asset, realized - fee)
+    pos.update_ms = now_ms
+    account.touch(spec.market, now_ms)
     trade = Trade(
         ids.trade_id(),
         order.order_id,
-        "usdm",
+        spec.market,
         order.symbol,
         order.side,
         price,
         qty,
         fee,
-        "USDT",
+        spec.margin_asset,
         maker,
         now_ms,
         realized,
         order.position_side,
+        spec.contract_size if spec.inverse else None,
     )
     order.record(trade)
     account.trades.append(trade)
-    if realized != 0:
-        book_income(
-            account,
-            ids,
-            symbol=order.symbol,
-            income_type="REALIZED_PNL",
-            amount=realized,
-            time_ms=now_ms,
-            trade_id=str(trade.trade_id),
-        )
-    book_income(
-        account,
-        ids,
-        symbol=order.symbol,
-        income_type="COMMISSION",
-        amount=-fee,
-        time_ms=now_ms,
-        trade_id=str(trade.trade_id),
-    )
+    _book_trade_income(account, spec, trade, ids)
     return trade
+
+
+def _book_trade_income(account: Account, spec: SymbolSpec, trade: Trade, ids: Ids) -> None:
+    """REALIZED_PNL (when non-zero) and COMMISSION rows of one execution."""
+    rows = [("REALIZED_PNL", trade.realized_pnl)] if trade.realized_pnl != 0 else []
+    rows.append(("COMMISSION", -trade.commission))
+    book_contract_income(
+        account, ids, spec, rows, time_ms=trade.time_ms, trade_id=str(trade.trade_id)
+    )
 
 
 def _pre_trade_checks(
@@ -137,7 +136,7 @@ def _pre_trade_checks(
     marks: Mapping[str, Decimal],
     taking: bool,
 ) -> None:
-    pos = account.position(order.symbol, order.position_side)
+    pos = account.position(order.symbol, order.position_side, spec.market)
     if order.reducing:
         reducible = reducible_qty(pos, order.side)
         if reducible == 0 or (order.position_side != "BOTH" and order.quantity > reducible):
@@ -146,11 +145,12 @@ def _pre_trade_checks(
     if taking and order.time_in_force == "GTX":
         raise post_only_rejected()
     ref_price = order.price if order.price is not None else last_price
-    if not order.reducing and ref_price * order.quantity < spec.min_notional:
+    if not order.reducing and ref_price * order.quantity < spec.min_notional:  # 0 on COIN-M
         raise min_notional(plain(spec.min_notional))
     opening = opening_qty(pos.amt, order.side, order.quantity, order.reducing)
-    need = opening * ref_price / pos.leverage
-    if need > 0 and need > account_metrics(account, marks).available_balance:
+    need = abs(contract_math(spec).notional(opening, ref_price)) / pos.leverage
+    pool = pool_metrics(account, marks, spec.market, spec.margin_asset)
+    if need > 0 and need > pool.available_balance:
         raise insufficient_margin()
 
 
@@ -167,7 +167,8 @@ def place_futures(
     """Check, book, take liquidity if crossing, then rest (GTC/GTX) or expire the rest.
 
     Raises SimError -2022 (reduce-only would not reduce), -5022 (GTX would take),
-    -4164 (notional below minimum), -2019 (initial margin exceeds available balance).
+    -4164 (notional below minimum; USDⓈ-M only), -2019 (initial margin exceeds the available
+    balance of the margin asset).
     """
     taking = crosses(spec, last_price, order.side, order.price)
     _pre_trade_checks(account, spec, order, last_price, marks, taking)

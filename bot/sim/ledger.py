@@ -9,8 +9,9 @@ from typing import Any
 
 from bot.sim.accounts import Account
 from bot.sim.fmt import fixed
+from bot.sim.symbol_spec import SymbolSpec
 
-__all__ = ["Ids", "book_income", "select_rows"]
+__all__ = ["Ids", "book_contract_income", "book_income", "select_rows"]
 
 _ALPHABET = string.ascii_letters + string.digits
 
@@ -51,20 +52,48 @@ def book_income(
     amount: Decimal,
     time_ms: int,
     trade_id: str = "",
+    asset: str = "USDT",
+    market: str = "usdm",
 ) -> None:
-    """Append a /fapi/v1/income row (amount signed: credit > 0, debit < 0, USDT)."""
-    account.income.append(
+    """Append a /fapi/v1/income (`market` "usdm") or /dapi/v1/income ("coinm") row; `amount`
+    signed (credit > 0, debit < 0) in `asset`."""
+    account.income_rows(market).append(
         {
             "symbol": symbol,
             "incomeType": income_type,
             "income": fixed(amount, 8),
-            "asset": "USDT",
+            "asset": asset,
             "info": income_type,
             "time": time_ms,
             "tranId": ids.tran_id(),
             "tradeId": trade_id,
         }
     )
+
+
+def book_contract_income(
+    account: Account,
+    ids: Ids,
+    spec: SymbolSpec,
+    rows: list[tuple[str, Decimal]],
+    *,
+    time_ms: int,
+    trade_id: str = "",
+) -> None:
+    """Book `rows` of (incomeType, signed amount) for contract `spec`: on its market's income
+    history, in its margin asset."""
+    for income_type, amount in rows:
+        book_income(
+            account,
+            ids,
+            symbol=spec.symbol,
+            income_type=income_type,
+            amount=amount,
+            time_ms=time_ms,
+            trade_id=trade_id,
+            asset=spec.margin_asset,
+            market=spec.market,
+        )
 
 
 def select_rows(

@@ -1,83 +1,69 @@
-"""Market moves and the passage of time: prices, books, tickers, funding, liquidations."""
+"""The passage of time and the public market views: funding, deliveries, books, tickers.
+
+Time passing settles, in time order, every funding boundary (00/08/16 UTC: every perpetual,
+USDⓈ-M and COIN-M) and every quarterly delivery (last Friday of the quarter, 08:00 UTC;
+deliveries before funding at the same instant) it crossed, then reprices the derived
+contracts (the quarterlies' basis decays) and runs liquidations.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
+from bot.sim import quarterlies
 from bot.sim.book import Level, best_bid_ask, depth
+from bot.sim.delivery import deliver
 from bot.sim.errors import SimError, bad_param
 from bot.sim.fmt import fixed
+from bot.sim.klines import klines as kline_rows
 from bot.sim.ledger import select_rows
-from bot.sim.prices import PriceTick
+from bot.sim.market_views import premium_index_row, ticker_24h_row, ticker_price_row
+from bot.sim.pricing import reprice_derived
 from bot.sim.quotes import FUNDING_INTERVAL_MS
-from bot.sim.settlement import liquidate_due, match_resting, settle_funding
-from bot.sim.specs import MARKETS, get_spec, symbols
+from bot.sim.settlement import liquidate_due, settle_funding
+from bot.sim.specs import (
+    FUTURES_MARKETS,
+    SymbolSpec,
+    futures_market,
+    get_spec,
+    listed_spec,
+    symbols,
+)
 from bot.sim.venue import Venue
 
 __all__ = [
     "advance",
-    "apply_ticks",
     "book",
     "fund",
     "funding_history",
-    "set_price",
+    "klines",
+    "premium_index",
     "settle_due",
     "ticker_24h",
     "ticker_price",
 ]
 
 
-def _markets(market: str | None) -> tuple[str, ...]:
-    if market is None:
-        return MARKETS
-    if market not in MARKETS:
-        raise bad_param("market", f"{market!r}; use 'spot' or 'usdm'")
-    return (market,)
-
-
-def set_price(venue: Venue, symbol: str, price: Decimal, market: str | None = None) -> None:
-    """Trade `symbol` at `price` on `market` (None = both): fill resting orders the price
-    reaches, re-mark positions and liquidate those under maintenance margin."""
-    markets = _markets(market)
-    for m in markets:
-        get_spec(m, symbol)
-    if price <= 0:
-        raise bad_param("price", f"{price}; it must be > 0")
-    now = venue.now()
-    for m in markets:
-        venue.board.set_last(m, symbol, price, now)
-        match_resting(venue.accounts.values(), m, symbol, price, ids=venue.ids, now_ms=now)
-    if "usdm" in markets:
-        liquidate_due(venue.accounts.values(), venue.marks(), ids=venue.ids, now_ms=now)
-
-
-def apply_ticks(venue: Venue, ticks: dict[str, PriceTick]) -> None:
-    """Apply one replay/synthetic step: spot and perp prices, explicit marks, funding rates."""
-    for symbol, tick in ticks.items():
-        if tick.spot is not None:
-            set_price(venue, symbol, tick.spot, "spot")
-        if tick.perp is not None:
-            set_price(venue, symbol, tick.perp, "usdm")
-        if tick.mark is not None:
-            venue.board.set_mark(symbol, tick.mark)
-            liquidate_due(venue.accounts.values(), venue.marks(), ids=venue.ids, now_ms=venue.now())
-        if tick.funding_rate is not None:
-            venue.board.funding_rate[symbol] = tick.funding_rate
+def _perpetual(symbol: str, now_ms: int) -> SymbolSpec:
+    spec = listed_spec(futures_market(symbol), symbol, now_ms)
+    if not spec.perpetual:
+        raise bad_param("symbol", f"{symbol!r} is a quarterly; only perpetuals pay funding")
+    return spec
 
 
 def fund(
     venue: Venue, symbol: str, rate: Decimal | None = None, *, at_ms: int | None = None
 ) -> None:
-    """Settle `symbol`'s funding at `rate` (None = its current rate, which `rate` replaces),
-    stamped `at_ms` (default now), and record it in the public funding history."""
-    get_spec("usdm", symbol)
+    """Settle the perpetual `symbol`'s funding at `rate` (None = its current rate, which `rate`
+    replaces), stamped `at_ms` (default now), and record it in the public funding history."""
+    now = venue.now() if at_ms is None else at_ms
+    spec = _perpetual(symbol, now)
     if rate is not None:
         venue.board.funding_rate[symbol] = rate
-    now = venue.now() if at_ms is None else at_ms
     rate_now, mark = venue.board.funding_rate[symbol], venue.board.mark(symbol)
-    settle_funding(venue.accounts.values(), symbol, rate_now, mark, ids=venue.ids, now_ms=now)
-    venue.funding_history.append(
+    settle_funding(venue.accounts.values(), spec, rate_now, mark, ids=venue.ids, now_ms=now)
+    venue.funding_history[spec.market].append(
         {
             "symbol": symbol,
             "fundingTime": now,
@@ -88,20 +74,34 @@ def fund(
     liquidate_due(venue.accounts.values(), venue.marks(), ids=venue.ids, now_ms=now)
 
 
+def _events(after_ms: int, until_ms: int) -> list[tuple[int, int]]:
+    """(time, kind) of the deliveries (kind 0) and funding boundaries (kind 1) in
+    (after_ms, until_ms], in the order they settle."""
+    boundary = (after_ms // FUNDING_INTERVAL_MS + 1) * FUNDING_INTERVAL_MS
+    funding = range(boundary, until_ms + 1, FUNDING_INTERVAL_MS)
+    deliveries = quarterlies.deliveries_between(after_ms, until_ms)
+    return sorted([(d, 0) for d in deliveries] + [(f, 1) for f in funding])
+
+
 def settle_due(venue: Venue) -> None:
-    """Settle every symbol at each 00/08/16 UTC boundary simulated time has passed since the
-    last call, stamped at the boundary (the server calls this before every request and step)."""
+    """Settle every delivery and funding boundary simulated time has passed since the last
+    call, each stamped at its own time, then reprice the derived contracts (the server calls
+    this before every request and step)."""
     now = venue.now()
-    boundary = (venue.funding_checked_ms // FUNDING_INTERVAL_MS + 1) * FUNDING_INTERVAL_MS
-    while boundary <= now:
-        for symbol in symbols("usdm"):
-            fund(venue, symbol, at_ms=boundary)
-        boundary += FUNDING_INTERVAL_MS
+    for at, kind in _events(venue.funding_checked_ms, now):
+        if kind == 0:
+            deliver(venue, at)
+            continue
+        for market in FUTURES_MARKETS:
+            for symbol in symbols(market):
+                fund(venue, symbol, at_ms=at)
     venue.funding_checked_ms = max(venue.funding_checked_ms, now)
+    if reprice_derived(venue, now):
+        liquidate_due(venue.accounts.values(), venue.marks(), ids=venue.ids, now_ms=now)
 
 
 def advance(venue: Venue, ms: int) -> None:
-    """Move simulated time by `ms` and settle the funding boundaries crossed."""
+    """Move simulated time by `ms` and settle the deliveries and funding boundaries crossed."""
     if ms < 0:
         raise bad_param("ms", f"{ms}; simulated time cannot go backwards")
     venue.clock.advance(ms)
@@ -109,14 +109,19 @@ def advance(venue: Venue, ms: int) -> None:
 
 
 def funding_history(
-    venue: Venue, symbol: str | None, start_ms: int | None, end_ms: int | None, limit: int
+    venue: Venue,
+    symbol: str | None,
+    start_ms: int | None,
+    end_ms: int | None,
+    limit: int,
+    market: str = "usdm",
 ) -> list[dict[str, Any]]:
-    """/fapi/v1/fundingRate rows oldest first, filtered like Binance (the latest `limit`
+    """/fapi|dapi/v1/fundingRate rows oldest first, filtered like Binance (the latest `limit`
     when no start)."""
     if symbol is not None:
-        get_spec("usdm", symbol)
+        listed_spec(market, symbol, venue.now())
     return select_rows(
-        venue.funding_history,
+        venue.funding_history[market],
         time_key="fundingTime",
         start_ms=start_ms,
         end_ms=end_ms,
@@ -129,7 +134,7 @@ def book(
     venue: Venue, market: str, symbol: str, limit: int = 100
 ) -> tuple[list[Level], list[Level]]:
     """(bids best-first, asks best-first) of the synthetic book, `limit` levels (1..5000)."""
-    spec = get_spec(market, symbol)
+    spec = listed_spec(market, symbol, venue.now())
     if not 1 <= limit <= 5000:
         raise SimError(-1130, f"Data sent for parameter 'limit' is not valid: {limit}")
     return depth(spec, venue.board.last(market, symbol), limit)
@@ -137,8 +142,9 @@ def book(
 
 def ticker_24h(venue: Venue, market: str, symbol: str) -> dict[str, Any]:
     """/ticker/24hr for one symbol; the spot one carries the book's touch as Binance's does."""
-    spec = get_spec(market, symbol)
-    out = venue.board.ticker_24h(market, symbol, venue.now())
+    now = venue.now()
+    spec = listed_spec(market, symbol, now)
+    out = ticker_24h_row(spec, venue.board.history(market, symbol), now)
     if market == "spot":
         bid, ask = best_bid_ask(spec, venue.board.last(market, symbol))
         bids, asks = depth(spec, venue.board.last(market, symbol), 1)
@@ -152,10 +158,39 @@ def ticker_24h(venue: Venue, market: str, symbol: str) -> dict[str, Any]:
 
 
 def ticker_price(venue: Venue, market: str, symbol: str) -> dict[str, Any]:
-    """/ticker/price for one symbol: the last trade price (spot at 8 decimals; USDⓈ-M at the
-    symbol's pricePrecision, with the simulated `time`); -1121 for an unlisted symbol."""
-    spec = get_spec(market, symbol)
-    last = venue.board.last(market, symbol)
-    if market == "spot":
-        return {"symbol": symbol, "price": fixed(last, 8)}
-    return {"symbol": symbol, "price": fixed(last, spec.price_precision), "time": venue.now()}
+    """/ticker/price for one symbol: the last trade price; -1121 for an unlisted symbol."""
+    now = venue.now()
+    spec = listed_spec(market, symbol, now)
+    return ticker_price_row(spec, venue.board.last(market, symbol), now)
+
+
+def premium_index(venue: Venue, market: str, symbol: str) -> dict[str, Any]:
+    """/premiumIndex row of a listed futures symbol on `market`."""
+    now = venue.now()
+    spec = listed_spec(market, symbol, now)
+    rate = venue.board.funding_rate[symbol] if spec.perpetual else None
+    board = venue.board
+    return premium_index_row(spec, board.mark(symbol), board.index(symbol), rate, now)
+
+
+def klines(
+    venue: Venue,
+    market: str,
+    name: str,
+    interval: str,
+    window: tuple[int | None, int | None, int],
+    *,
+    index: bool = False,
+) -> list[list[Any]]:
+    """Klines of a listed symbol from its recorded prices; `index`: `name` is a COIN-M pair
+    and the candles are of its index (the coin's spot price), at 8 decimals."""
+    now = venue.now()
+    if index:
+        perpetual = get_spec(market, f"{name}_PERP")  # the pair's perpetual names its index
+        points = venue.board.history("spot", perpetual.index_of)
+        scaled = [(t, p * perpetual.index_multiplier) for t, p in points]
+        return kline_rows(scaled, interval, now, places=8, window=window)
+    spec = listed_spec(market, name, now)
+    places = 8 if market == "spot" else spec.price_precision
+    points = venue.board.history(market, name)
+    return kline_rows(points, interval, now, places=places, window=window)

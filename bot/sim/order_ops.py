@@ -1,4 +1,6 @@
-"""Order entry, query, cancel and history for both markets (Binance-shaped results)."""
+"""Order entry, query, cancel and history for spot, USDⓈ-M and COIN-M (Binance-shaped
+results). New orders need a listed symbol; queries and history also reach delivered
+quarterlies."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from bot.sim.coinm_views import coinm_order, coinm_trade
 from bot.sim.errors import (
     SimError,
     duplicate_order,
@@ -14,8 +17,8 @@ from bot.sim.errors import (
 )
 from bot.sim.futures import place_futures
 from bot.sim.orders import Order
-from bot.sim.position_mode import check_reduce_only_param, resolve_position_side
-from bot.sim.specs import get_spec
+from bot.sim.position_mode import check_reduce_only_param, leg_for
+from bot.sim.specs import get_spec, listed_spec
 from bot.sim.spot import place_spot, release_spot
 from bot.sim.validate import check_order_params
 from bot.sim.venue import Venue
@@ -38,7 +41,10 @@ JSON = dict[str, Any]
 def _render(order: Order, *, query: bool, full: bool = False) -> JSON:
     if order.market == "spot":
         return spot_order(order, full=full, query=query)
-    return futures_order(order, get_spec("usdm", order.symbol), query=query)
+    spec = get_spec(order.market, order.symbol)
+    if spec.inverse:
+        return coinm_order(order, spec, query=query)
+    return futures_order(order, spec, query=query)
 
 
 def place_order(
@@ -58,10 +64,11 @@ def place_order(
 ) -> JSON:
     """Place an order; returns spot FULL / futures RESULT JSON. Raises SimError on rejection.
 
-    `reduce_only` None means the parameter was not sent; `position_side` is the USDⓈ-M leg
-    (None = BOTH), checked against the account's position mode."""
+    `reduce_only` None means the parameter was not sent; `position_side` is the futures leg
+    (None = BOTH), checked against the account's position mode (COIN-M: one-way)."""
     account = venue.account(api_key)
-    spec = get_spec(market, symbol)
+    now = venue.now()
+    spec = listed_spec(market, symbol, now)
     tif = check_order_params(
         spec,
         side=side,
@@ -78,10 +85,10 @@ def place_order(
     if reduce_only and market == "spot":
         raise SimError(-1106, "Parameter 'reduceOnly' sent when not required.")
     leg = "BOTH"
+    if market != "spot":
+        leg = leg_for(account, market, position_side)
     if market == "usdm":
-        leg = resolve_position_side(account, position_side)
         check_reduce_only_param(account, reduce_only)
-    now = venue.now()
     order = Order(
         venue.ids.order_id(),
         market,
@@ -225,4 +232,6 @@ def my_trades(
     rows = window.pick(rows, lambda t: t.time_ms, lambda t: t.trade_id)
     if market == "spot":
         return [spot_trade(t) for t in rows]
+    if spec.inverse:
+        return [coinm_trade(t, spec) for t in rows]
     return [futures_trade(t, spec) for t in rows]

@@ -12,7 +12,8 @@ OPEN_STATUSES = frozenset({"NEW", "PARTIALLY_FILLED"})
 
 @dataclass(slots=True)
 class Trade:
-    """One execution of one order. `quote_qty` = price × qty; commission in the quote asset."""
+    """One execution of one order. `quote_qty` = price × qty; commission in the quote asset
+    (spot, USDⓈ-M) or the coin (COIN-M, whose trades carry their `contract_size`)."""
 
     trade_id: int
     order_id: int
@@ -27,10 +28,18 @@ class Trade:
     time_ms: int
     realized_pnl: Decimal = Decimal(0)
     position_side: str = "BOTH"
+    contract_size: Decimal | None = None  # COIN-M: USD per contract
 
     @property
     def quote_qty(self) -> Decimal:
         return self.price * self.qty
+
+    @property
+    def base_qty(self) -> Decimal:
+        """COIN-M: the coin the contracts were worth (qty × contract size / price)."""
+        if self.contract_size is None:
+            return self.qty
+        return self.qty * self.contract_size / self.price
 
 
 @dataclass(slots=True)
@@ -52,6 +61,7 @@ class Order:
     status: str = "NEW"
     executed_qty: Decimal = Decimal(0)
     cum_quote: Decimal = Decimal(0)
+    cum_base: Decimal = Decimal(0)  # COIN-M: Σ trade base_qty (the coin traded)
     locked: Decimal = Decimal(0)  # spot: balance still locked for the unfilled rest
     trades: list[Trade] = field(default_factory=list)
     position_side: str = "BOTH"  # USDⓈ-M: BOTH (one-way), LONG or SHORT (hedge mode)
@@ -73,8 +83,11 @@ class Order:
 
     @property
     def avg_price(self) -> Decimal:
+        """Volume-weighted (linear) or, for COIN-M, harmonic mean fill price."""
         if self.executed_qty == 0:
             return Decimal(0)
+        if self.trades and self.trades[0].contract_size is not None:
+            return self.executed_qty * self.trades[0].contract_size / self.cum_base
         return self.cum_quote / self.executed_qty
 
     def record(self, trade: Trade) -> None:
@@ -82,5 +95,6 @@ class Order:
         self.trades.append(trade)
         self.executed_qty += trade.qty
         self.cum_quote += trade.quote_qty
+        self.cum_base += trade.base_qty
         self.update_ms = trade.time_ms
         self.status = "FILLED" if self.remaining <= 0 else "PARTIALLY_FILLED"

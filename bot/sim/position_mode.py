@@ -15,7 +15,13 @@ from bot.sim.accounts import HEDGE_SIDES, ONE_WAY_SIDE, Account
 from bot.sim.errors import SimError
 from bot.sim.venue import Venue
 
-__all__ = ["check_reduce_only_param", "position_mode", "resolve_position_side", "set_position_mode"]
+__all__ = [
+    "check_reduce_only_param",
+    "leg_for",
+    "position_mode",
+    "resolve_position_side",
+    "set_position_mode",
+]
 
 JSON = dict[str, Any]
 
@@ -32,23 +38,43 @@ def set_position_mode(venue: Venue, api_key: str, dual: bool) -> JSON:
         raise SimError(-4059, "No need to change position side.")
     if account.open_orders("usdm"):
         raise SimError(-4067, "Position side cannot be changed if there exists open orders.")
-    if any(p.amt != 0 for p in account.positions.values()):
+    if any(p.amt != 0 for p in account.market_positions("usdm")):
         raise SimError(-4068, "Position side cannot be changed if there exists position.")
     account.dual_side = dual
-    account.positions.clear()  # every leg is flat here; leverage and margin type are kept
+    for key in [k for k, p in account.positions.items() if p.market == "usdm"]:
+        del account.positions[key]  # every USDⓈ-M leg is flat here; settings are kept
     account.update_ms = venue.now()
     return {"code": 200, "msg": "success"}
+
+
+def _named_side(position_side: str | None) -> str:
+    side = (position_side or ONE_WAY_SIDE).upper()
+    if side not in (ONE_WAY_SIDE, *HEDGE_SIDES):
+        raise SimError(-4060, "Invalid position side.")
+    return side
+
+
+def _mismatch() -> SimError:
+    return SimError(-4061, "Order's position side does not match user's setting.")
 
 
 def resolve_position_side(account: Account, position_side: str | None) -> str:
     """The leg a request acts on: `positionSide` as sent (absent = BOTH), checked against the
     account's mode (-4060 for an unknown value, -4061 when it does not fit the mode)."""
-    side = (position_side or ONE_WAY_SIDE).upper()
-    if side not in (ONE_WAY_SIDE, *HEDGE_SIDES):
-        raise SimError(-4060, "Invalid position side.")
+    side = _named_side(position_side)
     if side not in account.position_sides:
-        raise SimError(-4061, "Order's position side does not match user's setting.")
+        raise _mismatch()
     return side
+
+
+def leg_for(account: Account, market: str, position_side: str | None) -> str:
+    """The leg a futures request acts on: USDⓈ-M follows the account's position mode; COIN-M
+    positions are one-way in the simulator (BOTH or absent; -4061 for LONG/SHORT)."""
+    if market == "usdm":
+        return resolve_position_side(account, position_side)
+    if _named_side(position_side) != ONE_WAY_SIDE:
+        raise _mismatch()
+    return ONE_WAY_SIDE
 
 
 def check_reduce_only_param(account: Account, reduce_only: bool | None) -> None:

@@ -30,6 +30,7 @@ _TICKS = {
     "ETHUSDT": Decimal("0.01"),
     "SOLUSDT": Decimal("0.01"),
     "XRPUSDT": Decimal("0.0001"),
+    "PEPEUSDT": Decimal("0.00000001"),  # spot tick: PEPE has no same-id perpetual
 }
 _DEFAULT_TICK = Decimal("0.0001")
 _GROUPS = ("spot", "perp", "mark")

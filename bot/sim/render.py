@@ -29,6 +29,7 @@ __all__ = [
     "STATS",
     "RequestStats",
     "binance_error",
+    "futures_market",
     "history",
     "json_ok",
     "opt_bool",
@@ -85,6 +86,11 @@ ENGINE = web.AppKey("engine", SimExchange)
 FAULTS = web.AppKey("faults", Faults)
 STATS = web.AppKey("stats", RequestStats)
 CLOCKS = web.AppKey("clocks", ClientOffsets)
+
+
+def futures_market(request: web.Request) -> str:
+    """The futures dialect of a request: "coinm" on /dapi paths, "usdm" on /fapi paths."""
+    return "coinm" if request.path.startswith("/dapi/") else "usdm"
 
 
 def time_for_client(request: web.Request) -> int:

@@ -1,7 +1,10 @@
-"""Per-account USDⓈ-M risk view: position margins, P&L, liquidation prices, availability.
+"""Per-account risk view of one margin pool: position margins, P&L, liquidation prices,
+availability.
 
-Pure functions of an `Account` and the mark prices; nothing here mutates state.
-All amounts in USDT; notionals are signed like the position (short < 0).
+A pool is a futures market and a margin asset: USDⓈ-M's USDT wallet with every USDⓈ-M
+position, or one COIN-M coin's wallet with that coin's contracts (BTC for BTCUSD_PERP and the
+BTCUSD quarterlies). Pure functions of an `Account` and the mark prices; nothing here mutates
+state. Amounts are in the pool's asset; notionals are signed like the position (short < 0).
 """
 
 from __future__ import annotations
@@ -11,27 +14,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from bot.sim.accounts import Account, FuturesPosition
-from bot.sim.margin import (
-    hedged_liquidation_price,
-    liquidation_price,
-    maintenance_margin,
-    margin_ratio,
-    unrealized_pnl,
-)
-from bot.sim.specs import brackets_for
+from bot.sim.contracts import contract_math
+from bot.sim.margin import hedged_liquidation_price, maintenance_margin, margin_ratio
+from bot.sim.specs import SymbolSpec, brackets_for, get_spec
 
 __all__ = [
+    "USDM_POOL",
     "AccountMetrics",
     "LegKey",
     "PositionMetrics",
     "account_metrics",
+    "account_pools",
     "due_liquidations",
     "flat_metrics",
     "leg_key",
     "opening_qty",
+    "pool_metrics",
 ]
 
 LegKey = tuple[str, str]  # (symbol, positionSide)
+Pool = tuple[str, str]  # (market, margin asset)
+USDM_POOL: Pool = ("usdm", "USDT")
 
 ZERO = Decimal(0)
 
@@ -52,7 +55,7 @@ class PositionMetrics:
 
 @dataclass(frozen=True, slots=True)
 class AccountMetrics:
-    """Cross-wallet totals plus every non-flat position leg's figures."""
+    """Cross-wallet totals of one pool plus every non-flat position leg's figures."""
 
     positions: dict[LegKey, PositionMetrics]
     cross_wallet: Decimal
@@ -88,19 +91,28 @@ def opening_qty(position_amt: Decimal, side: str, quantity: Decimal, reduce_only
     return quantity if same_way else max(ZERO, quantity - abs(position_amt))
 
 
-def _order_margin(account: Account, marks: Mapping[str, Decimal]) -> Decimal:
+def _spec(pos: FuturesPosition) -> SymbolSpec:
+    return get_spec(pos.market, pos.symbol)
+
+
+def _order_margin(account: Account, marks: Mapping[str, Decimal], pool: Pool) -> Decimal:
     total = ZERO
-    for order in account.open_orders("usdm"):
-        pos = account.position(order.symbol, order.position_side)
+    market, asset = pool
+    for order in account.open_orders(market):
+        spec = get_spec(market, order.symbol)
+        if spec.margin_asset != asset:
+            continue
+        pos = account.position(order.symbol, order.position_side, market)
         qty = opening_qty(pos.amt, order.side, order.remaining, order.reducing)
         price = order.price if order.price is not None else marks[order.symbol]
-        total += qty * price / pos.leverage
+        total += abs(contract_math(spec).notional(qty, price)) / pos.leverage
     return total
 
 
 def _base_metrics(pos: FuturesPosition, mark: Decimal) -> tuple[Decimal, Decimal, Decimal, Decimal]:
-    notional = pos.amt * mark
-    upnl = unrealized_pnl(pos.amt, pos.entry_price, mark)
+    math = contract_math(_spec(pos))
+    notional = math.notional(pos.amt, mark)
+    upnl = math.upnl(pos.amt, pos.entry_price, mark)
     mm = maintenance_margin(brackets_for(pos.symbol), notional)
     return notional, upnl, mm, abs(notional) / pos.leverage
 
@@ -111,13 +123,13 @@ def leg_key(pos: FuturesPosition) -> LegKey:
 
 
 def _cross_liquidation(
-    account: Account, legs: list[FuturesPosition], other_mm: Decimal, other_upnl: Decimal
+    wallet: Decimal, legs: list[FuturesPosition], other_mm: Decimal, other_upnl: Decimal
 ) -> Decimal:
     """The liquidation price of a symbol's cross legs (one-way: its one leg; hedge mode: both
     legs move with the price)."""
     if len(legs) == 1:
-        return liquidation_price(
-            wallet_balance=account.cross_wallet,
+        return contract_math(_spec(legs[0])).liquidation_price(
+            wallet_balance=wallet,
             amt=legs[0].amt,
             entry_price=legs[0].entry_price,
             brackets=brackets_for(legs[0].symbol),
@@ -125,7 +137,7 @@ def _cross_liquidation(
             other_upnl=other_upnl,
         )
     return hedged_liquidation_price(
-        wallet_balance=account.cross_wallet,
+        wallet_balance=wallet,
         legs=[(p.amt, p.entry_price) for p in legs],
         brackets=brackets_for(legs[0].symbol),
         other_maint_margin=other_mm,
@@ -134,7 +146,7 @@ def _cross_liquidation(
 
 
 def _liquidation_prices(
-    account: Account,
+    wallet: Decimal,
     live: list[FuturesPosition],
     base: Mapping[LegKey, tuple[Decimal, ...]],
     cross_mm: Decimal,
@@ -144,7 +156,7 @@ def _liquidation_prices(
     by_symbol: dict[str, list[FuturesPosition]] = {}
     for p in live:
         if p.isolated:
-            out[leg_key(p)] = liquidation_price(
+            out[leg_key(p)] = contract_math(_spec(p)).liquidation_price(
                 wallet_balance=p.isolated_wallet,
                 amt=p.amt,
                 entry_price=p.entry_price,
@@ -155,36 +167,55 @@ def _liquidation_prices(
     for legs in by_symbol.values():
         upnl = sum((base[leg_key(p)][1] for p in legs), ZERO)
         mm = sum((base[leg_key(p)][2] for p in legs), ZERO)
-        price = _cross_liquidation(account, legs, cross_mm - mm, cross_upnl - upnl)
+        price = _cross_liquidation(wallet, legs, cross_mm - mm, cross_upnl - upnl)
         out |= {leg_key(p): price for p in legs}
     return out
 
 
 def account_metrics(account: Account, marks: Mapping[str, Decimal]) -> AccountMetrics:
-    """Risk view of `account` at `marks` (symbol → mark price); positions keyed by leg."""
-    live = [p for p in account.positions.values() if p.amt != 0]
+    """USDⓈ-M risk view of `account` at `marks` (symbol → mark price)."""
+    return pool_metrics(account, marks, *USDM_POOL)
+
+
+def account_pools(account: Account) -> list[Pool]:
+    """The pools of `account`: USDⓈ-M, then every COIN-M coin with a wallet or a position."""
+    coins = set(account.coinm) | {
+        _spec(p).margin_asset for p in account.market_positions("coinm") if p.amt != 0
+    }
+    return [USDM_POOL, *(("coinm", coin) for coin in sorted(coins))]
+
+
+def pool_metrics(
+    account: Account, marks: Mapping[str, Decimal], market: str, asset: str
+) -> AccountMetrics:
+    """Risk view of the (`market`, `asset`) pool of `account` at `marks` (symbol → mark);
+    positions keyed by leg."""
+    live = [
+        p for p in account.market_positions(market) if p.amt != 0 and _spec(p).margin_asset == asset
+    ]
+    wallet = account.wallet(market, asset)
     base = {leg_key(p): _base_metrics(p, marks[p.symbol]) for p in live}
     cross = [p for p in live if not p.isolated]
     cross_upnl = sum((base[leg_key(p)][1] for p in cross), ZERO)
     cross_mm = sum((base[leg_key(p)][2] for p in cross), ZERO)
-    liquidation = _liquidation_prices(account, live, base, cross_mm, cross_upnl)
+    liquidation = _liquidation_prices(wallet, live, base, cross_mm, cross_upnl)
     out: dict[LegKey, PositionMetrics] = {}
     for p in live:
         notional, upnl, mm, im = base[leg_key(p)]
         if p.isolated:
             ratio = margin_ratio(mm, p.isolated_wallet + upnl)
         else:
-            ratio = margin_ratio(cross_mm, account.cross_wallet + cross_upnl)
+            ratio = margin_ratio(cross_mm, wallet + cross_upnl)
         out[leg_key(p)] = PositionMetrics(
             p, marks[p.symbol], notional, upnl, mm, im, liquidation[leg_key(p)], ratio
         )
     return AccountMetrics(
         positions=out,
-        cross_wallet=account.cross_wallet,
+        cross_wallet=wallet,
         cross_upnl=cross_upnl,
         cross_maint_margin=cross_mm,
         cross_initial_margin=sum((base[leg_key(p)][3] for p in cross), ZERO),
-        open_order_margin=_order_margin(account, marks),
+        open_order_margin=_order_margin(account, marks, (market, asset)),
         isolated_wallets=sum((p.isolated_wallet for p in live if p.isolated), ZERO),
     )
 

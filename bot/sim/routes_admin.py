@@ -15,6 +15,7 @@ from bot.sim.admin_input import WALLETS, AdminError
 from bot.sim.clock import wall_clock_ms
 from bot.sim.faults import FaultConfig
 from bot.sim.render import ENGINE, FAULTS, STATS, json_ok
+from bot.sim.specs import MARKETS
 
 __all__ = ["AdminError", "routes"]
 
@@ -22,12 +23,12 @@ routes = web.RouteTableDef()
 _POSITION_MODES = ("one_way", "hedge")
 
 
-def _symbol(request: web.Request, data: dict[str, Any], market: str | None) -> str:
+def _symbol(request: web.Request, data: dict[str, Any], markets: tuple[str, ...]) -> str:
+    """The body's `symbol`, which must be listed now on one of `markets`."""
     symbol = field.text(data, "symbol")
     engine = request.app[ENGINE]
-    listed = [m for m in WALLETS if symbol in engine.symbols(m)]
-    if not listed or (market is not None and market not in listed):
-        where = f"on market {market!r}" if market else "on any market"
+    if not any(symbol in engine.symbols(m) for m in markets):
+        where = f"on market {markets[0]!r}" if len(markets) == 1 else f"on any of {list(markets)}"
         raise AdminError(f"symbol {symbol!r} is not listed {where}")
     return symbol
 
@@ -40,7 +41,8 @@ def _known_account(request: web.Request, api_key: str) -> None:
 @routes.post("/sim/accounts")
 async def create_account(request: web.Request) -> web.Response:
     """Create (or replace) an account: {"api_key","secret","balances":{wallet:{asset:amt}},
-    "position_mode"?: "one_way"|"hedge", "can_withdraw"?: bool}."""
+    "position_mode"?: "one_way"|"hedge", "can_withdraw"?: bool}; wallets "spot", "usdm" and
+    "coinm" (COIN-M wallet per coin, e.g. {"BTC": "1"})."""
     allowed = {"api_key", "secret", "balances", "position_mode", "can_withdraw"}
     data = await field.body(request, allowed)
     api_key, secret = field.text(data, "api_key"), field.text(data, "secret")
@@ -55,11 +57,12 @@ async def create_account(request: web.Request) -> web.Response:
 
 @routes.post("/sim/price")
 async def set_price(request: web.Request) -> web.Response:
-    """Move a price: {"symbol","price","market"?}; resting orders fill, liquidations run, and
-    the synthetic walk continues from it."""
+    """Move a price: {"symbol","price","market"?} (no market: every market listing the
+    symbol); resting orders fill, liquidations run, the synthetic walk continues from it, and
+    a moved spot price reprices the contracts derived from it (see `bot.sim.pricing`)."""
     data = await field.body(request, {"symbol", "price", "market"})
-    market = field.choice(data, "market", WALLETS, None)
-    symbol = _symbol(request, data, market)
+    market = field.choice(data, "market", MARKETS, None)
+    symbol = _symbol(request, data, (market,) if market else MARKETS)
     price = field.decimal(data.get("price"), "price", positive=True)
     request.app[ENGINE].set_price(symbol, price, market)
     return json_ok({"symbol": symbol, "price": str(price), "market": market})
@@ -81,9 +84,10 @@ async def set_balance(request: web.Request) -> web.Response:
 
 @routes.post("/sim/funding")
 async def settle_funding(request: web.Request) -> web.Response:
-    """Settle funding now: {"symbol","rate"?} (rate a fraction per interval; may be < 0)."""
+    """Settle funding now: {"symbol","rate"?} (a USDⓈ-M or COIN-M perpetual; rate a fraction
+    per interval; may be < 0)."""
     data = await field.body(request, {"symbol", "rate"})
-    symbol = _symbol(request, data, "usdm")
+    symbol = _symbol(request, data, ("usdm", "coinm"))
     rate = field.rate(data.get("rate"))
     request.app[ENGINE].settle_funding(symbol, rate)
     return json_ok({"symbol": symbol, "rate": None if rate is None else str(rate)})
@@ -100,6 +104,16 @@ async def set_faults(request: web.Request) -> web.Response:
     faults = request.app[FAULTS]
     faults.configure(config)
     return json_ok(faults.snapshot())
+
+
+@routes.post("/sim/basis")
+async def set_basis(request: web.Request) -> web.Response:
+    """Set the quarterlies' annualised basis over their index: {"annual": "0.08"} (a fraction
+    between -1 and 1; 0 prices them at the index). Quarterlies reprice at once."""
+    data = await field.body(request, {"annual"})
+    annual = field.signed_fraction(data.get("annual"), "annual")
+    request.app[ENGINE].set_basis(annual)
+    return json_ok({"annual": str(annual)})
 
 
 def _advanced(request: web.Request, ms: int) -> web.Response:

@@ -1,4 +1,5 @@
-"""Binance /sapi routes the simulator serves: the spot⇄USDⓈ-M transfer and what a key may do."""
+"""Binance /sapi routes the simulator serves: universal transfers between spot and the
+USDⓈ-M / COIN-M wallets, and what a key may do."""
 
 from __future__ import annotations
 
@@ -6,16 +7,18 @@ from aiohttp import web
 
 from bot.sim.errors import SimError
 from bot.sim.render import ENGINE, json_ok, req_decimal, req_str, signed
+from bot.sim.transfers import TRANSFER_TYPES
 
 __all__ = ["routes"]
 
 routes = web.RouteTableDef()
-_TRANSFER_TYPES = ("MAIN_UMFUTURE", "UMFUTURE_MAIN")
+_TRANSFER_TYPES = tuple(TRANSFER_TYPES)
 
 
 @routes.post("/sapi/v1/asset/transfer")
 async def transfer(request: web.Request) -> web.Response:
-    """Universal transfer between the spot wallet (MAIN) and USDⓈ-M (UMFUTURE)."""
+    """Universal transfer between the spot wallet (MAIN) and USDⓈ-M (UMFUTURE) or COIN-M
+    (CMFUTURE)."""
     auth = await signed(request)
     kind = req_str(auth.params, "type").upper()
     if kind not in _TRANSFER_TYPES:

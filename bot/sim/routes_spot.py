@@ -1,4 +1,4 @@
-"""Binance spot REST routes (/api/v3/*) plus the few /sapi and /dapi paths ccxt touches.
+"""Binance spot REST routes (/api/v3/*) plus the few /sapi paths ccxt's load_markets touches.
 
 Each handler parses the request (public or SIGNED), calls the engine, and serialises what the
 engine returns; venue errors travel as `SimError` to the server's middleware.
@@ -236,20 +236,7 @@ async def my_trades(request: web.Request) -> web.Response:
     return json_ok(history(request, MARKET, auth.api_key, auth.params, "my_trades", "fromId"))
 
 
-# --- paths a default-configured ccxt `binance` touches in load_markets; we list nothing there.
-
-
-@routes.get("/dapi/v1/exchangeInfo")
-async def coinm_exchange_info(request: web.Request) -> web.Response:
-    """COIN-M is not simulated: an empty market list, so ccxt's default load_markets works."""
-    return json_ok(
-        {
-            "timezone": "UTC",
-            "serverTime": request.app[ENGINE].now_ms(),
-            "rateLimits": [],
-            "symbols": [],
-        }
-    )
+# --- /sapi paths a default-configured ccxt `binance` touches in load_markets; nothing listed.
 
 
 @routes.get("/sapi/v1/capital/config/getall")

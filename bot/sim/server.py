@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import signal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,15 @@ import structlog
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from bot.sim import routes_admin, routes_sapi, routes_spot, routes_usdm, routes_usdm_account
+from bot.sim import (
+    routes_admin,
+    routes_coinm,
+    routes_klines,
+    routes_sapi,
+    routes_spot,
+    routes_usdm,
+    routes_usdm_account,
+)
 from bot.sim.admin_input import AdminError
 from bot.sim.clock import ClientOffsets
 from bot.sim.engine import SimExchange
@@ -28,6 +37,7 @@ from bot.sim.errors import SimError
 from bot.sim.faults import Faults
 from bot.sim.feed import PriceFeed, tick_time
 from bot.sim.prices import CsvReplay, PricePath, SyntheticPath
+from bot.sim.quarterlies import DEFAULT_BASIS
 from bot.sim.render import CLOCKS, ENGINE, FAULTS, STATS, RequestStats, binance_error, json_ok
 
 __all__ = ["RunningSim", "build_app", "serve", "start"]
@@ -48,6 +58,8 @@ def build_app(engine: SimExchange, faults: Faults | None = None) -> web.Applicat
     app.add_routes(routes_spot.routes)
     app.add_routes(routes_usdm.routes)
     app.add_routes(routes_usdm_account.routes)
+    app.add_routes(routes_coinm.routes)
+    app.add_routes(routes_klines.routes)
     app.add_routes(routes_sapi.routes)
     app.add_routes(routes_admin.routes)
     return app
@@ -167,6 +179,7 @@ async def start(
     engine: SimExchange | None = None,
     feed: bool = True,
     time_scale: float = 1.0,
+    basis: Decimal = DEFAULT_BASIS,
 ) -> RunningSim:
     """Serve a simulator on host:port (0 = an ephemeral port) and return a handle to stop it.
 
@@ -175,7 +188,8 @@ async def start(
     with `prices`, its clock starts at the replay's first candle); `feed=False` keeps prices
     still until moved through `/sim/price` (`hedgebot sim --static`; what tests want);
     `time_scale`: simulated seconds per wall second of the engine created here (a replay's
-    clock follows its candles, so it takes none).
+    clock follows its candles, so it takes none); `basis`: the quarterlies' annualised basis
+    over their index for the engine created here (fraction, default 0.08).
     """
     if speed <= 0:
         raise ValueError(f"speed must be positive (candles per second), got {speed}")
@@ -188,7 +202,9 @@ async def start(
         # recorded it; otherwise simulated time starts at the wall clock.
         start_ms = tick_time(first) if first else None
         clock = (lambda: start_ms) if start_ms is not None else None
-        engine = SimExchange.with_default_account(seed=seed, now_ms=clock, time_scale=time_scale)
+        engine = SimExchange.with_default_account(
+            seed=seed, now_ms=clock, time_scale=time_scale, basis=basis
+        )
     faults = Faults()
     app = build_app(engine, faults)
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
@@ -198,8 +214,10 @@ async def start(
     bound_port = runner.addresses[0][1]
     task = None
     if feed:
+        # The walk drives every spot pair (and the plain perp of the same id); derived
+        # contracts follow their index.
         path: PricePath = replay or SyntheticPath(
-            {s: engine.price("usdm", s) for s in engine.symbols("usdm")}, seed
+            {s: engine.price("spot", s) for s in engine.symbols("spot")}, seed
         )
         steps_per_s = speed * STEPS_PER_CANDLE if replay else speed
         price_feed = PriceFeed(engine, path, first)
@@ -216,10 +234,18 @@ def serve(
     *,
     static: bool = False,
     time_scale: float = 1.0,
+    basis: Decimal = DEFAULT_BASIS,
 ) -> None:
     """Run the simulator until SIGINT/SIGTERM (blocking); prints the base URL on start.
-    `static` holds prices still (only the admin API moves them)."""
-    options = {"prices": prices, "speed": speed, "seed": seed, "time_scale": time_scale}
+    `static` holds prices still (only the admin API moves them); `basis` is the quarterlies'
+    annualised basis (fraction)."""
+    options = {
+        "prices": prices,
+        "speed": speed,
+        "seed": seed,
+        "time_scale": time_scale,
+        "basis": basis,
+    }
     asyncio.run(_serve(host, port, feed=not static, **options))
 
 

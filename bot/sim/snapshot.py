@@ -8,8 +8,9 @@ from typing import Any
 from bot.sim.accounts import Account
 from bot.sim.fmt import fixed, plain
 from bot.sim.orders import Order
-from bot.sim.risk import AccountMetrics, account_metrics
-from bot.sim.specs import symbols
+from bot.sim.risk import AccountMetrics, account_metrics, account_pools, pool_metrics
+from bot.sim.snapshot_futures import coinm_wallets, contracts, held_quarterlies, listings
+from bot.sim.specs import get_spec, symbols
 from bot.sim.venue import Venue
 
 __all__ = ["venue_state"]
@@ -70,8 +71,12 @@ def _fills(account: Account) -> list[JSON]:
 
 
 def _positions(m: AccountMetrics) -> list[JSON]:
+    """Position rows; COIN-M amounts are contracts and their money figures are in the coin
+    (`marginAsset`)."""
     return [
         {
+            "market": x.position.market,
+            "marginAsset": get_spec(x.position.market, s).margin_asset,
             "symbol": s,
             "positionSide": side,
             "amount": plain(x.position.amt),
@@ -91,7 +96,9 @@ def _positions(m: AccountMetrics) -> list[JSON]:
 
 
 def _account(venue: Venue, account: Account) -> JSON:
-    m = account_metrics(account, venue.marks())
+    marks = venue.marks()
+    m = account_metrics(account, marks)
+    coins = {a: pool_metrics(account, marks, mk, a) for mk, a in account_pools(account)[1:]}
     return {
         "balances": {
             "spot": {
@@ -99,6 +106,7 @@ def _account(venue: Venue, account: Account) -> JSON:
                 for a, b in sorted(account.spot.items())
             },
             "usdm": {a: plain(v) for a, v in sorted(account.usdm.items())},
+            "coinm": {a: plain(v) for a, v in sorted(account.coinm.items())},
         },
         "usdm": {
             "crossWalletBalance": plain(m.cross_wallet),
@@ -106,7 +114,10 @@ def _account(venue: Venue, account: Account) -> JSON:
             "availableBalance": plain(m.available_balance),
             "crossMarginRatio": _num(m.cross_margin_ratio),
         },
-        "positions": _positions(m),
+        "coinm": coinm_wallets(coins),
+        "positions": _positions(m) + [row for c in coins.values() for row in _positions(c)],
+        "quarterlies": held_quarterlies(venue, account),
+        "deliveries": list(account.deliveries),
         "positionMode": "hedge" if account.dual_side else "one_way",
         "canWithdraw": account.can_withdraw,
         "settings": {
@@ -119,11 +130,13 @@ def _account(venue: Venue, account: Account) -> JSON:
         "transfers": list(account.transfers),
         "liquidations": list(account.liquidations),
         "income": list(account.income),
+        "coinmIncome": list(account.coinm_income),
     }
 
 
 def venue_state(venue: Venue) -> JSON:
-    """Per-account state, prices per symbol and the simulated time (epoch ms)."""
+    """Per-account state, prices (per spot+perpetual pair, per spot pair, per listed futures
+    contract), the quarterly listings, the basis and the simulated time (epoch ms)."""
     board = venue.board
     prices = {
         s: {
@@ -134,9 +147,14 @@ def venue_state(venue: Venue) -> JSON:
             "fundingRate": plain(board.funding_rate[s]),
         }
         for s in symbols("usdm")
+        if not get_spec("usdm", s).derived
     }
     return {
         "time": venue.now(),
         "accounts": {key: _account(venue, a) for key, a in venue.accounts.items()},
         "prices": prices,
+        "spot": {s: plain(board.last("spot", s)) for s in symbols("spot")},
+        "contracts": contracts(venue),
+        "listings": listings(venue),
+        "quarterlyBasis": plain(board.basis),
     }

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -220,3 +221,75 @@ def test_shape_comparison_catches_differences() -> None:
         "$.price: recorded str '1.0', simulator number 2.0",
         "$.fills[0].qty: missing",
     ]
+
+
+# --- COIN-M (/dapi) against the recorded inverse responses, and whole listings against the
+# complete 2021 USDⓈ-M exchangeInfo (quarterly and multiplied-contract entries included).
+
+LISTING = FIXTURES / "binanceusdm.exchangeInfo.2021-09-06.json"
+
+
+@pytest.fixture
+async def coinm(sim: RunningSim) -> AsyncIterator[Any]:
+    """binancecoinm for the default key with 1 BTC on COIN-M and a short of 300 BTCUSD_PERP."""
+    sim.engine.set_balance("sim-key", "coinm", "BTC", Decimal(1))
+    exchange = make_sim_exchange("binancecoinm", sim.url)
+    await exchange.dapiPrivatePostOrder(
+        {"symbol": "BTCUSD_PERP", "side": "SELL", "type": "MARKET", "quantity": "300"}
+    )
+    yield exchange
+    await exchange.close()
+
+
+INDEX_KLINES = {"pair": "BTCUSD", "interval": "1d"}
+INVERSE: list[tuple[str, str, str, dict[str, str]]] = [
+    ("fetchPositions", "inverse positions", "dapiPrivateGetPositionRisk", {}),
+    ("fetchMarginMode", "inverse swap fetch margin mode", "dapiPrivateGetAccount", {}),
+    ("fetchOHLCV", "inverse index price", "dapiPublicGetIndexPriceKlines", INDEX_KLINES),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "description", "call", "params"), INVERSE, ids=[c[1] for c in INVERSE]
+)
+async def test_coinm_response_has_the_recorded_shape(
+    coinm: Any, method: str, description: str, call: str, params: dict[str, str]
+) -> None:
+    """/dapi positionRisk, account and index klines carry every recorded key (kline: every
+    field) with its recorded kind."""
+    recorded = _recorded(method, description)
+    ours = await getattr(coinm, call)(params)
+    assert shape_differences(recorded, ours) == []
+    if method == "fetchOHLCV":
+        assert [_kind(v) for v in recorded[0]] == [_kind(v) for v in ours[0]]
+
+
+def _recorded_listing() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(LISTING.read_text())
+    return data
+
+
+@pytest.mark.skipif(not LISTING.exists(), reason=f"{LISTING} not present")
+@pytest.mark.parametrize(
+    ("recorded_symbol", "pick"),
+    [
+        ("BTCUSDT", lambda s: s == "BTCUSDT"),
+        ("BTCUSDT_210924", lambda s: s.startswith("BTCUSDT_")),
+        ("1000SHIBUSDT", lambda s: s == "1000PEPEUSDT"),
+    ],
+    ids=["perpetual", "quarterly", "multiplied contract"],
+)
+async def test_usdm_listing_entries_have_the_recorded_shape(
+    clients: tuple[Any, Any], recorded_symbol: str, pick: Callable[[str], bool]
+) -> None:
+    """A served /fapi/v1/exchangeInfo symbol (perpetual, quarterly, 1000PEPEUSDT) has every key
+    of the recorded one (BTCUSDT, BTCUSDT_210924, 1000SHIBUSDT) with the same kind of value,
+    and the document itself the recorded top-level keys."""
+    recorded = _recorded_listing()
+    ours = await clients[1].fapiPublicGetExchangeInfo()
+    [entry] = [s for s in recorded["symbols"] if s["symbol"] == recorded_symbol]
+    mine = next(s for s in ours["symbols"] if pick(s["symbol"]))
+    assert shape_differences(entry, mine) == []
+    top = {k: v for k, v in recorded.items() if k != "symbols"}
+    assert shape_differences(top, {k: v for k, v in ours.items() if k != "symbols"}) == []
+    assert {f["filterType"] for f in entry["filters"]} == {f["filterType"] for f in mine["filters"]}

@@ -178,15 +178,27 @@ def test_state_is_json_and_deterministic_given_the_seed() -> None:
     first = run()
     assert first == run()
     state = json.loads(first)
-    assert set(state) == {"time", "accounts", "prices"}
+    assert set(state) == {
+        "time",
+        "accounts",
+        "prices",
+        "spot",
+        "contracts",
+        "listings",
+        "quarterlyBasis",
+    }
     assert {
         "balances",
+        "coinm",
         "positions",
+        "quarterlies",
+        "deliveries",
         "openOrders",
         "fills",
         "transfers",
         "liquidations",
         "income",
+        "coinmIncome",
     } <= set(state["accounts"][KEY])
     fill = state["accounts"][KEY]["fills"][0]
     assert {"type", "timeInForce", "reduceOnly", "clientOrderId"} <= set(fill)

@@ -41,6 +41,11 @@ async def _call(sim: RunningSim, method: str, path: str, **kw: Any) -> tuple[int
         ("/sim/accounts", {"api_key": "k", "secret": 5}, "secret"),
         ("/sim/accounts", {**ACC, "balances": {"spot": {"BTC": "-1"}}}, "balances.spot.BTC"),
         ("/sim/accounts", {**ACC, "balances": {"cash": {}}}, "cash"),
+        ("/sim/accounts", {**ACC, "balances": {"coinm": {"BTC": "-1"}}}, "balances.coinm.BTC"),
+        ("/sim/price", {"symbol": "BTCUSD_PERP", "price": "1", "market": "usdm"}, "BTCUSD_PERP"),
+        ("/sim/funding", {"symbol": "PEPEUSDT"}, "PEPEUSDT"),
+        ("/sim/basis", {"annual": "1.5"}, "annual"),
+        ("/sim/basis", {}, "annual"),
         ("/sim/accounts", {**ACC, "position_mode": "dual"}, "position_mode"),
         ("/sim/accounts", {**ACC, "can_withdraw": "yes"}, "can_withdraw"),
         ("/sim/funding", {"symbol": "BTCUSDT", "rate": "two"}, "rate"),
@@ -111,3 +116,21 @@ async def test_advance_moves_simulated_time(sim: RunningSim) -> None:
     before = sim.engine.now_ms()
     status, data = await _call(sim, "POST", "/sim/advance", json={"ms": 3_600_000})
     assert status == 200 and data["now_ms"] - before >= 3_600_000
+
+
+async def test_coinm_wallet_is_set_through_the_admin_api(sim: RunningSim) -> None:
+    """`"coinm": {"BTC": "1"}` at account creation and POST /sim/balance wallet "coinm" set the
+    COIN-M wallet that binancecoinm's fetch_balance and /sim/state report."""
+    body = {"api_key": "bob", "secret": "bob-s", "balances": {"coinm": {"BTC": "1"}}}
+    assert (await _call(sim, "POST", "/sim/accounts", json=body))[0] == 200
+    exchange = make_sim_exchange("binancecoinm", sim.url, api_key="bob", secret="bob-s")
+    try:
+        assert (await exchange.fetch_balance())["BTC"]["total"] == 1
+        balance = {"api_key": "bob", "wallet": "coinm", "asset": "ETH", "amount": "3"}
+        assert (await _call(sim, "POST", "/sim/balance", json=balance))[0] == 200
+        assert (await exchange.fetch_balance())["ETH"]["total"] == 3
+    finally:
+        await exchange.close()
+    state = (await _call(sim, "GET", "/sim/state"))[1]["accounts"]["bob"]
+    assert state["balances"]["coinm"] == {"BTC": "1", "ETH": "3"}
+    assert state["coinm"]["ETH"]["availableBalance"] == "3"

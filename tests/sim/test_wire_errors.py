@@ -143,10 +143,10 @@ async def test_transfer_more_than_held_is_insufficient_funds(spot: Any) -> None:
 
 async def test_unknown_path_is_binance_style_404(sim: RunningSim) -> None:
     """An unserved Binance path answers 404 with a Binance error body naming the path."""
-    async with aiohttp.ClientSession() as http, http.get(sim.url + "/fapi/v1/klines") as resp:
+    async with aiohttp.ClientSession() as http, http.get(sim.url + "/fapi/v1/aggTrades") as resp:
         assert resp.status == 404
         body = await resp.json()
-    assert body["code"] == -1020 and "/fapi/v1/klines" in body["msg"]
+    assert body["code"] == -1020 and "/fapi/v1/aggTrades" in body["msg"]
 
 
 async def test_malformed_params_are_binance_errors(usdm: Any) -> None:

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import pytest
 
+from bot.cli import main
 from bot.sim.feed import PriceFeed
 from bot.sim.prices import SyntheticPath
 from bot.sim.server import RunningSim, start
@@ -87,9 +89,11 @@ def test_feed_re_anchors_only_what_someone_else_moved() -> None:
 
 
 async def test_static_cli_holds_prices_until_the_admin_api_moves_them() -> None:
-    """`hedgebot sim --static --time-scale 60`: prices stay put, the clock runs at 60 s per
-    second, and POST /sim/price still moves the price."""
+    """`hedgebot sim --static --time-scale 60 --basis 0.2`: prices stay put, the clock runs at
+    60 s per second, the quarterlies carry a 20 %/yr basis, and POST /sim/price still moves the
+    price."""
     args = [sys.executable, "-m", "bot", "sim", "--static", "--port", "0", "--time-scale", "60"]
+    args += ["--basis", "0.2"]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = await asyncio.create_subprocess_exec(
         *args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -102,8 +106,17 @@ async def test_static_cli_holds_prices_until_the_admin_api_moves_them() -> None:
         assert (await _get(url, "/sim/state"))["prices"]["BTCUSDT"] == before
         clock = await _get(url, "/sim/time")
         assert clock["time_scale"] == 60 and clock["offset_ms"] > 20_000
+        assert (await _get(url, "/sim/state"))["quarterlyBasis"] == "0.2"
         await _post(url, "/sim/price", {"symbol": "BTCUSDT", "price": "61000"})
         assert (await _get(url, "/sim/state"))["prices"]["BTCUSDT"]["perp"] == "61000"
     finally:
         proc.send_signal(signal.SIGTERM)
         await asyncio.wait_for(proc.wait(), 10)
+
+
+def test_cli_refuses_a_basis_that_is_not_a_fraction(capsys: pytest.CaptureFixture[str]) -> None:
+    """`hedgebot sim --basis 8` (percent instead of a fraction) is a usage error naming it."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["sim", "--basis", "8"])
+    assert exit_info.value.code == 2
+    assert "--basis: must be a fraction between -1 and 1, got 8" in capsys.readouterr().err

@@ -12,7 +12,8 @@ import pytest
 from bot.sim.server import RunningSim
 from tests.sim.wire import ccxt_client
 
-LISTED = {"BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT"}
+LISTED = {"BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT", "PEPEUSDT"}
+PERPETUALS = {"BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT", "1000PEPEUSDT"}
 
 
 @pytest.fixture(autouse=True)
@@ -61,13 +62,16 @@ async def test_fapi_single_symbol_shape_has_time(served: RunningSim, usdm: Any) 
     assert abs(int(row["time"]) - served.engine.now_ms()) < 5_000
 
 
-async def test_fapi_all_symbols_through_fetch_last_prices(usdm: Any) -> None:
-    """ccxt's fetch_last_prices (GET /fapi/v2/ticker/price) lists every perpetual's price."""
+async def test_fapi_all_symbols_through_fetch_last_prices(served: RunningSim, usdm: Any) -> None:
+    """ccxt's fetch_last_prices (GET /fapi/v2/ticker/price) lists every contract's price: the
+    perpetuals and the quarterlies listed at the simulated time."""
     prices = await usdm.fetch_last_prices()
-    assert set(prices) == {"BTC/USDT:USDT", "ETH/USDT:USDT", "SOL/USDT:USDT", "XRP/USDT:USDT"}
+    assert set(prices) == set(usdm.markets)
     assert prices["BTC/USDT:USDT"]["price"] == 70000.5
     rows = await usdm.fapiPublicGetTickerPrice()
-    assert {r["symbol"] for r in rows} == LISTED and all("time" in r for r in rows)
+    listed = set(served.engine.symbols("usdm"))
+    assert listed > PERPETUALS and len(listed) == len(PERPETUALS) + 4
+    assert {r["symbol"] for r in rows} == listed and all("time" in r for r in rows)
 
 
 async def test_spot_fetch_last_prices(spot: Any) -> None:
