@@ -4,6 +4,7 @@ CLI's mistakes are one line."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from bot.cli import main
 from bot.domain.model import Fill, FundingPayment, Side
 from bot.report.hedge_report import hedge_report
 from bot.report.journal_read import HedgeEvents, SnapshotRow
+from tests.engine.service import Clock, open_service
 
 DAY = 86_400_000
 T0 = 1_735_689_600_000  # 2025-01-01T00:00:00Z
@@ -91,3 +93,27 @@ def test_report_with_bad_dates_is_one_line(
     config.write_text("accounts: {main: {exchange: binance, mode: sim}}\n", encoding="utf-8")
     assert main(["report", "-c", str(config), "--from", "2025-02-01", "--to", "2025-01-01"]) == 2
     assert "--to" in capsys.readouterr().err
+
+
+async def test_report_reads_the_daemons_journal_and_writes_plots(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On a journal the engine wrote (a fake venue: a 2 BTC sell filled at 60,000.1, marked at
+    60,000.05), `hedgebot report --json --out DIR` shows the fill, the perp P&L +0.10 as the
+    total, and writes report.json and the hedge's plots and HTML."""
+    clock = Clock()
+    service = open_service(tmp_path, clock=clock)
+    await service.cycle()
+    clock.advance(5)
+    service.fake.fill(service.fake.open_orders()[0].client_id or "")
+    for _ in range(2):
+        clock.advance(10)
+        await service.cycle()
+    service.rt.journal.close()
+    capsys.readouterr()  # the cycles' log lines
+    out = tmp_path / "out"
+    assert main(["report", "-c", str(service.config), "--json", "--out", str(out)]) == 0
+    total = json.loads(capsys.readouterr().out)["hedges"]["BTC"]["total"]
+    assert (total["fills"], D(total["perp_pnl"]), D(total["total"])) == (1, D("0.10"), D("0.10"))
+    assert (out / "report.json").is_file()
+    assert {"report.html", "equity.png"} <= {p.name for p in (out / "BTC").iterdir()}
