@@ -69,6 +69,12 @@ def _build_parser() -> argparse.ArgumentParser:
         epilog=_EXIT_CODES,
     )
     _config_arg(run)
+    run.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="read, decide, journal and report as live but send no order, cancel, transfer "
+        "or margin/leverage change (each is journaled as 'would ...'); as `dry_run: true`",
+    )
 
     check = sub.add_parser(
         "check",
@@ -283,13 +289,13 @@ def _quiet_logs(fmt: Literal["json", "console", "auto"], level: str) -> None:
     logging.getLogger("bot.exchange.retry").setLevel(logging.ERROR)
 
 
-def _run(settings: Settings, config_path: Path | None) -> int:
+def _run(settings: Settings, config_path: Path | None, *, dry_run: bool) -> int:
     """`hedgebot run`; a start the user can fix leaves as StartupError (never a traceback)."""
     from bot.engine.daemon import run_daemon
     from bot.engine.startup import startup_failure
 
     try:
-        return run_daemon(settings, config_path=config_path)
+        return run_daemon(settings, config_path=config_path, dry_run=dry_run)
     except Exception as exc:
         failure = startup_failure(exc, settings)
         if failure is None:
@@ -343,7 +349,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if cmd in ("check", "plan"):
         _quiet_logs(settings.log.format, settings.log.level)
     if cmd == "run":
-        return _run(settings, args.config)
+        return _run(settings, args.config, dry_run=args.dry_run)
     if cmd == "check":
         from bot.engine.commands import check_command
 

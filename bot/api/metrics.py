@@ -25,7 +25,15 @@ __all__ = ["CONTENT_TYPE", "ERROR_KINDS_HINT", "ORDER_KINDS", "Metrics"]
 # The classic text format; generate_latest() writes exactly this version.
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
-ORDER_KINDS: tuple[str, ...] = ("placed", "canceled", "filled", "rejected", "ambiguous")
+ORDER_KINDS: tuple[str, ...] = (
+    "placed",
+    "canceled",
+    "filled",
+    "rejected",
+    "ambiguous",
+    "would_place",  # dry run: journaled, not sent
+    "would_cancel",
+)
 # Suggested `kind` values for count_error (free-form: the exchange error class name is fine).
 ERROR_KINDS_HINT: tuple[str, ...] = ("network", "rate_limit", "auth", "exchange", "bad_data")
 
@@ -87,7 +95,8 @@ class Metrics:
     def _init_process_metrics(self) -> None:
         self.orders = Counter(
             "hedgebot_orders",
-            "Orders by outcome: placed, canceled, filled, rejected, ambiguous.",
+            "Orders by outcome: placed, canceled, filled, rejected, ambiguous; in a dry run"
+            " would_place, would_cancel (journaled, never sent).",
             ["hedge", "kind"],
             registry=self.registry,
         )
@@ -110,6 +119,12 @@ class Metrics:
         )
         self.breaker_open = self._gauge(
             "hedgebot_breaker_open", "1 when the account's circuit breaker is open.", ["account"]
+        )
+        self.dry_run = Gauge(
+            "hedgebot_dry_run",
+            "1 in a dry run: the daemon reads, decides and journals but sends no order, cancel,"
+            " transfer or margin change.",
+            registry=self.registry,
         )
 
     def _touch(self, hedge: str) -> None:
@@ -168,6 +183,10 @@ class Metrics:
     def set_breaker(self, account: str, is_open: bool) -> None:
         """Whether the account's circuit breaker is open (half-open counts as open)."""
         self.breaker_open.labels(account=account).set(1 if is_open else 0)
+
+    def set_dry_run(self, on: bool) -> None:
+        """Whether the daemon runs dry (nothing is sent to any venue)."""
+        self.dry_run.set(1 if on else 0)
 
     def observe_cycle(self, seconds: Number) -> None:
         """Record one hedge cycle's wall time in seconds (successful or not)."""

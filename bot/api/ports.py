@@ -129,6 +129,8 @@ class DaemonStatus(TypedDict, total=False):
     version: str
     started_at: float
     paused: bool  # True when every hedge is paused by the operator ("pause all")
+    kill_switch: bool  # the kill switch file exists: nothing is placed
+    dry_run: bool  # a dry run: decided and journaled, nothing sent to any venue
     hedges: dict[str, HedgeStatus]
     accounts: dict[str, AccountStatus]
 

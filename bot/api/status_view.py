@@ -234,6 +234,8 @@ def _header(status: Mapping[str, Any], now: float) -> str:
     started = _dec(status.get("started_at"))
     if started is not None:
         parts.append(f"up {_duration(now - float(started))}")
+    if status.get("dry_run"):
+        parts.append("[bold magenta]DRY RUN: nothing is sent to the venue[/]")
     if status.get("paused"):
         parts.append("[bold yellow]ALL HEDGES PAUSED[/]")
     return " · ".join(parts)

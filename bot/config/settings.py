@@ -56,6 +56,12 @@ class Settings(BaseModel):
     log: LogSettings = Field(default_factory=LogSettings, description="log output")
     api: ApiSettings = Field(default_factory=ApiSettings, description="HTTP API")
     notify: NotifySettings = Field(default_factory=NotifySettings, description="alerts")
+    dry_run: bool = Field(
+        default=False,
+        description="read, decide, journal and report as live, but send no order, cancel, "
+        "transfer or margin/leverage change (each is journaled and logged as 'would ...'); "
+        "also `hedgebot run --dry-run`. Cannot change on a reload",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -4,11 +4,14 @@ The engine gathers one `DecisionInputs` (this cycle's snapshots, what the journa
 hedge's memory) and this function does the rest, in order:
 1. trust the data — freshness of every part, the position against our fills (`staleness`,
    `trust`);
-2. grade the risk, never skipped (`risk_inputs.assess_risk`), and turn it into the planner's
-   gate: the grade's own gate, tightened to "no increase" while the risk hold is on or the
-   margin brackets are missing, and "reduce" softened when reductions are not allowed;
-3. plan the orders (`planner.plan`);
-4. the memory the next cycle starts from (trust step, risk hold, brackets missing).
+2. grade the risk, never skipped (`risk.assess` over `risk_inputs.risk_view`), and turn it
+   into the planner's gate: the grade's own gate, tightened to "no increase" while the risk
+   hold is on or the margin brackets are missing, and "reduce" softened when reductions are
+   not allowed;
+3. plan the orders (`planner.plan`), then what is sent of them (`dispatch`: a GROW order
+   funded or sized to the margin available, a rejected plan backed off);
+4. the memory the next cycle starts from (trust step, risk hold, brackets missing, back-off,
+   margin short).
 """
 
 from __future__ import annotations
@@ -17,14 +20,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from bot.domain.dispatch import Dispatch, dispatch
+from bot.domain.grow_margin import GrowFunding
 from bot.domain.hedge import HedgePolicy
 from bot.domain.hold import risk_hold_after
 from bot.domain.liquidation import MarginBracket
 from bot.domain.memory import HedgeMemory, Trusted
 from bot.domain.model import AccountSnapshot, Fill, Order, Position, frozen_map
 from bot.domain.planner import HedgePlan, HedgeView, plan, reference_price
-from bot.domain.risk import RiskAssessment
-from bot.domain.risk_inputs import BRACKETS_MISSING, assess_risk, risk_view
+from bot.domain.risk import RiskAssessment, assess
+from bot.domain.risk_inputs import BRACKETS_MISSING, risk_view
 from bot.domain.risk_policy import RiskGate, RiskPolicy
 from bot.domain.staleness import (
     DataVerdict,
@@ -75,7 +80,9 @@ class DecisionInputs:
 class Decision:
     """What one hedge does this cycle and why. `memory` is what the next cycle starts from;
     `trusted`: this cycle's position reading passed the checks (it is the new baseline);
-    `rebaselined`: a contradicting reading was adopted after `trust.CONFIRM_CYCLES`."""
+    `rebaselined`: a contradicting reading was adopted after `trust.CONFIRM_CYCLES`;
+    `funding`: how the GROW order in `plan` is funded (a transfer to send first), None when no
+    GROW order is sent; `order_key`: what a rejection of the planned order backs off."""
 
     hedge: str
     verdict: DataVerdict
@@ -87,6 +94,8 @@ class Decision:
     memory: HedgeMemory
     trusted: bool = False
     rebaselined: bool = False
+    funding: GrowFunding | None = None
+    order_key: str | None = None
 
 
 def decide(i: DecisionInputs) -> Decision:
@@ -100,7 +109,7 @@ def decide(i: DecisionInputs) -> Decision:
     live = _aged_locally(i.live_orders, i.sent_at_ms)
     verdict = _verdict(i, memory.trusted, position)
     quote = i.perp.quotes[symbol]
-    risk = assess_risk(risk_view(policy, i.risk_policy, i.perp, i.brackets, reference_price(quote)))
+    risk = assess(risk_view(policy, i.risk_policy, i.perp, i.brackets, reference_price(quote)))
     gate, reduce = _gate(i, risk, held=memory.risk_hold)
     data_ok = verdict.ok and i.blocked_reason is None
     view = HedgeView(
@@ -118,26 +127,45 @@ def decide(i: DecisionInputs) -> Decision:
         data_ok=data_ok,
         data_reason=verdict.reason if not verdict.ok else (i.blocked_reason or ""),
     )
-    if i.blocked_reason is not None and verdict.ok:
-        # Waiting for an order's outcome is not bad data: keep live orders, place nothing.
-        hedge_plan = HedgePlan(policy.name, None, notes=(i.blocked_reason,))
-    else:
-        hedge_plan = plan(view)
-    if not i.brackets:
-        hedge_plan = replace(hedge_plan, notes=(*hedge_plan.notes, NOT_GROWN))
-    trust = step(memory, ok=verdict.ok, position=position, stamp_ms=_stamp(i, position))
+    sent = _sent(i, view, memory, data_trusted=verdict.ok)
+    trust = step(sent.memory, ok=verdict.ok, position=position, stamp_ms=_stamp(i, position))
     after = _remember(i, trust.memory, risk, verdict.ok)
     return Decision(
         policy.name,
         verdict,
         risk,
-        hedge_plan,
+        sent.plan,
         position,
         spot_amount,
         live,
         after,
         trusted=trust.trusted,
         rebaselined=trust.rebaselined,
+        funding=sent.funding,
+        order_key=sent.key,
+    )
+
+
+def _sent(
+    i: DecisionInputs, view: HedgeView, memory: HedgeMemory, *, data_trusted: bool
+) -> Dispatch:
+    """The planner's plan (nothing new while an order's outcome is awaited), noted when the
+    brackets are missing, then what of it is sent (`dispatch`)."""
+    if i.blocked_reason is not None and data_trusted:
+        # Waiting for an order's outcome is not bad data: keep live orders, place nothing.
+        hedge_plan = HedgePlan(i.policy.name, None, notes=(i.blocked_reason,))
+    else:
+        hedge_plan = plan(view)
+    if not i.brackets:
+        hedge_plan = replace(hedge_plan, notes=(*hedge_plan.notes, NOT_GROWN))
+    return dispatch(
+        hedge_plan,
+        policy=i.policy,
+        risk_policy=i.risk_policy,
+        perp=i.perp,
+        position=view.position,
+        memory=memory,
+        now_ms=i.now_ms,
     )
 
 

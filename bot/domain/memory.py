@@ -23,6 +23,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
+from bot.domain.backoff import Backoff, after_rejection
+
 __all__ = [
     "HedgeLegs",
     "HedgeMemory",
@@ -68,7 +70,9 @@ class Suspect:
 class HedgeMemory:
     """One hedge's rule state (see the module docstring). `fill_cursor_ms` is the venue-clock
     time of the newest fill journaled for the hedge (None: none yet, read the venue's default
-    window); `rejections` counts order rejections in a row."""
+    window); `rejections` counts order rejections in a row; `backoff` holds a rejected plan
+    back (see `backoff`); `margin_short`: the last GROW order was cut down or dropped because
+    the margin available could not fund it."""
 
     legs: HedgeLegs
     trusted: Trusted | None = None
@@ -78,6 +82,8 @@ class HedgeMemory:
     rejections: int = 0
     fill_cursor_ms: int | None = None
     brackets_missing: bool = False
+    backoff: Backoff | None = None
+    margin_short: bool = False
 
 
 def request_rebaseline(memory: HedgeMemory) -> HedgeMemory:
@@ -93,10 +99,20 @@ def note_fill(memory: HedgeMemory, timestamp_ms: int) -> HedgeMemory:
     return replace(memory, fill_cursor_ms=timestamp_ms)
 
 
-def note_order_outcome(memory: HedgeMemory, *, rejected: bool) -> HedgeMemory:
-    """Count rejections in a row; any other outcome resets the count."""
-    count = memory.rejections + 1 if rejected else 0
-    return memory if count == memory.rejections else replace(memory, rejections=count)
+def note_order_outcome(
+    memory: HedgeMemory, *, rejected: bool, retry_key: str | None = None, now_ms: int = 0
+) -> HedgeMemory:
+    """Count rejections in a row; an accepted order resets the count and the back-off. A
+    rejection with `retry_key` (the planned order's intent) backs that plan off from `now_ms`
+    (see `backoff`); one without (post-only would take, a risk reduction) leaves it as it was."""
+    if not rejected:
+        if memory.rejections == 0 and memory.backoff is None:
+            return memory
+        return replace(memory, rejections=0, backoff=None)
+    backoff = memory.backoff
+    if retry_key is not None:
+        backoff = after_rejection(backoff, retry_key, now_ms)
+    return replace(memory, rejections=memory.rejections + 1, backoff=backoff)
 
 
 def after_reload(
@@ -139,6 +155,8 @@ def to_data(memory: HedgeMemory) -> dict[str, object]:
         "rejections": memory.rejections,
         "fill_cursor_ms": memory.fill_cursor_ms,
         "brackets_missing": memory.brackets_missing,
+        "backoff": _backoff_data(memory.backoff),
+        "margin_short": memory.margin_short,
     }
 
 
@@ -171,7 +189,21 @@ def _parse(data: Mapping[str, object]) -> HedgeMemory:
         rejections=_int(data.get("rejections", 0)),
         fill_cursor_ms=None if cursor is None else _int(cursor),
         brackets_missing=_flag(data.get("brackets_missing")),
+        backoff=_parsed_backoff(data.get("backoff")),
+        margin_short=_flag(data.get("margin_short")),
     )
+
+
+def _backoff_data(backoff: Backoff | None) -> list[object] | None:
+    return None if backoff is None else [backoff.key, backoff.attempts, backoff.until_ms]
+
+
+def _parsed_backoff(value: object) -> Backoff | None:
+    if value is None:
+        return None
+    if not isinstance(value, list) or len(value) != 3 or not isinstance(value[0], str):
+        raise ValueError("backoff")
+    return Backoff(value[0], _int(value[1]), _int(value[2]))
 
 
 def _parsed_pair(value: object) -> tuple[Decimal, int] | None:

@@ -1,5 +1,5 @@
-"""From one cycle's perp snapshot to the risk guard's `RiskView`, and the assessment that is
-never skipped.
+"""From one cycle's perp snapshot to the risk guard's `RiskView` (which `risk.assess` grades,
+with or without the venue's margin brackets).
 
 The wallet figures follow Binance's liquidation formula (see `liquidation`): ccxt's futures
 `total` is the margin balance (wallet + every position's unrealised P&L) and a position's
@@ -11,12 +11,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.domain.hedge import HedgePolicy
-from bot.domain.liquidation import MarginBracket, liquidation_distance
+from bot.domain.liquidation import MarginBracket
 from bot.domain.model import AccountSnapshot, MarginMode, Position
-from bot.domain.risk import RiskAssessment, RiskView, assess
-from bot.domain.risk_policy import RiskGrade, RiskPolicy, grade_for
+from bot.domain.risk import RiskView
+from bot.domain.risk_policy import RiskPolicy
 
-__all__ = ["BRACKETS_MISSING", "assess_risk", "isolated_wallet", "risk_view"]
+__all__ = ["BRACKETS_MISSING", "isolated_wallet", "risk_view"]
 
 ZERO = Decimal(0)
 BRACKETS_MISSING = "margin brackets unavailable"
@@ -80,39 +80,4 @@ def risk_view(
         other_maint_margin=other_mm,
         other_unrealized_pnl=other_upnl,
         leverage=policy.leverage,
-    )
-
-
-def assess_risk(view: RiskView) -> RiskAssessment:
-    """The graded assessment, never skipped: `risk.assess` when the brackets are known (or
-    the hedge is flat); without brackets only the venue's own liquidation price can be
-    judged (see `_venue_price_only`)."""
-    if view.brackets or view.position.is_flat:
-        return assess(view)
-    return _venue_price_only(view)
-
-
-def _venue_price_only(view: RiskView) -> RiskAssessment:
-    """Without maintenance-margin brackets neither our liquidation price, nor a top-up, nor a
-    cut can be sized: grade the distance to the price the venue reports (if any), at most
-    DELEVER, so a near liquidation still alerts "act now" while nothing is sized blindly. The
-    decision also blocks increases whenever brackets are missing."""
-    if not view.mark.is_finite() or view.mark <= 0:
-        raise ValueError(f"hedges.{view.hedge}: mark price must be positive, got {view.mark}")
-    position = view.position
-    reported = position.liquidation_price
-    price = reported if reported is not None and reported > 0 else None
-    distance = liquidation_distance(position.contracts, view.mark, price)
-    grade = min(grade_for(view.policy, distance, None), RiskGrade.DELEVER)
-    if price is None or distance is None:
-        where = "the venue reports no liquidation price"
-    else:
-        where = f"venue liquidation {price:.2f} is {distance:.2%} from mark {view.mark}"
-    return RiskAssessment(
-        view.hedge,
-        grade,
-        (f"{grade.name}: {BRACKETS_MISSING}; {where}; not adding to the short",),
-        distance=distance,
-        liquidation_price=price,
-        exchange_liquidation_price=price,
     )

@@ -15,18 +15,17 @@ import structlog
 
 from bot.domain.decision import Decision, decide
 from bot.domain.hedge import HedgePolicy
-from bot.domain.memory import HedgeLegs, note_order_outcome
-from bot.domain.model import MarginMode
+from bot.domain.memory import HedgeLegs
 from bot.exchange.errors import ExchangeError
 from bot.store import JournalError
 
 from . import watch
+from .act import act, alert_guard, guard
 from .fills import fill_cursors, journal_fills, note_clock
 from .gather import AccountNeeds, GatherResult, gather_accounts, needs_by_account
 from .inputs import ensure_memories, hedge_inputs
-from .orders import cancel, place, resolve_unsettled, settle_vanished
+from .orders import resolve_unsettled, settle_vanished
 from .record import record_hedge
-from .risk_guard import apply_risk
 from .runtime import Runtime
 from .setup import ensure_setup
 
@@ -95,7 +94,8 @@ async def run_cycle(rt: Runtime, *, trade: bool = True) -> CycleReport:
     status = "error"
     error: str | None = "cycle interrupted"
     try:
-        with structlog.contextvars.bound_contextvars(cycle_id=report.cycle_id):
+        mode = {"mode": "DRY RUN"} if rt.dry_run else {}  # on every line of a dry cycle
+        with structlog.contextvars.bound_contextvars(cycle_id=report.cycle_id, **mode):
             await _run(rt, report, trade=trade)
         status, error = ("ok" if report.ok else "error"), report.error
     except Exception as exc:
@@ -158,12 +158,14 @@ async def _hedge(
     _remember(rt, name, d, leg)
     if trade:
         try:
-            lines = await _act(rt, name, leg, d, policy)
+            lines = await act(rt, leg, d, policy)
         except ExchangeError as exc:
             lines = [f"action failed: {exc}"]
             log.warning("hedge.act_failed", detail=str(exc))
     else:
-        lines = await _guard(rt, name, leg, d, policy)
+        done = await guard(rt, leg, d, policy)
+        alert_guard(rt, d, done, [])
+        lines = done.lines
     perp = result.snapshots[leg.perp_account]
     record_hedge(rt, report.cycle_id, name, policy, perp, d, lines, trusted=d.trusted)
     report.decisions[name] = d
@@ -178,37 +180,8 @@ def _remember(rt: Runtime, name: str, d: Decision, leg: HedgeLegs) -> None:
     watch.data_verdict(rt, name, d.verdict)
     was_missing = before is not None and before.brackets_missing
     watch.brackets_state(rt, name, leg, missing=d.memory.brackets_missing, was=was_missing)
-
-
-async def _guard(
-    rt: Runtime, name: str, legs: HedgeLegs, d: Decision, policy: HedgePolicy
-) -> list[str]:
-    """The risk guard's actions (top-up, leverage) on a trusted reading."""
-    if not d.verdict.ok:
-        return []
-    mode = d.position.margin_mode or policy.margin_mode or MarginMode.ISOLATED
-    exchange = rt.exchanges[legs.perp_account]
-    return await apply_risk(rt, exchange, name, legs.perp_symbol, d.risk, mode)
-
-
-async def _act(
-    rt: Runtime, name: str, legs: HedgeLegs, d: Decision, policy: HedgePolicy
-) -> list[str]:
-    exchange = rt.exchanges[legs.perp_account]
-    lines = await _guard(rt, name, legs, d, policy)
-    for item in d.plan.cancels:
-        outcome = await cancel(rt, exchange, item)
-        rt.metrics.count_order(name, outcome.kind)
-        lines.append(outcome.text)
-    for planned in d.plan.orders:
-        outcome = await place(rt, exchange, name, planned)
-        rt.metrics.count_order(name, outcome.kind)
-        lines.append(outcome.text)
-        rejected = outcome.kind == "rejected"
-        rt.memory[name] = note_order_outcome(rt.memory[name], rejected=rejected)
-        if rejected:
-            watch.note_rejection(rt, name, outcome.text)
-    return lines
+    was_short = before is not None and before.margin_short
+    watch.margin_short(rt, name, d.funding, short=d.memory.margin_short, was=was_short)
 
 
 def _listed_orders(result: GatherResult) -> dict[tuple[str, str], set[str]]:

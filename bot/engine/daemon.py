@@ -58,9 +58,12 @@ def _version() -> str:
 
 
 class Daemon:
-    def __init__(self, settings: Settings, config_path: Path | None) -> None:
+    def __init__(
+        self, settings: Settings, config_path: Path | None, *, dry_run_forced: bool = False
+    ) -> None:
         self.settings = settings
         self.config_path = config_path
+        self.dry_run_forced = dry_run_forced  # `run --dry-run`: every reload stays dry
         self.rt: Runtime | None = None
         self._lock = asyncio.Lock()
         self._stop = asyncio.Event()
@@ -252,6 +255,9 @@ class Daemon:
         from .startup import prepare
 
         rt = await open_runtime(self.settings, version=_version())
+        rt.dry_run_forced = self.dry_run_forced
+        if rt.dry_run:  # every line of the process says so, start-up and stop included
+            structlog.contextvars.bind_contextvars(mode="DRY RUN")
         self.rt = rt
         rt.state._on_control = self._on_control
         try:
@@ -259,9 +265,7 @@ class Daemon:
             await prepare(rt)
             await reconcile_open_orders(rt)
             await self._start_api(rt)
-            rt.notifier.notify(
-                make_alert(AlertKind.STARTED, None, f"hedging {', '.join(rt.settings.hedges)}")
-            )
+            rt.notifier.notify(make_alert(AlertKind.STARTED, None, _started(rt)))
             self._scheduler = self._schedule()
             self._scheduler.start()
             await self._stop.wait()
@@ -284,10 +288,20 @@ class Daemon:
         rt.notifier.notify(make_alert(AlertKind.STOPPED, None, "clean stop"))
 
 
-def run_daemon(settings: Settings, *, config_path: Path | None) -> int:
-    """Run until SIGTERM/SIGINT; returns the exit code. Raises AlreadyRunning when another
+def _started(rt: Runtime) -> str:
+    hedging = f"hedging {', '.join(rt.settings.hedges)}"
+    if rt.dry_run:
+        return f"DRY RUN: {hedging} on paper; no order, cancel, transfer or margin change is sent"
+    return hedging
+
+
+def run_daemon(settings: Settings, *, config_path: Path | None, dry_run: bool = False) -> int:
+    """Run until SIGTERM/SIGINT; returns the exit code. `dry_run` (`run --dry-run`) makes the
+    run dry whatever the YAML says, also across reloads. Raises AlreadyRunning when another
     daemon holds the journal's lock."""
     configure_logging(settings.log.format, settings.log.level)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # one line per job run is noise
+    if dry_run:
+        settings = settings.model_copy(update={"dry_run": True})
     with InstanceLock(settings.journal.path):
-        return asyncio.run(Daemon(settings, config_path).run())
+        return asyncio.run(Daemon(settings, config_path, dry_run_forced=dry_run).run())

@@ -9,6 +9,10 @@ The rules that make double orders impossible:
    that the venue still does not know once `UNBOOKED_AFTER_MS` have passed since it was sent is
    final: Binance rejects any request whose timestamp is older than its recvWindow (ccxt sends
    10 s), so a request that old can no longer be booked.
+
+In a dry run (`rt.dry_run`: the gateway is a `DryRunExchange`, which sends nothing) an order
+is journaled like any other and then closed with the final status `dry_run`, so it is never
+pending or unknown and never blocks the hedge; its status line reads "would place …".
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from bot.store import Journal, OrderRecord
 from .runtime import Runtime
 
 __all__ = [
+    "DRY_RUN_STATUS",
     "UNBOOKED_AFTER_MS",
     "Lookup",
     "Outcome",
@@ -51,16 +56,20 @@ log = structlog.get_logger(__name__)
 
 # recvWindow (10 s, as ccxt sends it) + generous slack for clock offset and transit.
 UNBOOKED_AFTER_MS = 30_000
+DRY_RUN_STATUS = "dry_run"  # the journal's final status of an order a dry run did not send
 
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What happened to one action, for status lines and metrics. `kind` is one of the
-    metrics' order kinds: placed, canceled, rejected, ambiguous."""
+    metrics' order kinds: placed, canceled, rejected, ambiguous, would_place, would_cancel.
+    `backs_off`: a rejection the same plan should wait out (see `domain/backoff.py`), i.e.
+    every rejection but a post-only order that would have taken."""
 
     kind: str
     text: str
     order: Order | None = None
+    backs_off: bool = False
 
 
 def _next_sequence(journal: Journal) -> int:
@@ -98,7 +107,8 @@ async def place(rt: Runtime, exchange: Exchange, hedge: str, planned: PlannedOrd
             return Outcome("placed", f"placed {desc} (confirmed after {type(exc).__name__})", found)
         return Outcome("ambiguous", f"sent {desc}; outcome unknown, will look it up", None)
     except PostOnlyWouldTake as exc:
-        return _rejected(rt, client_id, desc, exc, "post-only would take; repricing next cycle")
+        why = "post-only would take; repricing next cycle"
+        return _rejected(rt, client_id, desc, exc, why, backs_off=False)
     except InsufficientFunds as exc:
         return _rejected(rt, client_id, desc, exc, "insufficient margin")
     except OrderRejected as exc:
@@ -106,14 +116,20 @@ async def place(rt: Runtime, exchange: Exchange, hedge: str, planned: PlannedOrd
     except ExchangeError as exc:
         # Refused before booking (rate limit, clock skew, breaker open): nothing rests.
         return _rejected(rt, client_id, desc, exc, "not sent")
+    if rt.dry_run:
+        rt.journal.update_order(client_id, status=DRY_RUN_STATUS)
+        log.info("order.would_place", client_id=client_id, order=desc)
+        return Outcome("would_place", f"would place {desc}")
     rt.journal.apply_order(order)
     return Outcome("placed", f"placed {desc}", order)
 
 
-def _rejected(rt: Runtime, client_id: str, desc: str, exc: Exception, why: str) -> Outcome:
+def _rejected(
+    rt: Runtime, client_id: str, desc: str, exc: Exception, why: str, *, backs_off: bool = True
+) -> Outcome:
     rt.journal.update_order(client_id, status=OrderStatus.REJECTED.value)
     log.warning("order.rejected", client_id=client_id, reason=why, detail=str(exc))
-    return Outcome("rejected", f"{why}: {desc} ({exc})")
+    return Outcome("rejected", f"{why}: {desc} ({exc})", backs_off=backs_off)
 
 
 async def _lookup(exchange: Exchange, symbol: str, client_id: str) -> Order | None:
@@ -131,6 +147,9 @@ async def cancel(rt: Runtime, exchange: Exchange, item: Cancel) -> Outcome:
     except ExchangeError as exc:
         log.warning("order.cancel_failed", order_id=item.order_id, detail=str(exc))
         return Outcome("rejected", f"cancel of {item.order_id} failed: {exc}")
+    if rt.dry_run:
+        log.info("order.would_cancel", order_id=item.order_id, reason=item.reason)
+        return Outcome("would_cancel", f"would cancel {item.order_id}: {item.reason}")
     if final is not None:
         rt.journal.apply_order(final)
     return Outcome("canceled", f"canceled {item.order_id}: {item.reason}", final)

@@ -7,7 +7,8 @@ fail: settings, gateways, the live state, and the memory of each hedge (reset fo
 whose legs changed: a trust baseline or risk hold read on one symbol says nothing about
 another). Hedges the new config drops have their resting orders cancelled; changed targets
 rebalance on the next cycle. A rejected reload is logged, alerted (`reload_rejected`) and
-leaves the old config, gateways and memories untouched.
+leaves the old config, gateways and memories untouched. A reload never switches between a
+dry run and a live one (`_keep_dry_run`).
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ async def apply_reload(rt: Runtime, path: Path | None) -> bool:
     had_sim = rt.sim is not None
     sim_holder: list[EmbeddedSim] = [rt.sim] if rt.sim is not None else []
     try:
-        new = load_config(path)
+        new = _keep_dry_run(rt, load_config(path))
         for value in secret_values(new):
             register_secret(value)
         changed = _changed_accounts(rt.settings, new)
@@ -140,6 +141,18 @@ async def apply_reload(rt: Runtime, path: Path | None) -> bool:
     await _close_all(replaced)
     log.info("config.reloaded", hedges=sorted(new.hedges), accounts_rebuilt=changed)
     return True
+
+
+def _keep_dry_run(rt: Runtime, new: Settings) -> Settings:
+    """A reload never switches between a dry and a live run (the gateways were built for
+    one of them): `run --dry-run` stays dry whatever the file says; a file whose `dry_run`
+    differs from the running one is rejected — restart the daemon to switch."""
+    if rt.dry_run_forced:
+        return new.model_copy(update={"dry_run": True})
+    if new.dry_run != rt.settings.dry_run:
+        now = "a dry run" if rt.settings.dry_run else "live"
+        raise _Rejected(f"dry_run: cannot change on a reload (the daemon runs {now}); restart it")
+    return new
 
 
 def _reject(rt: Runtime, path: Path | None, problems: str) -> None:

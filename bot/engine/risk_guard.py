@@ -2,11 +2,13 @@
 (Reducing the hedge is the planner's job: the assessment's gate tells it to.)
 
 Each action is journaled with its grade and reason, and alerted. Top-ups are sent once (never
-blindly retried): the next cycle re-reads balances and re-assesses.
+blindly retried): the next cycle re-reads balances and re-assesses. In a dry run every action
+is journaled and reported as "would …" (the gateway sends none of them).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import structlog
@@ -18,9 +20,10 @@ from bot.exchange.errors import ExchangeError
 from bot.exchange.port import Exchange
 from bot.notify.catalogue import AlertKind, make_alert
 
+from .orders import DRY_RUN_STATUS
 from .runtime import Runtime
 
-__all__ = ["apply_risk"]
+__all__ = ["GuardActions", "alert_kind", "alert_outcome", "apply_risk", "journal_margin"]
 
 log = structlog.get_logger(__name__)
 
@@ -29,15 +32,40 @@ def _alert(rt: Runtime, kind: AlertKind, hedge: str, detail: str) -> None:
     rt.notifier.notify(make_alert(kind, hedge, detail))
 
 
-def _grade_alert(risk: RiskAssessment, acted: bool) -> AlertKind:
-    """The alert that says what happened: a warning, a top-up done, or 'act now'."""
+@dataclass
+class GuardActions:
+    """What the risk guard did for one hedge this cycle: one status line per action (failed
+    ones included), and which kinds of action succeeded."""
+
+    lines: list[str] = field(default_factory=list)
+    margin_moved: bool = False
+    delevered: bool = False
+
+
+def alert_kind(risk: RiskAssessment, done: GuardActions, *, reduced: bool) -> AlertKind:
+    """The alert that says what actually happened, not what the grade is called: the cycle
+    after a cut still grades REDUCE while it adds the released margin back, and that is a
+    top-up, not a second reduction."""
+    if reduced:
+        return AlertKind.RISK_REDUCE
+    if done.delevered:
+        return AlertKind.RISK_DELEVER
+    if done.margin_moved:
+        return AlertKind.RISK_TOP_UP
     if risk.grade is RiskGrade.WARN:
         return AlertKind.RISK_WARN
-    if risk.grade is RiskGrade.REDUCE:
-        return AlertKind.RISK_REDUCE
-    if risk.grade is RiskGrade.DELEVER and risk.target_leverage is not None:
-        return AlertKind.RISK_DELEVER
-    return AlertKind.RISK_TOP_UP if acted else AlertKind.LIQUIDATION_NEAR
+    return AlertKind.LIQUIDATION_NEAR
+
+
+def alert_outcome(
+    rt: Runtime, hedge: str, risk: RiskAssessment, done: GuardActions, reduced: list[str]
+) -> None:
+    """One alert for a hedge graded WARN or worse, naming the actions taken (`reduced`: the
+    risk-reduce orders placed this cycle)."""
+    if risk.grade is RiskGrade.OK:
+        return
+    kind = alert_kind(risk, done, reduced=bool(reduced))
+    _alert(rt, kind, hedge, "; ".join([*risk.reasons, *done.lines, *reduced]))
 
 
 async def apply_risk(
@@ -47,11 +75,12 @@ async def apply_risk(
     symbol: str,
     risk: RiskAssessment,
     mode: MarginMode,
-) -> list[str]:
-    """Act on one hedge's assessment; returns one line per action taken (for status)."""
-    actions: list[str] = []
+) -> GuardActions:
+    """Act on one hedge's assessment (top up, lower leverage); the caller alerts the outcome
+    once the planner's orders are placed (`alert_outcome`)."""
+    done = GuardActions()
     if risk.grade is RiskGrade.OK:
-        return actions
+        return done
     reason = "; ".join(risk.reasons)
     rt.journal.record_risk_event(
         hedge,
@@ -63,13 +92,15 @@ async def apply_risk(
     if risk.collateral_exhausted:
         _alert(rt, AlertKind.COLLATERAL_EXHAUSTED, hedge, reason)
     if risk.top_up is not None:
-        actions += await _top_up(rt, exchange, hedge, symbol, risk, mode)
+        moved = await _top_up(rt, exchange, hedge, symbol, risk, mode)
+        done.lines += moved
+        done.margin_moved = bool(moved)
     settings = rt.settings.risk
     delever = risk.target_leverage is not None and settings.allow_delever
     if delever and risk.grade >= RiskGrade.DELEVER and risk.target_leverage is not None:
-        actions += await _delever(rt, exchange, hedge, symbol, risk.target_leverage)
-    _alert(rt, _grade_alert(risk, bool(actions)), hedge, "; ".join([reason, *actions]))
-    return actions
+        line, done.delevered = await _delever(rt, exchange, hedge, symbol, risk.target_leverage)
+        done.lines.append(line)
+    return done
 
 
 async def _top_up(
@@ -83,6 +114,7 @@ async def _top_up(
         steps.append(("transfer", top.transfer_from_spot))
     if mode is MarginMode.ISOLATED and top.add_isolated_margin > 0:
         steps.append(("add_margin", top.add_isolated_margin))
+    reason = "; ".join(risk.reasons)
     for kind, amount in steps:
         try:
             if kind == "transfer":
@@ -90,53 +122,66 @@ async def _top_up(
             else:
                 await exchange.add_margin(symbol, amount)
         except ExchangeError as exc:
-            rt.journal.record_margin_action(
-                hedge,
-                account=exchange.account,
-                kind=kind,
-                asset=top.asset,
-                amount=amount,
-                status="failed",
-                reason=str(exc),
-            )
+            journal_margin(rt, hedge, exchange, kind, top.asset, amount, reason, failed=str(exc))
             log.error("risk.top_up_failed", hedge=hedge, step=kind, detail=str(exc))
             _alert(rt, AlertKind.RISK_TOP_UP, hedge, f"top-up {kind} of {amount} failed: {exc}")
             break
-        text = f"{kind} {amount} {top.asset}"
-        rt.journal.record_margin_action(
-            hedge,
-            account=exchange.account,
-            kind=kind,
-            asset=top.asset,
-            amount=amount,
-            status="ok",
-            reason="; ".join(risk.reasons),
-        )
+        text = journal_margin(rt, hedge, exchange, kind, top.asset, amount, reason)
         rt.journal.record_risk_event(
             hedge,
             grade=risk.grade.name.lower(),
             action=kind,
-            reason="; ".join(risk.reasons),
-            data={"amount": str(amount), "asset": top.asset},
+            reason=reason,
+            data={"amount": str(amount), "asset": top.asset, "dry_run": rt.dry_run},
         )
         log.warning("risk.top_up", hedge=hedge, step=kind, amount=str(amount), asset=top.asset)
         done.append(text)
     return done
 
 
+def journal_margin(
+    rt: Runtime,
+    hedge: str,
+    exchange: Exchange,
+    kind: str,
+    asset: str,
+    amount: Decimal,
+    reason: str,
+    *,
+    failed: str | None = None,
+) -> str:
+    """Journal one margin action (`transfer` spot → futures, `add_margin`) as done, failed
+    (`failed` says why) or, in a dry run, not sent (status `dry_run`); its status line."""
+    status = "failed" if failed else DRY_RUN_STATUS if rt.dry_run else "ok"
+    rt.journal.record_margin_action(
+        hedge,
+        account=exchange.account,
+        kind=kind,
+        asset=asset,
+        amount=amount,
+        status=status,
+        reason=failed or reason,
+    )
+    text = f"{kind} {amount} {asset}"
+    return f"would {text}" if rt.dry_run else text
+
+
 async def _delever(
     rt: Runtime, exchange: Exchange, hedge: str, symbol: str, leverage: int
-) -> list[str]:
+) -> tuple[str, bool]:
+    """(status line, whether the venue took the lower leverage)."""
     try:
         await exchange.set_leverage(symbol, leverage)
     except ExchangeError as exc:
         log.warning("risk.delever_failed", hedge=hedge, leverage=leverage, detail=str(exc))
-        return [f"lowering leverage to {leverage}x failed: {exc}"]
+        return f"lowering leverage to {leverage}x failed: {exc}", False
     rt.journal.record_risk_event(
         hedge,
         grade="delever",
         action="set_leverage",
         reason=f"leverage → {leverage}x",
-        data={"leverage": leverage},
+        data={"leverage": leverage, "dry_run": rt.dry_run},
     )
-    return [f"leverage lowered to {leverage}x"]
+    if rt.dry_run:
+        return f"would lower leverage to {leverage}x", True
+    return f"leverage lowered to {leverage}x", True

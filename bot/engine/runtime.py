@@ -15,6 +15,7 @@ from bot.api.metrics import Metrics
 from bot.config import Settings, secret_values
 from bot.domain.hedge import HedgePolicy
 from bot.domain.memory import HedgeLegs, HedgeMemory
+from bot.exchange.dry_run import DryRunExchange
 from bot.exchange.factory import build_exchange
 from bot.exchange.port import Exchange
 from bot.exchange.retry import CircuitBreaker
@@ -26,6 +27,7 @@ from .brackets import BracketEntry
 from .state import RuntimeState
 
 __all__ = [
+    "DRY_RUN_TAG",
     "Connector",
     "EmbeddedSim",
     "Legs",
@@ -36,6 +38,7 @@ __all__ = [
 ]
 
 log = structlog.get_logger(__name__)
+DRY_RUN_TAG = "[DRY RUN]"  # leads every alert title of a dry run
 
 Legs = HedgeLegs  # where a hedge's two legs live (the engine's historical name)
 
@@ -87,6 +90,7 @@ class Runtime:
     brackets: dict[str, BracketEntry] = field(default_factory=dict)
     venue_ms: dict[str, int] = field(default_factory=dict)
     setup_done: set[tuple[str, str]] = field(default_factory=set)
+    dry_run_forced: bool = False  # `run --dry-run`: a reload keeps the run dry
 
     @property
     def policies(self) -> Mapping[str, HedgePolicy]:
@@ -95,6 +99,11 @@ class Runtime:
     @property
     def legs(self) -> dict[str, HedgeLegs]:
         return hedge_legs(self.settings)
+
+    @property
+    def dry_run(self) -> bool:
+        """Nothing is sent: every gateway is a `DryRunExchange` (see `build_exchanges`)."""
+        return self.settings.dry_run
 
     def now_ms(self) -> int:
         return self.clock()
@@ -125,7 +134,9 @@ async def _embedded_sim_url(runtime_sim: list[EmbeddedSim]) -> str:
 async def build_exchanges(
     settings: Settings, names: list[str], sim_holder: list[EmbeddedSim]
 ) -> dict[str, Exchange]:
-    """One gateway per account in `names` (embedded simulator started on demand)."""
+    """One gateway per account in `names` (embedded simulator started on demand). In a dry
+    run each is wrapped in a `DryRunExchange`, so no mutating request can leave, and the
+    position mode follows the venue's (setting it is a request too; see `_position_mode`)."""
     out: dict[str, Exchange] = {}
     for name in names:
         acc = settings.accounts[name]
@@ -137,7 +148,7 @@ async def build_exchanges(
             cool_down_s=settings.reliability.breaker_cooldown_s,
             name=name,
         )
-        out[name] = build_exchange(
+        gateway = build_exchange(
             name,
             exchange_id=acc.exchange,
             mode=acc.mode.value,
@@ -147,9 +158,26 @@ async def build_exchanges(
             sim_url=sim_url,
             timeout_ms=acc.timeout_ms,
             breaker=breaker,
-            position_mode=acc.position_mode,
+            position_mode=_position_mode(settings, name),
         )
+        out[name] = DryRunExchange(gateway) if settings.dry_run else gateway
     return out
+
+
+def _position_mode(settings: Settings, name: str) -> str:
+    """The account's `position_mode`, or `auto` in a dry run: the gateway sets a configured
+    mode on the venue inside its first positions read, which a dry run must not do."""
+    wanted = settings.accounts[name].position_mode
+    if not settings.dry_run or wanted == "auto":
+        return wanted
+    log.warning(
+        "dry_run.position_mode_followed",
+        account=name,
+        configured=wanted,
+        detail="a dry run trades in the venue's position mode; a live run would set "
+        f"{wanted} on the venue if it differs",
+    )
+    return "auto"
 
 
 def _notifier(settings: Settings) -> Notifier:
@@ -157,6 +185,7 @@ def _notifier(settings: Settings) -> Notifier:
         [u.get_secret_value() for u in settings.notify.urls],
         min_severity=settings.notify.min_severity,
         dedup_window_s=settings.notify.rate_limit_s,
+        title_prefix=DRY_RUN_TAG if settings.dry_run else "",
     )
 
 
@@ -176,13 +205,17 @@ async def open_runtime(
         if sim_holder:
             await sim_holder[0].stop()
         raise
-    state = RuntimeState(settings.hedges, version=version)
+    state = RuntimeState(settings.hedges, version=version, dry_run=settings.dry_run)
+    metrics = Metrics()
+    metrics.set_dry_run(settings.dry_run)
+    if settings.dry_run:
+        log.warning("daemon.dry_run", detail="DRY RUN: nothing is sent to any venue")
     return Runtime(
         settings=settings,
         exchanges=exchanges,
         journal=journal,
         notifier=_notifier(settings),
-        metrics=Metrics(),
+        metrics=metrics,
         state=state,
         sim=sim_holder[0] if sim_holder else None,
     )

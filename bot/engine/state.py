@@ -38,9 +38,11 @@ class RuntimeState:
         version: str,
         clock: Callable[[], float] = time.time,
         on_control: Callable[[str, str | None], None] | None = None,
+        dry_run: bool = False,
     ) -> None:
         self._clock = clock
         self.version = version
+        self.dry_run = dry_run  # nothing is sent: /status says so (the dashboard's banner)
         self.started_at = clock()
         self.hedges: dict[str, HedgeLive] = {name: HedgeLive() for name in hedges}
         self.accounts: dict[str, dict[str, Any]] = {}
@@ -135,6 +137,7 @@ class RuntimeState:
         return {
             "version": self.version,
             "started_at": self.started_at,
+            "dry_run": self.dry_run,
             "paused": bool(self.hedges) and all(h.operator_paused for h in self.hedges.values()),
             "kill_switch": self.kill_switch,
             "hedges": hedges,

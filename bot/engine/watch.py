@@ -1,12 +1,13 @@
 """Watchers the cycle consults: kill switch, account health (circuit breaker), data trust,
-margin brackets and repeated rejections. Each turns a state change into one journal row and
-one alert, not a stream of them."""
+margin brackets, a GROW order short of margin, and repeated rejections. Each turns a state
+change into one journal row and one alert, not a stream of them."""
 
 from __future__ import annotations
 
 import structlog
 
 from bot.config import Settings
+from bot.domain.grow_margin import GrowFunding
 from bot.domain.memory import HedgeLegs
 from bot.domain.staleness import DataVerdict
 from bot.exchange.errors import ExchangeError
@@ -23,6 +24,7 @@ __all__ = [
     "check_kill_switch",
     "data_verdict",
     "kill_switch_on",
+    "margin_short",
     "note_rejection",
 ]
 
@@ -141,3 +143,18 @@ def brackets_state(rt: Runtime, hedge: str, legs: HedgeLegs, *, missing: bool, w
         " short is not grown until they can be (retried every minute); shrinking still happens."
     )
     rt.notifier.notify(make_alert(AlertKind.BRACKETS_UNAVAILABLE, hedge, detail))
+
+
+def margin_short(
+    rt: Runtime, hedge: str, funding: GrowFunding | None, *, short: bool, was: bool
+) -> None:
+    """One alert when the hedge's growth is first cut down (or dropped) for lack of margin,
+    saying what was sent and what to do; nothing more until it was funded in full again."""
+    if short == was:
+        return
+    if not short:
+        log.info("grow.margin_sufficient", hedge=hedge)
+        return
+    detail = funding.note if funding is not None else "the margin available cannot fund it"
+    log.warning("grow.margin_short", hedge=hedge, detail=detail)
+    rt.notifier.notify(make_alert(AlertKind.MARGIN_SHORT, hedge, detail))

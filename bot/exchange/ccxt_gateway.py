@@ -105,7 +105,6 @@ class CcxtExchange(AccountOps, PositionModeOps):
         )
         self._clock_ms = clock_ms
         self._markets: Mapping[str, Market] | None = None
-        self._brackets: dict[str, tuple[MarginBracket, ...]] = {}
         self._wanted_mode = position_mode
         self._modes: dict[MarketKind, PositionMode] = {}
         self._modes_lock = asyncio.Lock()
@@ -277,17 +276,17 @@ class CcxtExchange(AccountOps, PositionModeOps):
         return parse.parse_quote(symbol, raw_book, now_ms=self._clock_ms(), funding=funding)
 
     async def fetch_margin_brackets(self, symbol: str) -> tuple[MarginBracket, ...]:
-        """Maintenance-margin brackets of a perp (cached per symbol: they rarely change)."""
-        if symbol in self._brackets:
-            return self._brackets[symbol]
+        """Maintenance-margin brackets of a perp, read from the venue on every call: the
+        engine keeps them (`engine/brackets.py`) and re-reads them with the hourly markets
+        job, which a cache here would silently answer instead."""
         await self.market(symbol)
 
         async def fetch() -> tuple[MarginBracket, ...]:
             tiers = await self._client.fetch_leverage_tiers([symbol])
             return parse.parse_margin_brackets(symbol, tiers.get(symbol) or [])
 
-        self._brackets[symbol] = await self._calls.read("fetch_margin_brackets", fetch)
-        return self._brackets[symbol]
+        brackets: tuple[MarginBracket, ...] = await self._calls.read("fetch_margin_brackets", fetch)
+        return brackets
 
     async def fetch_funding(self, symbol: str) -> FundingInfo:
         """Current funding rate (fraction per interval, > 0 longs pay shorts), mark, index."""

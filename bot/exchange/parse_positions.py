@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 
 from bot.domain.model import MarginMode, Position, PositionMode, frozen_map
 from bot.exchange.errors import BadResponse, PositionModeMismatch
@@ -78,15 +78,42 @@ def parse_position(raw: Raw) -> Position:
         entry_price=positive_or_none(raw.get("entryPrice"), "entryPrice", what),
         mark_price=positive_or_none(raw.get("markPrice"), "markPrice", what),
         liquidation_price=positive_or_none(raw.get("liquidationPrice"), "liquidationPrice", what),
-        leverage=positive_or_none(raw.get("leverage"), "leverage", what),
+        leverage=_leverage(raw, what),
         margin_mode=_margin_mode(raw.get("marginMode"), what),
         collateral=num(raw.get("collateral"), "collateral", what, signed=True),
         maintenance_margin=num(raw.get("maintenanceMargin"), "maintenanceMargin", what),
         initial_margin=num(raw.get("initialMargin"), "initialMargin", what),
-        margin_ratio=num(raw.get("marginRatio"), "marginRatio", what),
+        margin_ratio=_margin_ratio(raw, what),
         unrealized_pnl=num(raw.get("unrealizedPnl"), "unrealizedPnl", what, signed=True),
         timestamp_ms=millis(raw.get("timestamp")),
     )
+
+
+def _margin_ratio(raw: Raw, what: str) -> Decimal | None:
+    """ccxt's `marginRatio`: maintenance margin / the collateral ccxt derives. At negative
+    equity ccxt derives a negative cross collateral, so a negative ratio: the margin is gone,
+    which the risk guard reads from the balances itself (grade REDUCE). None here, rather
+    than a refused reading — refusing it left the account unreadable exactly when the guard
+    had to cut (issue 8 item 5)."""
+    ratio = num(raw.get("marginRatio"), "marginRatio", what, signed=True)
+    return None if ratio is None or ratio < 0 else ratio
+
+
+def _leverage(raw: Raw, what: str) -> Decimal | None:
+    """ccxt's `leverage` where the venue sends one (Binance v2 positionRisk, Bybit). Binance's
+    v3 positionRisk sends none, but its `positionInitialMargin` is |notional| / leverage, so
+    the leverage is that ratio rounded to a whole number (Binance leverage is an integer).
+    Without it the engine would judge the position at the configured leverage and re-send
+    the same lower leverage every cycle."""
+    given = positive_or_none(raw.get("leverage"), "leverage", what)
+    info = raw.get("info")
+    if given is not None or not isinstance(info, Mapping):
+        return given
+    notional = num(info.get("notional"), "info.notional", what, signed=True)
+    initial = num(info.get("positionInitialMargin"), "info.positionInitialMargin", what)
+    if not notional or not initial or initial <= 0:
+        return None
+    return max((abs(notional) / initial).to_integral_value(ROUND_HALF_EVEN), Decimal(1))
 
 
 def _mismatch(symbol: str, side: str, mode: PositionMode) -> PositionModeMismatch:

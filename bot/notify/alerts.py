@@ -97,8 +97,11 @@ class Notifier:
         dedup_window_s: float = 300.0,
         max_per_minute: int = 10,
         clock: Callable[[], float] = time.monotonic,
+        title_prefix: str = "",
     ) -> None:
+        """`title_prefix` leads every alert's title (a dry run's "[DRY RUN]")."""
         self._sender = sender
+        self._prefix = title_prefix
         self._throttle = AlertThrottle(
             min_severity=Severity.parse(min_severity),
             dedup_window_s=dedup_window_s,
@@ -122,6 +125,8 @@ class Notifier:
         self._listeners.append(listener)
 
     def _admit(self, alert: Alert) -> tuple[Alert, Verdict]:
+        if self._prefix:
+            alert = replace(alert, title=f"{self._prefix} {alert.title}")
         verdict = self._throttle.admit(alert, self._clock())
         for listener in self._listeners:
             try:

@@ -35,6 +35,8 @@ class AlertKind(StrEnum):
     SETUP_REFUSED = "setup_refused"
     BRACKETS_UNAVAILABLE = "brackets_unavailable"
     RELOAD_REJECTED = "reload_rejected"
+    GROW_FUNDED = "grow_funded"
+    MARGIN_SHORT = "margin_short"
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,20 @@ _SPECS = (
         _C,
         "hedge reduced to avoid liquidation",
         "Your holding is partly unhedged: add collateral, then resume or raise the target.",
+    ),
+    AlertSpec(
+        AlertKind.GROW_FUNDED,
+        _W,
+        "collateral moved to the futures wallet to open the hedge",
+        "Nothing to do: hedgebot moved it from the spot wallet (risk.auto_top_up) for the"
+        " order's margin; refill the spot wallet if you need the balance there.",
+    ),
+    AlertSpec(
+        AlertKind.MARGIN_SHORT,
+        _W,
+        "not enough margin to grow the hedge fully",
+        "Add collateral to the futures wallet, or set risk.auto_top_up: true to let hedgebot"
+        " move it from the spot wallet; the rest of the hedge is opened once it is there.",
     ),
     AlertSpec(
         AlertKind.COLLATERAL_EXHAUSTED,

@@ -8,6 +8,10 @@ every fault it injected, reported by `GET /sim/state`.
 is untouched): "positions" → every position's `positionAmt` is "NaN"; "book" → the best bid
 of every depth snapshot is "NaN"; "balance" → every spot balance's `free` is negative and
 `locked` is missing.
+
+`fail_paths` makes the listed Binance paths (any method) answer HTTP 503 with -1001 "Internal
+error" while it is set, e.g. `["/fapi/v1/leverageBracket"]` for a venue whose margin brackets
+cannot be read.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ class FaultConfig:
     stale_positions: bool = False
     corrupt: str | None = None  # one of CORRUPTIBLE
     seed: int | None = None
+    fail_paths: tuple[str, ...] = ()  # Binance paths answered 503 / -1001 while set
 
     @classmethod
     def from_json(cls, data: object) -> FaultConfig:
@@ -70,7 +75,20 @@ class FaultConfig:
             values["corrupt"] = data["corrupt"]
         if data.get("seed") is not None:
             values["seed"] = _non_negative_int(data["seed"], "seed")
+        if "fail_paths" in data:
+            values["fail_paths"] = _venue_paths(data["fail_paths"])
         return cls(**values)
+
+
+def _venue_paths(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(
+        isinstance(p, str) and p.startswith("/") and not p.startswith("/sim/") for p in value
+    ):
+        raise ValueError(
+            f"fail_paths must be a list of Binance paths such as '/fapi/v1/leverageBracket', "
+            f"got {value!r}"
+        )
+    return tuple(value)
 
 
 def _non_negative_int(value: object, name: str) -> int:
@@ -124,6 +142,12 @@ class Faults:
         """Decide (and count) whether a just-booked order's response is withheld."""
         hit = self._roll(self.config.timeout_after_accept_prob)
         self.counters["timeouts_after_accept"] += hit
+        return hit
+
+    def fails(self, path: str) -> bool:
+        """Decide (and count, as a 5xx) whether a request to `path` gets `fail_paths`' 503."""
+        hit = path in self.config.fail_paths
+        self.counters["errors_5xx"] += hit
         return hit
 
     @property

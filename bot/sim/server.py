@@ -83,7 +83,7 @@ async def _venue_errors(request: web.Request, handler: Handler) -> web.StreamRes
         return await handler(request)
     request.app[STATS].count(_account_label(request), request.method, request.path)
     if _is_venue(request):
-        injected = await _inject_faults(request.app[FAULTS])
+        injected = await _inject_faults(request.app[FAULTS], request.path)
         if injected is not None:
             return injected
     try:
@@ -104,8 +104,11 @@ async def _venue_errors(request: web.Request, handler: Handler) -> web.StreamRes
         return binance_error(SimError(-1000, msg, 500))
 
 
-async def _inject_faults(faults: Faults) -> web.StreamResponse | None:
+async def _inject_faults(faults: Faults, path: str) -> web.StreamResponse | None:
     await faults.delay()
+    if faults.fails(path):
+        msg = "Internal error; unable to process your request. Please try again. (simulated)"
+        return binance_error(SimError(-1001, msg, 503))
     if faults.rate_limited():
         error = SimError(
             -1003,

@@ -51,6 +51,14 @@ def test_all_paused_and_numeric_grade(now: float) -> None:
     assert "risk reduce" in _row(text, "SOL")
 
 
+def test_a_dry_run_says_so_in_the_header_within_80_columns(now: float) -> None:
+    """`hedgebot status` of a dry run leads with DRY RUN (a live one never does)."""
+    status = {"version": "1.2.3", "dry_run": True, "hedges": {"SOL": {"ratio": 0.5}}}
+    header = _render(status, now, wide=False, width=80).splitlines()[0]
+    assert "DRY RUN: nothing is sent to the venue" in header and len(header) <= 80
+    assert "DRY RUN" not in _render({**status, "dry_run": False}, now)
+
+
 def test_missing_fields_render_as_dashes(now: float) -> None:
     """A hedge with no data yet renders with dashes instead of failing."""
     text = _render({"hedges": {"ADA": {}}}, now)

@@ -148,12 +148,16 @@ def test_with_brackets_the_same_hedge_grows() -> None:
 
 
 def test_without_brackets_the_venues_liquidation_price_is_graded() -> None:
-    """No brackets, but the venue reports liquidation 8 % above the mark: the assessment says
-    so with that price (an "act now" grade), and never prints None."""
+    """No brackets, but the venue reports liquidation 8 % above the mark: the one assessment
+    (`risk.assess`, never a bracketless shortcut) grades REDUCE on that price and sizes the
+    top-up from it (the futures wallet's free margin, no spot transfer); nothing is sold and
+    no reason reads "None"."""
     position = _isolated("-1", collateral="5000", liq="64800")
     d = decide(_inputs(position=position, brackets=()))
     assert d.risk.liquidation_price == D(64_800)
-    assert d.risk.grade is RiskGrade.DELEVER  # capped: nothing can be sized without brackets
+    assert d.risk.grade is RiskGrade.REDUCE and d.risk.brackets_missing
+    assert d.risk.top_up is not None and d.risk.top_up.transfer_from_spot == 0
+    assert d.risk.top_up.add_isolated_margin > 0
     assert d.plan.orders == ()
     text = " ".join(d.risk.reasons)
     assert "margin brackets unavailable" in text and "None" not in text

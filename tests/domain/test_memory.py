@@ -8,6 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from bot.domain.backoff import Backoff
 from bot.domain.memory import (
     HedgeLegs,
     HedgeMemory,
@@ -32,6 +33,8 @@ FULL = HedgeMemory(
     rejections=4,
     fill_cursor_ms=1_700_000_000_000,
     brackets_missing=True,
+    backoff=Backoff("BTC:grow:0>-1", 3, 1_700_000_040_000),
+    margin_short=True,
 )
 
 
@@ -50,6 +53,7 @@ def test_journal_form_round_trips_every_field_exactly() -> None:
         {**to_data(FULL), "trusted": ["not a number", 1]},
         {**to_data(FULL), "rejections": "4"},
         {**to_data(FULL), "risk_hold": "yes"},
+        {**to_data(FULL), "backoff": ["BTC:grow:0>-1", "3", 5]},
     ],
 )
 def test_a_damaged_journal_form_is_ignored_not_trusted(damaged: dict[str, object]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,8 @@ __all__ = ["DaemonProcess"]
 
 
 class DaemonProcess:
-    """`hedgebot run [-c FILE]` as a subprocess in `workdir`; stdout/stderr go to files there
-    (never pipes, which would fill up and block the daemon)."""
+    """`hedgebot run [-c FILE] [EXTRA...]` as a subprocess in `workdir`; stdout/stderr go to
+    files there (never pipes, which would fill up and block the daemon)."""
 
     def __init__(
         self,
@@ -34,8 +34,10 @@ class DaemonProcess:
         *,
         env: Mapping[str, str] | None = None,
         name: str = "daemon",
+        extra: Sequence[str] = (),
     ) -> None:
         self.config, self.workdir, self.env, self.name = config, workdir, dict(env or {}), name
+        self.extra = tuple(extra)  # more `hedgebot run` arguments, e.g. ("--dry-run",)
         self.stdout_path = workdir / f"{name}.stdout"
         self.stderr_path = workdir / f"{name}.stderr"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -43,7 +45,7 @@ class DaemonProcess:
     @property
     def args(self) -> list[str]:
         config = ["-c", str(self.config)] if self.config is not None else []
-        return [PYTHON, "-m", "bot", "run", *config]
+        return [PYTHON, "-m", "bot", "run", *config, *self.extra]
 
     def start(self) -> DaemonProcess:
         """Spawn the process (returns at once; use `wait_for_event` for readiness)."""
@@ -138,6 +140,22 @@ class DaemonProcess:
             )
         except _Exited as exc:
             raise AssertionError(f"{exc}\n{self.diagnostics()}") from None
+
+    def more_cycles(
+        self, n: int, *, hedge: str | None = None, timeout: float = 40.0
+    ) -> list[dict[str, Any]]:
+        """Wait until `n` more `hedge.cycle` log lines (of `hedge`, or of any) than now have
+        been written; returns all of them."""
+
+        def lines() -> list[dict[str, Any]]:
+            cycles = self.events("hedge.cycle")
+            return [c for c in cycles if hedge is None or c.get("hedge") == hedge]
+
+        seen = len(lines())
+        what = f"{n} more {hedge or 'hedge'} cycles"
+        wait_until(lambda: len(lines()) >= seen + n, timeout, what=what,
+                   diagnostics=self.diagnostics)  # fmt: skip
+        return lines()
 
     def api_url(self, timeout: float = START_TIMEOUT_S) -> str:
         """Base URL of the daemon's HTTP API (from its `api.listening` log line)."""

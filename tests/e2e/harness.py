@@ -10,13 +10,14 @@ support.py, sims.py and daemon_process.py); the API is:
     - `e2e.still_sim(seed=)` → `InProcessSim`: the simulator in a thread of the test process,
       prices still until moved (`set_price`, `cross_resting`, `auto_fill`) — deterministic.
     - `e2e.config(sim_url, hedges={...}, **sections)` → path of a YAML file in tmp_path.
-    - `e2e.daemon(config)` → started `DaemonProcess` (`hedgebot run -c FILE`).
+    - `e2e.daemon(config, extra=("--dry-run",))` → started `DaemonProcess`
+      (`hedgebot run -c FILE [EXTRA...]`).
     - `e2e.cli("plan", "-c", path)` → `subprocess.CompletedProcess` (bounded).
 - `SimAdmin` (both sims): `state()`, `set_price`, `set_balance`, `faults`, `advance`,
   `create_account`, and readers `position`, `spot`, `ratio`, `open_orders`, `orders`, `fills`,
   `price`; `cross_resting()` trades the price through our resting orders so they fill as makers.
 - `DaemonProcess`: `send_signal`, `wait`, `stop` (SIGTERM then SIGKILL), `kill`, `events`,
-  `wait_for_event`, `api_url`, `stdout`, `stderr`, `diagnostics()`.
+  `wait_for_event`, `more_cycles(n, hedge=)`, `api_url`, `stdout`, `stderr`, `diagnostics()`.
 - `wait_until(predicate, timeout, what=..., diagnostics=...)`; a predicate raises `GiveUp` to
   fail at once.
 
@@ -166,9 +167,11 @@ class E2E:
         env: Mapping[str, str] | None = None,
         name: str = "daemon",
         workdir: Path | None = None,
+        extra: tuple[str, ...] = (),
     ) -> DaemonProcess:
-        """A started `hedgebot run` (stopped in `close()` if the test does not stop it)."""
-        proc = DaemonProcess(config, workdir or self.tmp_path, env=env, name=name)
+        """A started `hedgebot run` (stopped in `close()` if the test does not stop it);
+        `extra`: more arguments, e.g. ("--dry-run",)."""
+        proc = DaemonProcess(config, workdir or self.tmp_path, env=env, name=name, extra=extra)
         self._daemons.append(proc)
         return proc.start()
 

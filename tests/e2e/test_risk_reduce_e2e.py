@@ -82,13 +82,7 @@ def test_one_rally_gives_one_reduction_not_a_staircase(e2e: E2E) -> None:
     for price in RALLY:
         sim.set_price(BTC, price)
     wait_until(lambda: _cuts(sim), 30, what="a risk reduction", diagnostics=daemon.diagnostics)
-    seen = len(daemon.events("hedge.cycle"))
-    wait_until(
-        lambda: len(daemon.events("hedge.cycle")) >= seen + CYCLES_AFTER,
-        40,
-        what=f"{CYCLES_AFTER} more hedge cycles",
-        diagnostics=daemon.diagnostics,
-    )
+    daemon.more_cycles(CYCLES_AFTER)
     assert len(_cuts(sim)) == 1, _cuts(sim)
     left = -sim.position(BTC)
     assert Decimal("0.05") < left < SHORT, left

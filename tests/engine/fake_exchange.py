@@ -9,7 +9,10 @@ It keeps one account's wallets, positions, orders and fills, and records every c
 - `ambiguous_place(booked=...)` makes the next `place_order` raise `AmbiguousOrderError`
   after booking the order (or not), as a timeout after the venue accepted it would;
 - `set_position(...)`, `balances`, `quotes`, `brackets` are plain attributes to edit.
-Resting orders never fill by themselves; IOC orders fill at once at their limit.
+Resting orders never fill by themselves; IOC orders fill at once at their limit. Margin is
+checked and moved as on Binance (isolated): an opening order needs notional / leverage free
+in the futures wallet (else -2019 `InsufficientFunds`); a fill moves that margin into the
+position, and a reduction releases the position's margin pro rata back to the wallet.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from bot.domain.model import (
     Side,
     Wallet,
 )
-from bot.exchange.errors import AmbiguousOrderError, DuplicateOrderId
+from bot.exchange.errors import AmbiguousOrderError, DuplicateOrderId, InsufficientFunds
 from bot.exchange.port import OrderRequest
 from tests.domain._factories import linear
 
@@ -80,7 +83,7 @@ class FakeExchange:
         self.markets: dict[str, Market] = {SYMBOL: btc_perp()}
         self.balances: dict[Wallet, dict[str, Decimal]] = {
             Wallet.SPOT: {"BTC": Decimal(2), "USDT": Decimal(10_000)},
-            Wallet.FUTURES: {"USDT": Decimal(50_000)},
+            Wallet.FUTURES: {"USDT": Decimal(100_000)},
         }
         self.quotes: dict[str, tuple[Decimal, Decimal]] = {
             SYMBOL: (Decimal("60000"), Decimal("60000.1"))
@@ -227,6 +230,7 @@ class FakeExchange:
         )
         if any(o.client_id == request.client_id for o in self.orders.values()):
             raise DuplicateOrderId(f"client order id {request.client_id} already used")
+        self._check_margin(request)
         outcome = self._ambiguous.pop(0) if self._ambiguous else None
         if outcome is False:  # lost on the way: never booked
             raise AmbiguousOrderError(
@@ -250,6 +254,8 @@ class FakeExchange:
     async def set_leverage(self, symbol: str, leverage: int) -> None:
         self._enter(f"set_leverage {symbol} {leverage}")
         self.leverage[symbol] = leverage
+        if symbol in self.positions:  # the venue reports the new leverage on the position
+            self.positions[symbol] = replace(self.positions[symbol], leverage=Decimal(leverage))
 
     async def set_margin_mode(self, symbol: str, mode: MarginMode) -> None:
         self._enter(f"set_margin_mode {symbol} {mode.value}")
@@ -318,11 +324,26 @@ class FakeExchange:
         self._move_position(order.symbol, -qty if order.side is Side.SELL else qty, order.price)
         return fill
 
+    def _check_margin(self, request: OrderRequest) -> None:
+        """-2019 when an order that opens (sells from flat or short) lacks initial margin."""
+        if request.reduce_only or request.side is Side.BUY:
+            return
+        need = request.amount * request.price / self.leverage.get(request.symbol, 2)
+        if need > self.balances[Wallet.FUTURES].get("USDT", ZERO):
+            raise InsufficientFunds("-2019 Margin is insufficient.")
+
     def _move_position(self, symbol: str, delta: Decimal, price: Decimal) -> None:
-        """Contracts move by `delta`; isolated margin follows at 2× (released pro rata)."""
+        """Contracts move by `delta`; isolated margin follows: an increase takes notional /
+        leverage from the futures wallet, a decrease releases the margin pro rata to it."""
         old = self.positions.get(symbol)
-        contracts = (old.contracts if old else ZERO) + delta
-        margin = abs(contracts) * price / 2
+        before = old.contracts if old else ZERO
+        contracts = before + delta
+        margin_before = (old.collateral or ZERO) if old else ZERO
+        if abs(contracts) > abs(before):
+            margin = margin_before + abs(delta) * price / self.leverage.get(symbol, 2)
+        else:
+            margin = margin_before * abs(contracts) / abs(before) if before else ZERO
+        self.balances[Wallet.FUTURES]["USDT"] -= margin - margin_before
         entry = price if old is None or old.contracts == 0 else old.entry_price
         self.positions[symbol] = Position(
             symbol=symbol,

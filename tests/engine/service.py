@@ -1,8 +1,11 @@
 """The daemon's service layer wired to a `FakeExchange`: a real journal (SQLite in a temp dir),
-real settings from YAML, a notifier whose deliveries are recorded, one shared fake clock."""
+real settings from YAML, a notifier whose deliveries are recorded, one shared fake clock. With
+`dry_run=True` in the YAML the fake sits behind a `DryRunExchange`, as `open_runtime` does."""
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -14,8 +17,9 @@ from bot.api.metrics import Metrics
 from bot.config import Settings, load_config
 from bot.domain.liquidation import wallet_for_liquidation_at
 from bot.engine.cycle import CycleReport, run_cycle
-from bot.engine.runtime import Runtime
+from bot.engine.runtime import DRY_RUN_TAG, Runtime
 from bot.engine.state import RuntimeState
+from bot.exchange.dry_run import DryRunExchange
 from bot.notify.alert import Alert
 from bot.notify.alerts import Notifier
 from bot.store import Journal
@@ -131,6 +135,12 @@ class Service:
     def settings(self) -> Settings:
         return self.rt.settings
 
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        """Rows of a query on the journal, read through its own read-only connection."""
+        uri = f"file:{self.settings().journal.path}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as db:
+            return db.execute(sql).fetchall()
+
 
 def open_service(
     tmp_path: Path,
@@ -145,15 +155,25 @@ def open_service(
     path = write_yaml(tmp_path / "hedgebot.yaml", tmp_path / "journal.sqlite", **sections)
     settings = load_config(path, env={})
     sender = RecordingSender()
-    notifier = Notifier(sender, min_severity="info", dedup_window_s=0, max_per_minute=1000)
+    prefix = DRY_RUN_TAG if settings.dry_run else ""
+    notifier = Notifier(
+        sender, min_severity="info", dedup_window_s=0, max_per_minute=1000, title_prefix=prefix
+    )
     venue = fake or FakeExchange(clock)
+    metrics = Metrics()
+    metrics.set_dry_run(settings.dry_run)
     rt = Runtime(
         settings=settings,
-        exchanges={"main": venue},
+        exchanges={"main": DryRunExchange(venue) if settings.dry_run else venue},
         journal=journal or Journal(settings.journal.path, clock=clock),
         notifier=notifier,
-        metrics=Metrics(),
-        state=RuntimeState(settings.hedges, version="test", clock=lambda: clock() / 1000),
+        metrics=metrics,
+        state=RuntimeState(
+            settings.hedges,
+            version="test",
+            clock=lambda: clock() / 1000,
+            dry_run=settings.dry_run,
+        ),
         clock=clock,
     )
     return Service(rt, venue, clock, sender, path)

@@ -96,11 +96,12 @@ async def test_a_lost_order_blocks_the_hedge_until_it_cannot_be_booked_any_more(
 
 
 async def test_repeated_rejections_alert_once_the_count_is_reached(tmp_path: Path) -> None:
-    """Three rejections in a row: one `orders_rejected_repeatedly` alert, counted in the
-    hedge's memory; an accepted order resets the count."""
+    """Three rejections in a row (cycles far enough apart to outlast each back-off): one
+    `orders_rejected_repeatedly` alert, counted in the hedge's memory; an accepted order
+    resets the count."""
     service = open_service(tmp_path)
     service.fake.fail("place_order", OrderRejected("-2019 Margin is insufficient."), times=3)
-    await service.cycles(3)
+    await service.cycles(3, seconds=30)
     assert [a.kind for a in service.alerts(AlertKind.ORDERS_REJECTED_REPEATEDLY)] == [
         "orders_rejected_repeatedly"
     ]

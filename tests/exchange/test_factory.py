@@ -122,7 +122,8 @@ async def test_refusals_name_the_account_field(kwargs: dict[str, Any], field: st
 
 async def test_sim_refuses_an_exchange_it_does_not_serve_with_what_to_do() -> None:
     """bybit with mode sim says which exchanges the simulator speaks and which modes fit."""
-    with pytest.raises(NotSupported, match=r"binance, binanceusdm and binancecoinm only.*testnet, demo or live"):
+    only = r"binance, binanceusdm and binancecoinm only.*testnet, demo or live"
+    with pytest.raises(NotSupported, match=only):
         build_exchange(
             "main", exchange_id="bybit", mode="sim", sim_url="http://127.0.0.1:9", **KEYS
         )

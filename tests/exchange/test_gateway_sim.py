@@ -216,7 +216,9 @@ async def test_transfer_spot_to_futures(gw: CcxtExchange) -> None:
 
 
 async def test_isolated_margin_leverage_and_add_margin(sim: Sim, gw: CcxtExchange) -> None:
-    """Margin mode (twice: 'already set' is fine), leverage, then added isolated margin."""
+    """Margin mode (twice: 'already set' is fine), leverage — read back from the position,
+    which Binance's v3 positionRisk states only through its initial margin — then added
+    isolated margin."""
     await gw.set_margin_mode(PERP, MarginMode.ISOLATED)
     await gw.set_margin_mode(PERP, MarginMode.ISOLATED)
     await gw.set_leverage(PERP, 3)
@@ -224,6 +226,9 @@ async def test_isolated_margin_leverage_and_add_margin(sim: Sim, gw: CcxtExchang
     await _fill_by_rally(sim, request.price)
     before = (await gw.fetch_positions([PERP]))[PERP]
     assert before.margin_mode is MarginMode.ISOLATED and before.collateral is not None
+    assert before.leverage == 3
+    await gw.set_leverage(PERP, 2)
+    assert (await gw.fetch_positions([PERP]))[PERP].leverage == 2
     await gw.add_margin(PERP, Decimal("25"))
     after = (await gw.fetch_positions([PERP]))[PERP]
     assert after.collateral is not None

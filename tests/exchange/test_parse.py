@@ -65,7 +65,8 @@ def test_linear_long_position_matches_ccxt_fields() -> None:
     assert position.margin_ratio == D(raw["marginRatio"])
     assert position.unrealized_pnl == D(raw["unrealizedPnl"])
     assert position.margin_mode is MarginMode.CROSS
-    assert position.leverage is None  # v3 positionRisk carries none
+    # v3 positionRisk carries no leverage: |notional| / positionInitialMargin (608.24 / 7.603)
+    assert position.leverage == 80 and raw["leverage"] is None
     assert position.timestamp_ms == raw["timestamp"]
 
 
@@ -216,6 +217,17 @@ def test_malformed_position_is_bad_response(field: str, value: object, message: 
     raw[field] = value
     with pytest.raises(BadResponse, match=message):
         parse.parse_position(raw)
+
+
+def test_a_cross_short_at_negative_equity_is_read_not_refused() -> None:
+    """At negative equity ccxt derives a negative cross collateral and marginRatio (the
+    simulator's reply after the wallet was emptied): the position still parses — size, uPnL,
+    the venue's liquidation price — with no margin ratio, so the risk guard can grade it."""
+    raw = binance("fetchPositions", "Fetch linear positions with symbols")[0]
+    raw.update(collateral=-1215.03, marginRatio=-7320000000.0, marginMode="cross")
+    position = parse.parse_position(raw)
+    assert position.collateral == D("-1215.03") and position.margin_ratio is None
+    assert position.contracts == D(raw["info"]["positionAmt"])
 
 
 def test_bad_response_names_field_and_symbol() -> None:

@@ -202,7 +202,8 @@ def test_every_catalogue_kind_builds_an_alert_with_advice() -> None:
         "risk_warn", "risk_top_up", "risk_delever", "risk_reduce", "collateral_exhausted",
         "liquidation_near", "paused", "resumed", "breaker_open", "breaker_closed",
         "orders_rejected_repeatedly", "stale_data", "started", "stopped", "kill_switch",
-        "setup_refused", "brackets_unavailable", "reload_rejected",
+        "setup_refused", "brackets_unavailable", "reload_rejected", "grow_funded",
+        "margin_short",
     }  # fmt: skip
     for kind, spec in CATALOGUE.items():
         alert = make_alert(kind, "ETH", "some detail")

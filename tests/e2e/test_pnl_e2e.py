@@ -1,0 +1,94 @@
+"""Issue 8 item 6 with the real daemon on the simulator: over a run with fills, a price move
+and a funding settlement, spot + perp + funding − fees from `domain/pnl.py` — computed from
+the daemon's JOURNAL (its fills and funding rows) — equals the account's equity change read
+from /sim/state, exactly (Decimal, not approximately).
+
+Equity (USDT) = spot BTC × spot price + spot USDT + the USDⓈ-M wallet + every position's
+isolated wallet and unrealised P&L."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.domain.model import FundingPayment
+from bot.domain.pnl import Holdings, Marks, hedge_pnl
+from bot.store import Journal
+from tests.domain._factories import linear, spot_market
+
+from .harness import E2E, SIM_KEY, InProcessSim, hedge_entry, venue_symbol, wait_until
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(120)]
+
+BTC = "BTC/USDT:USDT"
+SHORT = Decimal("0.3")
+
+
+def _marks(state: dict[str, Any]) -> Marks:
+    prices = state["prices"][venue_symbol(BTC)]
+    return Marks(spot=Decimal(prices["spot"]), perp=Decimal(prices["mark"]))
+
+
+def _equity(sim: InProcessSim) -> tuple[Decimal, Marks]:
+    """The account's equity in USDT and the marks it was valued at (one /sim/state read)."""
+    state = sim.state()
+    account, marks = sim.account(state=state), _marks(state)
+    spot = account["balances"]["spot"]
+    coins = sum((Decimal(b["free"]) + Decimal(b["locked"]) for a, b in spot.items()
+                 if a == "BTC"), Decimal(0))  # fmt: skip
+    cash = sum((Decimal(b["free"]) + Decimal(b["locked"]) for a, b in spot.items()
+                if a == "USDT"), Decimal(0))  # fmt: skip
+    futures = sum((Decimal(v) for v in account["balances"]["usdm"].values()), Decimal(0))
+    for p in account["positions"]:
+        futures += Decimal(p["isolatedWallet"]) + Decimal(p["unrealizedPnl"])
+    return coins * marks.spot + cash + futures, marks
+
+
+def _funding(journal: Path) -> list[FundingPayment]:
+    uri = f"file:{journal}?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=5)) as db:
+        rows = db.execute("SELECT payment_id, symbol, asset, amount, ts FROM funding")
+        return [FundingPayment(i, s, a, Decimal(m), int(t)) for i, s, a, m, t in rows]
+
+
+def test_journaled_pnl_equals_the_equity_change_exactly(e2e: E2E) -> None:
+    """A 0.3 BTC isolated short built as a maker (fees paid), the price moved 60,000 →
+    61,000, one funding settlement received: the journal's P&L, part by part, adds up to
+    the equity change to the last digit; funding and fees are both non-zero."""
+    sim = e2e.still_sim()
+    sim.set_price(BTC, 60_000)
+    sim.create_account(SIM_KEY, "sim-secret", {"spot": {"BTC": SHORT, "USDT": 1_000},
+                                                "usdm": {"USDT": 10_000}})  # fmt: skip
+    before, start_marks = _equity(sim)
+    config = e2e.config(sim.url, {"BTC": hedge_entry("BTC", 1.0)},
+                        schedule={"poll_seconds": 1, "funding_seconds": 10})  # fmt: skip
+    journal = config.parent / "journal.sqlite"
+    daemon = e2e.daemon(config)
+    with sim.auto_fill():
+        wait_until(lambda: sim.position(BTC) == -SHORT and not sim.open_orders(BTC), 40,
+                   what="the 0.3 BTC short", diagnostics=daemon.diagnostics)  # fmt: skip
+    sim.set_price(BTC, 61_000)
+    sim.post("/sim/funding", {"symbol": venue_symbol(BTC)})
+    wait_until(lambda: _funding(journal), 30, what="the funding payment journaled",
+               diagnostics=daemon.diagnostics)  # fmt: skip
+    assert daemon.stop() == 0
+    after, end_marks = _equity(sim)
+    with contextlib.closing(Journal(journal, read_only=True)) as read:
+        fills = read.fills_since("BTC", 0)
+    result = hedge_pnl(
+        spot_market(),
+        replace(linear(), min_amount=Decimal("0.001")),
+        Holdings(spot=SHORT, contracts=Decimal(0), marks=start_marks),
+        end_marks,
+        perp_fills=fills,
+        funding=_funding(journal),
+    )
+    assert sum((f.amount for f in fills), Decimal(0)) == SHORT
+    assert result.funding != 0 and result.perp_fees != 0
+    assert result.total == after - before, (result, after - before)
