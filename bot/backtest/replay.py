@@ -3,9 +3,10 @@
 Per hedge and bar, in order: the venue's events within the candle (`venue_events`: funding,
 our order's fill, liquidation); then, at the candle's close, the same `DecisionInputs` the
 engine builds (`account`), `decide` (staleness → risk guard → planner → memory), and the
-shell's part of the cycle as the daemon does it: the risk guard's top-up from the collateral,
-the plan's cancels, each GROW order funded or resized by `grow_margin.fund_grow`, orders
-placed. Nothing here decides anything `bot.domain` does not.
+shell's part of the cycle as the daemon does it (`bot.engine.act`): the risk guard's top-up
+from the collateral, the plan's cancels, the orders (a GROW order already funded or sized to
+the margin available by the domain's `dispatch`, i.e. `grow_margin.fund_grow`). Nothing
+here decides anything `bot.domain` does not.
 
 The target: `HedgePolicy.target_ratio`, whatever `decide` uses today. When the
 effective-target rules land (issue 10), `decide` returns the rule's ratio and reason and
@@ -33,11 +34,10 @@ from bot.backtest.ledger import Ledger, equity, transfer
 from bot.backtest.series import Frame, Step
 from bot.backtest.venue_events import LiveOrder, Tally, venue_events
 from bot.domain.decision import Decision, decide
-from bot.domain.grow_margin import Collateral, fund_grow
 from bot.domain.hedge import ratio_of, short_exposure
 from bot.domain.memory import HedgeLegs, HedgeMemory, note_order_outcome
 from bot.domain.model import Fill, Order, OrderStatus, Side
-from bot.domain.sizing import PlannedOrder, Purpose
+from bot.domain.sizing import PlannedOrder
 
 __all__ = ["HedgeRun", "advance", "replay", "start_run"]
 
@@ -100,17 +100,6 @@ def _view(run: HedgeRun, now_ms: int) -> BarView:
     )
 
 
-def _funded(setup: HedgeSetup, planned: PlannedOrder, ledger: Ledger) -> PlannedOrder | None:
-    """A GROW order as `fund_grow` lets it go out (the collateral is the futures wallet)."""
-    if planned.purpose is not Purpose.GROW:
-        return planned
-    risk = setup.risk_policy
-    collateral = Collateral(
-        futures_free=ledger.collateral, auto_top_up=risk.auto_top_up, max_transfer=risk.max_top_up
-    )
-    return fund_grow(planned, setup.market, setup.policy.leverage, collateral).order
-
-
 def _placed(
     run: HedgeRun, planned: PlannedOrder, hedge: str, now_ms: int, bid: Decimal, ask: Decimal
 ) -> LiveOrder:
@@ -135,7 +124,9 @@ def _placed(
 def _act(
     setup: HedgeSetup, run: HedgeRun, d: Decision, now_ms: int, quote: tuple[Decimal, Decimal]
 ) -> tuple[HedgeRun, Tally]:
-    """The shell's side of the cycle: top-up, cancels, funded orders (see the module doc)."""
+    """The shell's side of the cycle (`bot.engine.act`): top-up, cancels, orders. The GROW
+    order's spot → futures transfer (`d.funding.transfer`) is always 0 here: the backtest's
+    collateral already sits in the futures wallet (see `account`)."""
     ledger, live, memory, sent = run.ledger, run.live, d.memory, run.sent
     top_ups = orders = 0
     if d.verdict.ok and d.risk.top_up is not None:
@@ -144,13 +135,10 @@ def _act(
         ledger = ledger if moved > 0 else run.ledger
     if d.plan.cancels:
         live = None
-    for planned in d.plan.orders:
-        funded = _funded(setup, planned, ledger)
-        if funded is None:
-            continue
-        live = _placed(replace(run, sent=sent), funded, setup.policy.name, now_ms, *quote)
+    for planned in d.plan.orders:  # already funded or sized by the domain (`dispatch`)
+        live = _placed(replace(run, sent=sent), planned, setup.policy.name, now_ms, *quote)
         sent, orders = sent + 1, orders + 1
-        memory = note_order_outcome(memory, rejected=False)
+        memory = note_order_outcome(memory, rejected=False, now_ms=now_ms)
     fills = () if d.trusted else run.fills_since
     after = replace(run, ledger=ledger, live=live, memory=memory, sent=sent, fills_since=fills)
     return after, Tally(orders=orders, top_ups=top_ups)

@@ -44,7 +44,8 @@ def _backtest(setup: HedgeSetup, ledger: Ledger, memory: HedgeMemory) -> Decisio
 @pytest.mark.parametrize("case", list(LEDGERS))
 async def test_backtest_and_daemon_decide_the_same(tmp_path: Path, case: str) -> None:
     """The backtest's DecisionInputs equal the engine's for the same snapshot, so the plan
-    (orders, cancels), the risk assessment and the next memory are identical."""
+    (orders, cancels, the GROW order's funding), the risk assessment and the next memory are
+    identical."""
     service = open_service(tmp_path, clock=Clock(NOW), risk={"auto_top_up": True})
     rt = service.rt
     policy, legs = rt.policies["BTC"], rt.legs["BTC"]
@@ -68,6 +69,7 @@ async def test_backtest_and_daemon_decide_the_same(tmp_path: Path, case: str) ->
     assert backtest.plan == daemon.plan
     assert backtest.risk == daemon.risk
     assert backtest.memory == daemon.memory
+    assert backtest == daemon  # and everything else: verdict, GROW funding, back-off key
     assert backtest.plan.orders or backtest.plan.notes  # each case decides something visible
 
 
