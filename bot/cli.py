@@ -1,5 +1,5 @@
 """`hedgebot` command line: run, check, plan, show-config, status, pause, resume, tranche,
-sim.
+sim, backtest, report.
 
 The CLI only parses arguments, calls one function per command and turns the errors a user can
 cause (bad config, daemon already running, venue unreachable) into one clear line and a
@@ -135,6 +135,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     _tranche_parser(sub)
     _sim_parser(sub.add_parser("sim", help="serve the Binance-dialect exchange simulator"))
+    _analysis_parsers(sub)
     return parser
 
 
@@ -157,6 +158,38 @@ def _tranche_number(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a tranche number (1, 2, ...)")
     return int(text)
+
+
+def _analysis_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`backtest` and `report`: their flags live with their packages."""
+    from bot.backtest.command import add_backtest_arguments
+    from bot.report.command import add_report_arguments
+
+    commands = (
+        (
+            "backtest",
+            "replay history through the daemon's decisions: what a config would have done",
+            "Replay candles through the same domain code as the daemon (risk guard, planner, "
+            "margin funding) with a candle fill model; print hedged vs unhedged P&L, "
+            "drawdowns, hedge effectiveness, funding, fees. Needs no keys and no simulator. "
+            "Exit 2 on a bad config, flag or data file (one line naming it).",
+            "YAML config file whose hedges are replayed",
+            add_backtest_arguments,
+        ),
+        (
+            "report",
+            "what the live hedges did, per hedge and day, from the journal (read-only)",
+            "Read the daemon's journal read-only (works while it runs) and print, per hedge "
+            "and per UTC day: spot P&L, perp P&L, funding, fees and their total (the equity "
+            "change, exactly), hedge effectiveness, orders, top-ups, risk events.",
+            "YAML config file (its journal is read)",
+            add_report_arguments,
+        ),
+    )
+    for name, help_, description, config_help, add_arguments in commands:
+        p = sub.add_parser(name, help=help_, description=description)
+        _config_arg(p, required=True, help_=config_help)
+        add_arguments(p)
 
 
 def _positive(text: str) -> float:
@@ -292,6 +325,23 @@ def _run(settings: Settings, config_path: Path | None, *, dry_run: bool) -> int:
         raise failure from None
 
 
+def _analysis_command(args: argparse.Namespace) -> int:
+    """`backtest` / `report`: a mistake in a flag, file or config is one line, exit 2."""
+    from bot.backtest.errors import BacktestError
+
+    try:
+        if args.command == "backtest":
+            from bot.backtest.command import backtest_command
+
+            return backtest_command(args)
+        from bot.report.command import report_command
+
+        return report_command(args)
+    except BacktestError as exc:
+        print(f"hedgebot {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     cmd = args.command
     if cmd == "sim":
@@ -306,6 +356,8 @@ def _dispatch(args: argparse.Namespace) -> int:
             return EXIT_OK
         print(redacted_dump(load_config(args.config, require_secrets=False)), end="")
         return EXIT_OK
+    if cmd in ("backtest", "report"):
+        return _analysis_command(args)
     if cmd in ("status", "pause", "resume", "tranche"):
         from bot.engine.remote import control_command, status_command, tranche_command
 

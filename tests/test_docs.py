@@ -28,7 +28,19 @@ DEMO_COMMAND = "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin
 TEST_COMMAND = (
     "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
 )
-COMMANDS = ("run", "check", "plan", "show-config", "status", "pause", "resume", "tranche", "sim")
+COMMANDS = (
+    "run",
+    "check",
+    "plan",
+    "show-config",
+    "status",
+    "pause",
+    "resume",
+    "tranche",
+    "sim",
+    "backtest",
+    "report",
+)
 
 
 def _script() -> ModuleType:

@@ -101,6 +101,17 @@ class Daemon:
             except Exception:  # a bug here must not stop hedging
                 log.exception("funding.job_failed")
 
+    async def digest_job(self) -> None:
+        """The daily digest (`notify.daily_digest`), read from the journal read-only."""
+        if self._stop.is_set() or self.rt is None:
+            return
+        from bot.report.digest import send_daily_digest
+
+        try:
+            await send_daily_digest(self.rt.settings, self.rt.notifier, self.rt.now_ms())
+        except Exception:  # a bug here must not stop hedging
+            log.exception("digest.job_failed")
+
     async def markets_job(self) -> None:
         """Refresh markets (tick/step/min-notional can change; new listings appear) and the
         margin brackets (a failed read is retried by the cycles, never forgotten)."""
@@ -196,6 +207,12 @@ class Daemon:
             **opts,
         )
         scheduler.add_job(self.markets_job, "interval", id="markets", seconds=3600, **opts)
+        digest_at = self.settings.notify.digest_at
+        if digest_at is not None:
+            hour, minute = digest_at
+            scheduler.add_job(
+                self.digest_job, "cron", id="digest", hour=hour, minute=minute, **opts
+            )
         return scheduler
 
     def _reschedule(self) -> None:

@@ -75,6 +75,10 @@ def record_hedge(
         else None,
         # hedge mode: the account's LONG leg on the perp, reported, never traded
         "long_leg_contracts": str(d.position.long_leg_contracts),
+        # for `hedgebot report`: the venue-clock time of this reading (fills and funding
+        # stamped up to it are in it) and the contract size (P&L per contract)
+        "venue_ms": quote.timestamp_ms,
+        "contract_size": str(market.contract_size),
     }
     rt.journal.record_snapshot(
         cycle_id,
