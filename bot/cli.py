@@ -1,5 +1,5 @@
-"""`hedgebot` command line: run, check, plan, show-config, status, pause, resume, sim,
-backtest, report.
+"""`hedgebot` command line: run, check, plan, show-config, status, pause, resume, tranche,
+sim, backtest, report.
 
 The CLI only parses arguments, calls one function per command and turns the errors a user can
 cause (bad config, daemon already running, venue unreachable) into one clear line and a
@@ -133,9 +133,31 @@ def _build_parser() -> argparse.ArgumentParser:
         p.add_argument("--url", default=None, help=f"daemon API base URL (default {_DEFAULT_API})")
         _config_arg(p, help_="take the API address from this config")
 
+    _tranche_parser(sub)
     _sim_parser(sub.add_parser("sim", help="serve the Binance-dialect exchange simulator"))
     _analysis_parsers(sub)
     return parser
+
+
+def _tranche_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "tranche",
+        help="arm a manual tranche of a hedge (needs HEDGEBOT_API_TOKEN)",
+        description="Ask the running daemon to arm a manual tranche (manual: true under "
+        "tranches) of HEDGE: the next one not yet armed, or tranche N (1 is the first "
+        "tranche listed). Set HEDGEBOT_API_TOKEN to the daemon's token. Exit 0 armed, 1 "
+        "refused (no manual tranche left, unknown hedge) or no daemon, 2 no token.",
+    )
+    p.add_argument("hedge", help="hedge name")
+    p.add_argument("number", nargs="?", type=_tranche_number, default=None, help="tranche N")
+    p.add_argument("--url", default=None, help=f"daemon API base URL (default {_DEFAULT_API})")
+    _config_arg(p, help_="take the API address from this config")
+
+
+def _tranche_number(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a tranche number (1, 2, ...)")
+    return int(text)
 
 
 def _analysis_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -336,12 +358,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         return EXIT_OK
     if cmd in ("backtest", "report"):
         return _analysis_command(args)
-    if cmd in ("status", "pause", "resume"):
-        from bot.engine.remote import control_command, status_command
+    if cmd in ("status", "pause", "resume", "tranche"):
+        from bot.engine.remote import control_command, status_command, tranche_command
 
         if cmd == "status":
             return asyncio.run(status_command(_api_url(args), as_json=args.json, wide=args.wide))
         token = os.environ.get("HEDGEBOT_API_TOKEN", "")
+        if cmd == "tranche":
+            return asyncio.run(tranche_command(_api_url(args), args.hedge, args.number, token))
         return asyncio.run(control_command(_api_url(args), cmd, args.hedge, token))
     from bot.config import load_config
 

@@ -36,6 +36,7 @@ COMMANDS = (
     "status",
     "pause",
     "resume",
+    "tranche",
     "sim",
     "backtest",
     "report",
@@ -123,6 +124,7 @@ def test_every_documented_key_is_shown_in_the_example() -> None:
     "path",
     [
         "config/sim.yaml",
+        "config/rules.yaml",
         "config/compose-sim.yaml",
         "config/compose-demo.yaml",
         "bot/defaults/demo.yaml",

@@ -44,6 +44,7 @@ from .inputs import ensure_memories
 from .reconcile import reconcile_open_orders
 from .reload import apply_reload
 from .runtime import Runtime, open_runtime
+from .tranche import arm_tranche
 
 __all__ = ["Daemon", "run_daemon"]
 
@@ -260,6 +261,7 @@ class Daemon:
             structlog.contextvars.bind_contextvars(mode="DRY RUN")
         self.rt = rt
         rt.state._on_control = self._on_control
+        rt.state.on_tranche = lambda hedge, number: arm_tranche(rt, hedge, number)
         try:
             self._install_signals()
             await prepare(rt)

@@ -13,6 +13,7 @@ from bot.domain.decision import Decision
 from bot.domain.hedge import HedgePolicy
 from bot.domain.memory import to_data
 from bot.domain.model import AccountSnapshot
+from bot.domain.numbers import plain
 from bot.domain.planner import reference_price
 
 from .runtime import Runtime
@@ -56,6 +57,7 @@ def record_hedge(
     gap = state.gap_contracts if state else None
     perp_base = base_exposure(market, d.position.contracts)
     memory = rt.memory.get(name, d.memory)
+    target, target_reason = _target(d, policy)
     data: dict[str, Any] = {
         "trusted": trusted,
         # venue-clock time the trusted position reflects (see domain/trust.py)
@@ -63,6 +65,7 @@ def record_hedge(
         "memory": to_data(memory),  # what the next cycle (or a restart, or a plan) starts from
         "verdict": d.verdict.reason,
         "notes": list(d.plan.notes),
+        "target_reason": target_reason,  # why the effective target (column `target`) is what it is
         "actions": lines,
         "risk_grade": risk.grade.name.lower() if risk else None,
         "distance": str(risk.distance) if risk and risk.distance is not None else None,
@@ -83,7 +86,7 @@ def record_hedge(
         spot=d.spot_amount,
         perp_contracts=d.position.contracts,
         ratio=ratio,
-        target=policy.target_ratio,
+        target=target,
         gap=gap,
         mark=quote.mark,
         bid=quote.bid,
@@ -94,6 +97,7 @@ def record_hedge(
         name,
         ratio=ratio,
         target=policy.target_ratio,
+        effective_target=target,
         margin_ratio=risk.margin_ratio if risk else None,
         liquidation_distance=risk.distance if risk else None,
         spot=d.spot_amount,
@@ -108,7 +112,8 @@ def record_hedge(
         "perp": d.position.contracts,
         "perp_base": perp_base,
         "ratio": ratio,
-        "target": policy.target_ratio,
+        "target": target,
+        "target_reason": target_reason,
         "band": policy.band,
         "max_ratio": policy.max_ratio,
         "mark": reference_price(quote),
@@ -131,8 +136,16 @@ def record_hedge(
         spot=str(d.spot_amount),
         perp=str(d.position.contracts),
         ratio=None if ratio is None else str(round(ratio, 4)),
-        target=str(policy.target_ratio),
+        target=str(target),
+        target_reason=target_reason,
         risk=data["risk_grade"],
         notes=list(d.plan.notes),
         actions=lines,
     )
+
+
+def _target(d: Decision, policy: HedgePolicy) -> tuple[Decimal, str]:
+    """The effective target the decision aimed at and why (the configured one without)."""
+    if d.target is None:
+        return policy.target_ratio, f"target_ratio {plain(policy.target_ratio)}"
+    return d.target.ratio, d.target.reason
