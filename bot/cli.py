@@ -1,4 +1,5 @@
-"""`hedgebot` command line: run, check, plan, show-config, status, pause, resume, sim.
+"""`hedgebot` command line: run, check, plan, show-config, status, pause, resume, tranche,
+sim, backtest, report.
 
 The CLI only parses arguments, calls one function per command and turns the errors a user can
 cause (bad config, daemon already running, venue unreachable) into one clear line and a
@@ -132,8 +133,63 @@ def _build_parser() -> argparse.ArgumentParser:
         p.add_argument("--url", default=None, help=f"daemon API base URL (default {_DEFAULT_API})")
         _config_arg(p, help_="take the API address from this config")
 
+    _tranche_parser(sub)
     _sim_parser(sub.add_parser("sim", help="serve the Binance-dialect exchange simulator"))
+    _analysis_parsers(sub)
     return parser
+
+
+def _tranche_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "tranche",
+        help="arm a manual tranche of a hedge (needs HEDGEBOT_API_TOKEN)",
+        description="Ask the running daemon to arm a manual tranche (manual: true under "
+        "tranches) of HEDGE: the next one not yet armed, or tranche N (1 is the first "
+        "tranche listed). Set HEDGEBOT_API_TOKEN to the daemon's token. Exit 0 armed, 1 "
+        "refused (no manual tranche left, unknown hedge) or no daemon, 2 no token.",
+    )
+    p.add_argument("hedge", help="hedge name")
+    p.add_argument("number", nargs="?", type=_tranche_number, default=None, help="tranche N")
+    p.add_argument("--url", default=None, help=f"daemon API base URL (default {_DEFAULT_API})")
+    _config_arg(p, help_="take the API address from this config")
+
+
+def _tranche_number(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a tranche number (1, 2, ...)")
+    return int(text)
+
+
+def _analysis_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`backtest` and `report`: their flags live with their packages."""
+    from bot.backtest.command import add_backtest_arguments
+    from bot.report.command import add_report_arguments
+
+    commands = (
+        (
+            "backtest",
+            "replay history through the daemon's decisions: what a config would have done",
+            "Replay candles through the same domain code as the daemon (risk guard, planner, "
+            "margin funding) with a candle fill model; print hedged vs unhedged P&L, "
+            "drawdowns, hedge effectiveness, funding, fees. Needs no keys and no simulator. "
+            "Exit 2 on a bad config, flag or data file (one line naming it).",
+            "YAML config file whose hedges are replayed",
+            add_backtest_arguments,
+        ),
+        (
+            "report",
+            "what the live hedges did, per hedge and day, from the journal (read-only)",
+            "Read the daemon's journal read-only (works while it runs) and print, per hedge "
+            "and per UTC day: spot P&L, perp P&L, funding, fees and their total (the equity "
+            "change, exactly), hedge effectiveness, orders, top-ups, risk events.",
+            "YAML config file (its journal is read)",
+            add_report_arguments,
+        ),
+    )
+    for name, help_, description, config_help, add_arguments in commands:
+        p = sub.add_parser(name, help=help_, description=description)
+        _config_arg(p, required=True, help_=config_help)
+        add_arguments(p)
 
 
 def _positive(text: str) -> float:
@@ -269,6 +325,23 @@ def _run(settings: Settings, config_path: Path | None, *, dry_run: bool) -> int:
         raise failure from None
 
 
+def _analysis_command(args: argparse.Namespace) -> int:
+    """`backtest` / `report`: a mistake in a flag, file or config is one line, exit 2."""
+    from bot.backtest.errors import BacktestError
+
+    try:
+        if args.command == "backtest":
+            from bot.backtest.command import backtest_command
+
+            return backtest_command(args)
+        from bot.report.command import report_command
+
+        return report_command(args)
+    except BacktestError as exc:
+        print(f"hedgebot {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     cmd = args.command
     if cmd == "sim":
@@ -283,12 +356,16 @@ def _dispatch(args: argparse.Namespace) -> int:
             return EXIT_OK
         print(redacted_dump(load_config(args.config, require_secrets=False)), end="")
         return EXIT_OK
-    if cmd in ("status", "pause", "resume"):
-        from bot.engine.remote import control_command, status_command
+    if cmd in ("backtest", "report"):
+        return _analysis_command(args)
+    if cmd in ("status", "pause", "resume", "tranche"):
+        from bot.engine.remote import control_command, status_command, tranche_command
 
         if cmd == "status":
             return asyncio.run(status_command(_api_url(args), as_json=args.json, wide=args.wide))
         token = os.environ.get("HEDGEBOT_API_TOKEN", "")
+        if cmd == "tranche":
+            return asyncio.run(tranche_command(_api_url(args), args.hedge, args.number, token))
         return asyncio.run(control_command(_api_url(args), cmd, args.hedge, token))
     from bot.config import load_config
 

@@ -28,7 +28,19 @@ DEMO_COMMAND = "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin
 TEST_COMMAND = (
     "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
 )
-COMMANDS = ("run", "check", "plan", "show-config", "status", "pause", "resume", "sim")
+COMMANDS = (
+    "run",
+    "check",
+    "plan",
+    "show-config",
+    "status",
+    "pause",
+    "resume",
+    "tranche",
+    "sim",
+    "backtest",
+    "report",
+)
 
 
 def _script() -> ModuleType:
@@ -112,6 +124,7 @@ def test_every_documented_key_is_shown_in_the_example() -> None:
     "path",
     [
         "config/sim.yaml",
+        "config/rules.yaml",
         "config/compose-sim.yaml",
         "config/compose-demo.yaml",
         "bot/defaults/demo.yaml",

@@ -64,6 +64,10 @@ class Metrics:
         g = self._gauge
         self.hedge_ratio = g("hedgebot_hedge_ratio", "Short exposure / spot holding (fraction).")
         self.target_ratio = g("hedgebot_target_ratio", "Configured target ratio (fraction).")
+        self.effective_target = g(
+            "hedgebot_effective_target",
+            "Target the rules set this cycle (fraction; windows, tranches, take-profit, ...).",
+        )
         self.margin_ratio = g(
             "hedgebot_margin_ratio", "Maintenance margin / margin balance (fraction, 1 = liq)."
         )
@@ -87,6 +91,7 @@ class Metrics:
         self._hedge_gauges = (
             self.hedge_ratio,
             self.target_ratio,
+            self.effective_target,
             self.margin_ratio,
             self.liquidation_distance,
             self.spot_amount,
@@ -149,11 +154,15 @@ class Metrics:
         liquidation_distance: Number = None,
         spot: Number = None,
         perp_contracts: Number = None,
+        effective_target: Number = None,
     ) -> None:
-        """Record one hedge's state after a cycle (units in the module docstring)."""
+        """Record one hedge's state after a cycle (units in the module docstring);
+        `effective_target` defaults to `target` (no rule moved it)."""
         self._touch(hedge)
         self.hedge_ratio.labels(hedge=hedge).set(_num(ratio))
         self.target_ratio.labels(hedge=hedge).set(_num(target))
+        effective = target if effective_target is None else effective_target
+        self.effective_target.labels(hedge=hedge).set(_num(effective))
         self.margin_ratio.labels(hedge=hedge).set(_num(margin_ratio))
         self.liquidation_distance.labels(hedge=hedge).set(_num(liquidation_distance))
         self.spot_amount.labels(hedge=hedge).set(_num(spot))

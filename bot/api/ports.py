@@ -12,7 +12,9 @@ Values may be `Decimal` (the API serialises them as JSON strings, so no precisio
 - `perp_base`: the same position in base units, signed (optional).
 - `long_leg`: hedge mode only: the account's LONG leg on the perp in contracts (>= 0),
   reported and never traded (`perp` is then the SHORT leg); 0 in one-way mode.
-- `ratio`, `target`, `band`: fractions (1.0 = fully hedged, 0.02 = two points of band).
+- `ratio`, `target`, `band`: fractions (1.0 = fully hedged, 0.02 = two points of band);
+  `target` is the EFFECTIVE target this cycle (the rules' result), `target_reason` the
+  sentence saying why (`window fomc until 2026-12-11T06:00Z`, `target_ratio 0.3`).
 - `margin_ratio`: maintenance margin / margin balance of the hedge's position, fraction
   (0 = no risk, 1 = liquidation; Binance's definition).
 - `liquidation_price`: quote per base (USDT per BTC); `None` when there is no position.
@@ -97,6 +99,7 @@ class HedgeStatus(TypedDict, total=False):
     long_leg: Any
     ratio: Any
     target: Any
+    target_reason: str
     band: Any
     open_orders: list[OpenOrderView]
     margin: Any  # isolated margin or the account's margin balance, quote
@@ -148,7 +151,7 @@ class StatusSource(Protocol):
 
 
 class Controls(Protocol):
-    """Operator controls behind POST /pause and /resume."""
+    """Operator controls behind POST /pause, /resume and /tranche."""
 
     def pause(self, hedge: str | None) -> None:
         """Stop placing orders for `hedge` (None = every hedge); KeyError for an unknown name.
@@ -160,4 +163,10 @@ class Controls(Protocol):
 
     def resume(self, hedge: str | None) -> None:
         """Undo `pause` for `hedge` (None = every hedge); KeyError for an unknown name."""
+        ...
+
+    def arm_tranche(self, hedge: str, number: int | None) -> str:
+        """Arm manual tranche `number` (1-based; None = the next manual one not armed) of
+        `hedge`; returns what was armed ("tranche 3 of 3 armed by operator"). KeyError for
+        an unknown hedge, ValueError (its message for the operator) when none can be armed."""
         ...

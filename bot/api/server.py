@@ -1,5 +1,5 @@
-"""The daemon's HTTP API (aiohttp): /healthz, /metrics, /status, POST /pause and /resume,
-and the dashboard: / with its /static files, /history, /alerts and /controls.
+"""The daemon's HTTP API (aiohttp): /healthz, /metrics, /status, POST /pause, /resume and
+/tranche, and the dashboard: / with its /static files, /history, /alerts and /controls.
 
 Reads go through `StatusSource`, writes through `Controls` (bot/api/ports.py). Mutating
 endpoints need `Authorization: Bearer <token>`; with no token configured they are disabled
@@ -133,6 +133,12 @@ def _authorize(request: web.Request) -> web.Response | None:
     return None
 
 
+def _bad_request(message: str) -> web.HTTPBadRequest:
+    return web.HTTPBadRequest(
+        text=json.dumps({"ok": False, "error": message}), content_type="application/json"
+    )
+
+
 async def _read_hedge(request: web.Request) -> str | None:
     """The optional {"hedge": "BTC"} body; an empty body means every hedge."""
     raw = await request.text()
@@ -141,18 +147,10 @@ async def _read_hedge(request: web.Request) -> str | None:
     try:
         body = json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise web.HTTPBadRequest(
-            text=json.dumps({"ok": False, "error": f"body is not JSON: {exc.msg}"}),
-            content_type="application/json",
-        ) from None
+        raise _bad_request(f"body is not JSON: {exc.msg}") from None
     hedge = body.get("hedge") if isinstance(body, dict) else body
     if hedge is not None and not isinstance(hedge, str):
-        raise web.HTTPBadRequest(
-            text=json.dumps(
-                {"ok": False, "error": 'body must be {"hedge": "<name>"} or {} for every hedge'}
-            ),
-            content_type="application/json",
-        )
+        raise _bad_request('body must be {"hedge": "<name>"} or {} for every hedge')
     return hedge
 
 
@@ -173,6 +171,39 @@ def _control(action: str) -> Handler:
         return _json({"ok": True, "action": action, "hedge": hedge})
 
     return handler
+
+
+def _tranche_body(raw: str) -> tuple[str, int | None]:
+    """The {"hedge": "BTC", "tranche": 3} body of POST /tranche ("tranche" optional)."""
+    try:
+        body = json.loads(raw) if raw.strip() else {}
+    except json.JSONDecodeError as exc:
+        raise _bad_request(f"body is not JSON: {exc.msg}") from None
+    hedge = body.get("hedge") if isinstance(body, dict) else None
+    number = body.get("tranche") if isinstance(body, dict) else None
+    if not isinstance(hedge, str) or not hedge:
+        raise _bad_request('body must be {"hedge": "<name>"} with an optional "tranche": N')
+    if number is not None and (not isinstance(number, int) or isinstance(number, bool)):
+        raise _bad_request(f"tranche {number!r} is not a whole number (1 is the first)")
+    return hedge, number
+
+
+async def _tranche(request: web.Request) -> web.Response:
+    """Arm a manual tranche (same token and same-origin rule as /pause)."""
+    refusal = _authorize(request)
+    if refusal is not None:
+        log.warning("api.refused", action="tranche", status=refusal.status, peer=request.remote)
+        return refusal
+    hedge, number = _tranche_body(await request.text())
+    try:
+        armed = request.app[_CONTROLS].arm_tranche(hedge, number)
+    except KeyError:
+        known = sorted(request.app[_SOURCE].status().get("hedges", {}) or {})
+        return _error(404, f"unknown hedge {hedge!r}", hedges=known)
+    except ValueError as exc:
+        return _error(409, str(exc))
+    log.info("api.tranche", hedge=hedge, detail=armed, peer=request.remote)
+    return _json({"ok": True, "action": "tranche", "hedge": hedge, "armed": armed})
 
 
 def build_api(
@@ -204,6 +235,7 @@ def build_api(
     app.router.add_get("/status", _status)
     app.router.add_post("/pause", _control("pause"))
     app.router.add_post("/resume", _control("resume"))
+    app.router.add_post("/tranche", _tranche)
     add_dashboard_routes(app, writes_enabled=bool(token))
     add_history_routes(app, history, hedges=lambda: _hedge_names(source), clock=clock)
     add_alert_routes(app, alerts)

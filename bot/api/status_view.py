@@ -19,7 +19,14 @@ from rich.table import Table
 
 from bot.domain.numbers import at_tick, plain
 
-__all__ = ["DEFAULT_URL", "ApiClientError", "fetch_status", "post_control", "render_status"]
+__all__ = [
+    "DEFAULT_URL",
+    "ApiClientError",
+    "fetch_status",
+    "post_control",
+    "post_tranche",
+    "render_status",
+]
 
 DEFAULT_URL = "http://127.0.0.1:8080"
 _TIMEOUT = aiohttp.ClientTimeout(total=10)
@@ -69,13 +76,26 @@ async def post_control(
     """POST {url}/{action} for one hedge (None = every hedge) with the bearer token."""
     if action not in ("pause", "resume"):
         raise ValueError(f"action {action!r} is not 'pause' or 'resume'")
+    return await _post(url, action, {"hedge": hedge} if hedge else {}, token)
+
+
+async def post_tranche(
+    url: str, hedge: str, number: int | None, token: str | None
+) -> dict[str, Any]:
+    """POST {url}/tranche: arm manual tranche `number` (None: the next one) of `hedge`."""
+    body: dict[str, Any] = {"hedge": hedge} | ({"tranche": number} if number else {})
+    return await _post(url, "tranche", body, token)
+
+
+async def _post(
+    url: str, action: str, payload: dict[str, Any], token: str | None
+) -> dict[str, Any]:
     if not token:
         raise ApiClientError("set HEDGEBOT_API_TOKEN to the daemon's token")
-    base = url.rstrip("/")
     status, body = await _request(
         "POST",
-        f"{base}/{action}",
-        json={"hedge": hedge} if hedge else {},
+        f"{url.rstrip('/')}/{action}",
+        json=payload,
         headers={"Authorization": f"Bearer {token}"},
     )
     if status == 200 and isinstance(body, dict):
@@ -176,6 +196,7 @@ _CELLS: dict[str, tuple[bool, _Cell]] = {
     "long leg": (True, lambda h, t: _plain(h.get("long_leg"))),
     "ratio": (True, lambda h, t: _pct(h.get("ratio"))),
     "target": (True, lambda h, t: _pct(h.get("target"))),
+    "target reason": (False, lambda h, t: escape(str(h.get("target_reason") or _DASH))),
     "band": (True, lambda h, t: _pct(h.get("band"), sign="±")),
     "mark": (True, lambda h, t: _price(h.get("mark"), t)),
     "open orders": (False, lambda h, t: _orders(h.get("open_orders"), t)),
@@ -214,10 +235,12 @@ def _has_long_leg(hedge: Mapping[str, Any]) -> bool:
 
 
 def _activity(hedges: Mapping[str, Mapping[str, Any]]) -> list[str]:
-    """The narrow layout's lines for what the table leaves out: a hedge-mode LONG leg,
-    resting orders, last action."""
+    """The narrow layout's lines for what the table leaves out: why the target is what it
+    is, a hedge-mode LONG leg, resting orders, last action."""
     lines = []
     for name, hedge in sorted(hedges.items()):
+        if hedge.get("target_reason"):
+            lines.append(f"[bold]{name}[/] target: {escape(str(hedge['target_reason']))}")
         if _has_long_leg(hedge):
             lines.append(f"[bold]{name}[/] long leg: {_plain(hedge['long_leg'])} (not traded)")
         tick = _dec(hedge.get("price_tick"))

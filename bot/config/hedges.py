@@ -8,8 +8,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from bot.config.errors import problems_error
+from bot.config.rules import TargetRuleSettings
 from bot.domain.hedge import HedgePolicy
 from bot.domain.model import MarginMode
+from bot.domain.target_rules import Rules
 
 __all__ = [
     "HEDGE_NAME_PATTERN",
@@ -110,8 +112,8 @@ class ExecutionSettings(BaseModel):
     )
 
 
-class HedgeSettings(BaseModel):
-    """One hedge: keep short perp exposure = target_ratio × spot holding (× beta)."""
+class HedgeSettings(TargetRuleSettings):
+    """One hedge: keep short perp exposure = target × spot holding (× beta); rules move it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -219,9 +221,14 @@ class HedgeSettings(BaseModel):
                     f"{emergency} is not above band {self.band} (use a value > band, or omit it)",
                 )
             )
+        problems += self.rule_problems(self.max_ratio)
         if problems:
             raise problems_error(problems)
         return self
+
+    def rules(self) -> Rules:
+        """The domain's view of this hedge's target rules."""
+        return self.to_rules(self.target_ratio, self.max_ratio)
 
     def to_policy(self, name: str) -> HedgePolicy:
         """The domain's view of this hedge (named `name` in the YAML)."""

@@ -265,3 +265,17 @@ class NotifySettings(BaseModel):
         le=86_400,
         description="minimum time between two alerts with the same key, seconds",
     )
+    daily_digest: str | None = Field(
+        default=None,
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description='send a daily digest at this UTC time, "HH:MM" (e.g. "08:00"): per hedge '
+        "the ratio, the last 24 h funding, fees, P&L split and risk events; omit for none",
+    )
+
+    @property
+    def digest_at(self) -> tuple[int, int] | None:
+        """(hour, minute) UTC of the daily digest, or None when it is off."""
+        if self.daily_digest is None:
+            return None
+        hour, minute = self.daily_digest.split(":")
+        return int(hour), int(minute)

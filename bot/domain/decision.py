@@ -2,6 +2,8 @@
 
 The engine gathers one `DecisionInputs` (this cycle's snapshots, what the journal says, the
 hedge's memory) and this function does the rest, in order:
+0. the effective target from the hedge's rules (`targets.effective_target`): the planner
+   works on the policy with that target in place of `target_ratio`;
 1. trust the data — freshness of every part, the position against our fills (`staleness`,
    `trust`);
 2. grade the risk, never skipped (`risk.assess` over `risk_inputs.risk_view`), and turn it
@@ -11,7 +13,7 @@ hedge's memory) and this function does the rest, in order:
 3. plan the orders (`planner.plan`), then what is sent of them (`dispatch`: a GROW order
    funded or sized to the margin available, a rejected plan backed off);
 4. the memory the next cycle starts from (trust step, risk hold, brackets missing, back-off,
-   margin short).
+   margin short, rules).
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ from bot.domain.staleness import (
     check_position_matches_fills,
     first_problem,
 )
+from bot.domain.target_rules import Observation, Rules
+from bot.domain.targets import Target, effective_target
 from bot.domain.trust import expected_contracts, start_cycle, step
 
 __all__ = ["Decision", "DecisionInputs", "decide"]
@@ -58,7 +62,9 @@ class DecisionInputs:
     `memory`; `last_fill_ms`: our newest fill ever (venue clock), the stamp of a baseline the
     venue did not stamp; `turnover_today`: quote traded today; `paused`: operator or kill
     switch; `blocked_reason`: e.g. an order whose outcome is unknown — keep live orders, place
-    nothing; `brackets`: empty when the venue's could not be read (then the short never grows).
+    nothing; `brackets`: empty when the venue's could not be read (then the short never grows);
+    `rules` / `observation`: the hedge's target rules and what they see this cycle (None: the
+    policy's `target_ratio` alone, seen at `now_ms`).
     """
 
     policy: HedgePolicy
@@ -77,6 +83,8 @@ class DecisionInputs:
     paused: bool = False
     blocked_reason: str | None = None
     allow_reduce: bool = True
+    rules: Rules | None = None
+    observation: Observation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +93,8 @@ class Decision:
     `trusted`: this cycle's position reading passed the checks (it is the new baseline);
     `rebaselined`: a contradicting reading was adopted after `trust.CONFIRM_CYCLES`;
     `funding`: how the GROW order in `plan` is funded (a transfer to send first), None when no
-    GROW order is sent; `order_key`: what a rejection of the planned order backs off.
+    GROW order is sent; `order_key`: what a rejection of the planned order backs off;
+    `target`: the effective target the plan aimed at, with its reason.
     `spot_amount` is the holding in coins of the spot asset (spot, plus the COIN-M margin
     when it counts: `holding` has the parts); `exposure` is it in the instrument's base units
     (coins / `multiplier`, e.g. 1000PEPE units); `basis` a dated future's annualised basis
@@ -103,6 +112,7 @@ class Decision:
     rebaselined: bool = False
     funding: GrowFunding | None = None
     order_key: str | None = None
+    target: Target | None = None
     holding: Holding | None = None
     exposure: Decimal | None = None
     multiplier: Decimal = Decimal(1)
@@ -118,8 +128,9 @@ def decide(i: DecisionInputs) -> Decision:
     """Staleness → risk → plan → next memory for one hedge (see the module docstring).
     Raises ValueError naming the field for values the domain refuses to reason about."""
     symbol = i.policy.perp_symbol
-    policy, closing = _target_policy(i)
     memory = start_cycle(i.memory)
+    target = _target(i, memory)
+    policy, closing = _target_policy(i, target.ratio)
     position = i.perp.position(symbol)
     market = i.perp.markets[symbol]
     exposure = hedge_exposure(policy, market, i.spot, i.perp)
@@ -149,6 +160,8 @@ def decide(i: DecisionInputs) -> Decision:
     hedge_plan = replace(sent.plan, notes=(*sent.plan.notes, *notes))
     trust = step(sent.memory, ok=verdict.ok, position=position, stamp_ms=_stamp(i, position))
     after = _remember(i, trust.memory, risk, verdict.ok)
+    if after.rules != target.memory:
+        after = replace(after, rules=target.memory)
     return Decision(
         policy.name,
         verdict,
@@ -166,6 +179,7 @@ def decide(i: DecisionInputs) -> Decision:
         basis=annualised_basis(
             reference_price(quote), quote.index, quote.timestamp_ms, market.expiry_ms
         ),
+        target=target,
         funding=sent.funding,
         order_key=sent.key,
     )
@@ -194,14 +208,21 @@ def _sent(
     )
 
 
-def _target_policy(i: DecisionInputs) -> tuple[HedgePolicy, bool]:
-    """The policy planned with: a dated contract in its last hour wants no short at all
-    (judged on the venue's clock, the quote's stamp, as the delivery time is the venue's)."""
+def _target(i: DecisionInputs, memory: HedgeMemory) -> Target:
+    """The effective target; without rules, the policy's `target_ratio`."""
+    policy = i.policy
+    rules = i.rules or Rules(base_ratio=policy.target_ratio, max_ratio=policy.max_ratio)
+    return effective_target(rules, memory.rules, i.observation or Observation(now_ms=i.now_ms))
+
+
+def _target_policy(i: DecisionInputs, ratio: Decimal) -> tuple[HedgePolicy, bool]:
+    """The policy planned with: the effective target `ratio`, except that a dated contract
+    in its last hour wants no short at all (judged on the venue's clock, the quote's stamp,
+    as the delivery time is the venue's)."""
     market = i.perp.markets[i.policy.perp_symbol]
     quote = i.perp.quotes[i.policy.perp_symbol]
-    if not closing_before_delivery(market, quote.timestamp_ms):
-        return i.policy, False
-    return replace(i.policy, target_ratio=ZERO), True
+    closing = closing_before_delivery(market, quote.timestamp_ms)
+    return replace(i.policy, target_ratio=ZERO if closing else ratio), closing
 
 
 def _gate(i: DecisionInputs, risk: RiskAssessment, *, held: bool) -> tuple[RiskGate, Decimal]:

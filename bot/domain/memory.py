@@ -12,18 +12,20 @@ The memory belongs to the hedge's LEGS: when a reload moves a hedge to another a
 symbol or asset, its memory starts afresh (`after_reload`), since a baseline read on one
 symbol says nothing about another.
 
-Room to grow: the hedge pipeline's rule state (tranches armed, take-profit hit, roll in
-progress) joins this value as further frozen fields with defaults, and `to_data`/`from_data`
-learn them; nothing else has to change shape.
+The target rules' state (tranches armed, a take-profit hit, funding streaks) is the `rules`
+field (`rule_memory.RuleMemory`, moved by `targets.effective_target`). Room to grow: further
+pipeline state (a roll in progress) joins this value as frozen fields with defaults, and
+`to_data`/`from_data` learn them; nothing else has to change shape.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from bot.domain.backoff import Backoff, after_rejection
+from bot.domain.rule_memory import RuleMemory, rule_memory_data, rule_memory_from
 
 __all__ = [
     "HedgeLegs",
@@ -82,6 +84,7 @@ class HedgeMemory:
     rejections: int = 0
     fill_cursor_ms: int | None = None
     brackets_missing: bool = False
+    rules: RuleMemory = field(default_factory=RuleMemory)
     backoff: Backoff | None = None
     margin_short: bool = False
 
@@ -155,6 +158,7 @@ def to_data(memory: HedgeMemory) -> dict[str, object]:
         "rejections": memory.rejections,
         "fill_cursor_ms": memory.fill_cursor_ms,
         "brackets_missing": memory.brackets_missing,
+        "rules": rule_memory_data(memory.rules),
         "backoff": _backoff_data(memory.backoff),
         "margin_short": memory.margin_short,
     }
@@ -189,6 +193,7 @@ def _parse(data: Mapping[str, object]) -> HedgeMemory:
         rejections=_int(data.get("rejections", 0)),
         fill_cursor_ms=None if cursor is None else _int(cursor),
         brackets_missing=_flag(data.get("brackets_missing")),
+        rules=rule_memory_from(data.get("rules")),
         backoff=_parsed_backoff(data.get("backoff")),
         margin_short=_flag(data.get("margin_short")),
     )

@@ -44,6 +44,7 @@ from .inputs import ensure_memories
 from .reconcile import reconcile_open_orders
 from .reload import apply_reload
 from .runtime import Runtime, open_runtime
+from .tranche import arm_tranche
 
 __all__ = ["Daemon", "run_daemon"]
 
@@ -99,6 +100,17 @@ class Daemon:
                 await record_funding(self.rt)
             except Exception:  # a bug here must not stop hedging
                 log.exception("funding.job_failed")
+
+    async def digest_job(self) -> None:
+        """The daily digest (`notify.daily_digest`), read from the journal read-only."""
+        if self._stop.is_set() or self.rt is None:
+            return
+        from bot.report.digest import send_daily_digest
+
+        try:
+            await send_daily_digest(self.rt.settings, self.rt.notifier, self.rt.now_ms())
+        except Exception:  # a bug here must not stop hedging
+            log.exception("digest.job_failed")
 
     async def markets_job(self) -> None:
         """Refresh markets (tick/step/min-notional can change; new listings appear) and the
@@ -195,6 +207,12 @@ class Daemon:
             **opts,
         )
         scheduler.add_job(self.markets_job, "interval", id="markets", seconds=3600, **opts)
+        digest_at = self.settings.notify.digest_at
+        if digest_at is not None:
+            hour, minute = digest_at
+            scheduler.add_job(
+                self.digest_job, "cron", id="digest", hour=hour, minute=minute, **opts
+            )
         return scheduler
 
     def _reschedule(self) -> None:
@@ -243,6 +261,7 @@ class Daemon:
             structlog.contextvars.bind_contextvars(mode="DRY RUN")
         self.rt = rt
         rt.state._on_control = self._on_control
+        rt.state.on_tranche = lambda hedge, number: arm_tranche(rt, hedge, number)
         try:
             self._install_signals()
             await prepare(rt)

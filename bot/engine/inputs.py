@@ -17,10 +17,12 @@ from bot.domain.hedge import HedgePolicy
 from bot.domain.memory import HedgeLegs, HedgeMemory, Trusted, from_data
 from bot.domain.model import AccountSnapshot, Fill, Market, Order
 from bot.exchange.client_ids import hedge_of, hedge_tag, is_ours
+from bot.exchange.errors import ExchangeError
 from bot.store import Journal
 
 from .brackets import ensure_brackets
 from .gather import GatherResult
+from .rule_inputs import observe
 from .runtime import Runtime
 
 __all__ = ["ensure_memories", "fill_notional", "hedge_inputs", "load_memory", "our_orders"]
@@ -128,6 +130,11 @@ async def hedge_inputs(
     if policy.perp_symbol not in perp.markets:
         return f"market {policy.perp_symbol} not found"
     name = policy.name
+    rules = rt.settings.hedges[name].rules()
+    try:
+        observation = await observe(rules, legs, rt.exchanges, perp, now_ms)
+    except ExchangeError as exc:
+        return f"target rules could not read their prices: {exc}"
     brackets = await ensure_brackets(rt, legs.perp_account, policy.perp_symbol)
     # Read after the last await: the cycle stores the decision's memory without yielding in
     # between, so an operator's resume that arrives meanwhile is never overwritten.
@@ -153,4 +160,6 @@ async def hedge_inputs(
         paused=rt.state.pause_reason(name) is not None,
         blocked_reason=blocked,
         allow_reduce=settings.risk.allow_reduce,
+        rules=rules,
+        observation=observation,
     )

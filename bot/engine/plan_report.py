@@ -79,6 +79,8 @@ def _hedge(o: HedgeOutcome) -> dict[str, Any]:
     if o.decision is None or o.perp is None:
         return doc
     d = o.decision
+    if d.target is not None:  # the effective target the plan aims at, and why
+        doc.update(target=d.target.ratio, target_reason=d.target.reason)
     market = o.perp.markets[policy.perp_symbol]
     quote = o.perp.quotes[policy.perp_symbol]
     price = reference_price(quote)
@@ -94,7 +96,7 @@ def _hedge(o: HedgeOutcome) -> dict[str, Any]:
         within_band=(
             state is not None
             and state.ratio is not None
-            and abs(state.ratio - policy.target_ratio) <= policy.band
+            and abs(state.ratio - doc["target"]) <= policy.band
         ),
         price=price,
         quote_currency=market.quote,
@@ -203,6 +205,8 @@ def _details(name: str, h: Mapping[str, Any]) -> list[str]:
     if h["error"] is not None:
         return [f"[bold]{name}[/]: [red]not planned[/]: {escape(h['error'])}"]
     lines = [f"[bold]{name}[/] ({escape(h['perp_symbol'])} at {_num(h['price'])}):"]
+    if h.get("target_reason"):
+        lines.append(f"  target: {escape(h['target_reason'])}")
     for order in h["orders"]:
         lines.append(f"  would place  {escape(_order_text(order, h['quote_currency']))}")
     for cancel in h["cancels"]:

@@ -13,6 +13,7 @@ from bot.domain.decision import Decision
 from bot.domain.hedge import HedgePolicy
 from bot.domain.memory import to_data
 from bot.domain.model import AccountSnapshot
+from bot.domain.numbers import plain
 from bot.domain.planner import reference_price
 
 from .holding_view import holding_fields
@@ -57,6 +58,7 @@ def record_hedge(
     gap = state.gap_contracts if state else None
     perp_base = base_exposure(market, d.position.contracts, reference_price(quote))
     memory = rt.memory.get(name, d.memory)
+    target, target_reason = _target(d, policy)
     data: dict[str, Any] = {
         "trusted": trusted,
         # venue-clock time the trusted position reflects (see domain/trust.py)
@@ -64,6 +66,7 @@ def record_hedge(
         "memory": to_data(memory),  # what the next cycle (or a restart, or a plan) starts from
         "verdict": d.verdict.reason,
         "notes": list(d.plan.notes),
+        "target_reason": target_reason,  # why the effective target (column `target`) is what it is
         "actions": lines,
         "risk_grade": risk.grade.name.lower() if risk else None,
         "distance": str(risk.distance) if risk and risk.distance is not None else None,
@@ -73,6 +76,10 @@ def record_hedge(
         else None,
         # hedge mode: the account's LONG leg on the perp, reported, never traded
         "long_leg_contracts": str(d.position.long_leg_contracts),
+        # for `hedgebot report`: the venue-clock time of this reading (fills and funding
+        # stamped up to it are in it) and the contract size (P&L per contract)
+        "venue_ms": quote.timestamp_ms,
+        "contract_size": str(market.contract_size),
         **holding_fields(d, text=True),
     }
     rt.journal.record_snapshot(
@@ -81,7 +88,7 @@ def record_hedge(
         spot=d.spot_amount,
         perp_contracts=d.position.contracts,
         ratio=ratio,
-        target=policy.target_ratio,
+        target=target,
         gap=gap,
         mark=quote.mark,
         bid=quote.bid,
@@ -92,6 +99,7 @@ def record_hedge(
         name,
         ratio=ratio,
         target=policy.target_ratio,
+        effective_target=target,
         margin_ratio=risk.margin_ratio if risk else None,
         liquidation_distance=risk.distance if risk else None,
         spot=d.spot_amount,
@@ -108,7 +116,8 @@ def record_hedge(
         "perp": d.position.contracts,
         "perp_base": perp_base,
         "ratio": ratio,
-        "target": policy.target_ratio,
+        "target": target,
+        "target_reason": target_reason,
         "band": policy.band,
         "max_ratio": policy.max_ratio,
         "mark": reference_price(quote),
@@ -134,8 +143,16 @@ def record_hedge(
         spot=str(d.spot_amount),
         perp=str(d.position.contracts),
         ratio=None if ratio is None else str(round(ratio, 4)),
-        target=str(policy.target_ratio),
+        target=str(target),
+        target_reason=target_reason,
         risk=data["risk_grade"],
         notes=list(d.plan.notes),
         actions=lines,
     )
+
+
+def _target(d: Decision, policy: HedgePolicy) -> tuple[Decimal, str]:
+    """The effective target the decision aimed at and why (the configured one without)."""
+    if d.target is None:
+        return policy.target_ratio, f"target_ratio {plain(policy.target_ratio)}"
+    return d.target.ratio, d.target.reason

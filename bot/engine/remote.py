@@ -1,6 +1,6 @@
 """Commands that talk to a running daemon over its HTTP API: `hedgebot status`, `pause`,
-`resume`. They need no config secrets and no exchange: only the API's address (and, to
-pause or resume, the daemon's bearer token from HEDGEBOT_API_TOKEN).
+`resume`, `tranche`. They need no config secrets and no exchange: only the API's address
+(and, to pause, resume or arm a tranche, the daemon's bearer token from HEDGEBOT_API_TOKEN).
 """
 
 from __future__ import annotations
@@ -11,9 +11,22 @@ from typing import Literal, TextIO, cast
 
 from rich.console import Console
 
-from bot.api.status_view import ApiClientError, fetch_status, post_control, render_status
+from bot.api.status_view import (
+    ApiClientError,
+    fetch_status,
+    post_control,
+    post_tranche,
+    render_status,
+)
 
-__all__ = ["EXIT_OK", "EXIT_PROBLEM", "EXIT_USAGE", "control_command", "status_command"]
+__all__ = [
+    "EXIT_OK",
+    "EXIT_PROBLEM",
+    "EXIT_USAGE",
+    "control_command",
+    "status_command",
+    "tranche_command",
+]
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1  # no daemon there, or it refused (wrong token, unknown hedge)
@@ -61,12 +74,7 @@ async def control_command(
         print(f"hedgebot: unknown action {action!r} (pause or resume)", file=sys.stderr)
         return EXIT_USAGE
     if not token:
-        print(
-            f"hedgebot {action}: {TOKEN_ENV} is not set; set it to the daemon's token (the "
-            f"value the daemon was started with), e.g. `{TOKEN_ENV}=... hedgebot {action}`",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
+        return _no_token(action)
     try:
         await post_control(url, cast(Literal["pause", "resume"], action), hedge, token)
     except ApiClientError as exc:
@@ -74,4 +82,30 @@ async def control_command(
         return EXIT_PROBLEM
     done = "paused" if action == "pause" else "resumed"
     print(f"{done} {f'hedge {hedge}' if hedge else 'all hedges'}", file=out)
+    return EXIT_OK
+
+
+def _no_token(action: str) -> int:
+    print(
+        f"hedgebot {action}: {TOKEN_ENV} is not set; set it to the daemon's token (the "
+        f"value the daemon was started with), e.g. `{TOKEN_ENV}=... hedgebot {action}`",
+        file=sys.stderr,
+    )
+    return EXIT_USAGE
+
+
+async def tranche_command(
+    url: str, hedge: str, number: int | None, token: str | None, *, stream: TextIO | None = None
+) -> int:
+    """Arm manual tranche `number` (None: the next one not armed) of `hedge` on the daemon at
+    `url`. Returns 0 armed, 1 refused or unreachable (no manual tranche left, unknown hedge),
+    2 nothing sent (no token); failures print one line on stderr."""
+    if not token:
+        return _no_token("tranche")
+    try:
+        body = await post_tranche(url, hedge, number, token)
+    except ApiClientError as exc:
+        print(f"hedgebot tranche: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    print(f"hedge {hedge}: {body.get('armed', 'tranche armed')}", file=stream or sys.stdout)
     return EXIT_OK

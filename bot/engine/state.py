@@ -38,6 +38,7 @@ class RuntimeState:
         version: str,
         clock: Callable[[], float] = time.time,
         on_control: Callable[[str, str | None], None] | None = None,
+        on_tranche: Callable[[str, int | None], str] | None = None,
         dry_run: bool = False,
     ) -> None:
         self._clock = clock
@@ -52,6 +53,7 @@ class RuntimeState:
         self.kill_switch = False
         self.stopping = False
         self._on_control = on_control
+        self.on_tranche = on_tranche  # the daemon arms tranches in the hedge's memory
 
     # --- hedge set (config reload) -------------------------------------------------------
     def set_hedges(self, names: Iterable[str]) -> None:
@@ -78,6 +80,15 @@ class RuntimeState:
             live.operator_paused = False
         if self._on_control:
             self._on_control("resume", hedge)
+
+    def arm_tranche(self, hedge: str, number: int | None) -> str:
+        """Arm a manual tranche of `hedge` (None: the next one); returns what was armed.
+        KeyError for an unknown hedge; ValueError saying why nothing can be armed."""
+        if hedge not in self.hedges:
+            raise KeyError(hedge)
+        if self.on_tranche is None:
+            raise ValueError("tranches can only be armed in a running daemon")
+        return self.on_tranche(hedge, number)
 
     def restore_pauses(self, paused: Iterable[str]) -> None:
         """Re-apply pauses journaled before a restart (unknown names are ignored)."""

@@ -45,6 +45,7 @@ from bot.domain.model import (
 from bot.exchange import parse
 from bot.exchange.calls import Calls
 from bot.exchange.ccxt_account import AccountOps
+from bot.exchange.ccxt_history import HistoryOps
 from bot.exchange.ccxt_position_mode import PositionModeOps
 from bot.exchange.errors import (
     ClockSkew,
@@ -79,7 +80,7 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-class CcxtExchange(AccountOps, PositionModeOps):
+class CcxtExchange(AccountOps, HistoryOps, PositionModeOps):
     """One account on one venue through one async ccxt instance (see module docstring).
 
     `breaker.state` is for alerts/metrics; `time_offset_ms` is the local-minus-venue clock

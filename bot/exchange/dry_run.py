@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from bot.domain.candles import Candle
 from bot.domain.liquidation import MarginBracket
 from bot.domain.model import (
     Balance,
@@ -105,6 +106,16 @@ class DryRunExchange:
         self, symbol: str, *, since_ms: int | None = None
     ) -> tuple[FundingPayment, ...]:
         return await self.inner.fetch_funding_payments(symbol, since_ms=since_ms)
+
+    async def fetch_candles(
+        self, symbol: str, interval: str, *, limit: int, since_ms: int | None = None
+    ) -> tuple[Candle, ...]:
+        return await self.inner.fetch_candles(symbol, interval, limit=limit, since_ms=since_ms)
+
+    async def fetch_funding_rates(
+        self, symbol: str, *, since_ms: int | None = None
+    ) -> tuple[tuple[int, Decimal], ...]:
+        return await self.inner.fetch_funding_rates(symbol, since_ms=since_ms)
 
     async def fetch_api_restrictions(self) -> ApiRestrictions:
         return await self.inner.fetch_api_restrictions()

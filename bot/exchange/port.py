@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
+from bot.domain.candles import Candle
 from bot.domain.liquidation import MarginBracket
 from bot.domain.model import (
     Balance,
@@ -78,6 +79,20 @@ class Exchange(Protocol):
         ...
 
     async def fetch_funding(self, symbol: str) -> FundingInfo: ...
+
+    async def fetch_candles(
+        self, symbol: str, interval: str, *, limit: int, since_ms: int | None = None
+    ) -> tuple[Candle, ...]:
+        """Candles of `interval` ('1h') of `symbol`, oldest first: `limit` from `since_ms`,
+        or the latest `limit` when None."""
+        ...
+
+    async def fetch_funding_rates(
+        self, symbol: str, *, since_ms: int | None = None
+    ) -> tuple[tuple[int, Decimal], ...]:
+        """Settled funding of perp `symbol` (since `since_ms`, else the latest page):
+        (time ms, rate), oldest first."""
+        ...
 
     async def fetch_margin_brackets(self, symbol: str) -> tuple[MarginBracket, ...]:
         """The venue's maintenance-margin brackets for a perp, lowest notional first."""

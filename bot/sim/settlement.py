@@ -5,7 +5,7 @@ each contract's margin asset)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from bot.sim.accounts import Account
 from bot.sim.contracts import contract_math
@@ -21,6 +21,7 @@ from bot.sim.spot import execute_spot, release_spot
 __all__ = ["liquidate_due", "match_resting", "settle_funding"]
 
 ZERO = Decimal(0)
+FUNDING_QUANTUM = Decimal("1e-8")  # income rows carry 8 decimals (USDT or the coin)
 
 
 def match_resting(
@@ -71,7 +72,11 @@ def settle_funding(
         for pos in account.legs(spec.symbol):
             if pos.amt == 0:
                 continue
-            amount = -math.notional(pos.amt, mark) * rate
+            # Binance books funding at the asset's 8 decimals: the wallet moves by exactly the
+            # income row's amount (an account's equity then reconciles with its income).
+            amount = (-math.notional(pos.amt, mark) * rate).quantize(
+                FUNDING_QUANTUM, rounding=ROUND_HALF_UP
+            )
             if pos.isolated:
                 pos.isolated_wallet += amount
             else:

@@ -1,0 +1,1 @@
+"""`hedgebot report`: what the live hedges did, per hedge and day, from the journal."""
