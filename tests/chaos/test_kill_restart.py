@@ -29,11 +29,27 @@ TARGET, BAND, MAX_RATIO = Decimal("0.8"), Decimal("0.05"), Decimal("1.0")
 LEG = HedgeLeg("BTC", "BTC", "BTC/USDT:USDT")
 
 
+def _resting_sells(sim_state: dict) -> Decimal:
+    """Base units the killed daemon's resting USDⓈ-M sells may still add to the short (the
+    simulator's USDⓈ-M quantities are base units)."""
+    venue = LEG.symbol.split("/")[0] + "USDT"
+    orders = sim_state["accounts"]["sim-key"]["openOrders"]
+    return sum(
+        (
+            Decimal(o["qty"]) - Decimal(o["executedQty"])
+            for o in orders
+            if o["symbol"] == venue and o["side"] == "SELL" and o["market"] == "usdm"
+        ),
+        Decimal(0),
+    )
+
+
 def _next_spot(rng: random.Random, sim_state: dict, spot: Decimal) -> Decimal:
-    """A new spot holding: up to +40 %, or down but never so far that the current short
-    exceeds 0.98 × spot (we must not be the ones breaking max_ratio)."""
-    short = ratios(sim_state, [LEG])["BTC"] or Decimal(0)
-    floor = short * spot / Decimal("0.98")
+    """A new spot holding: up to +40 %, or down but never so far that the current short plus
+    any sell the killed daemon left resting (it may fill before the next daemon cancels it)
+    exceeds 0.98 × spot: we must not be the ones breaking max_ratio."""
+    short = (ratios(sim_state, [LEG])["BTC"] or Decimal(0)) * spot + _resting_sells(sim_state)
+    floor = short / Decimal("0.98")
     wanted = spot * Decimal(str(round(rng.uniform(0.75, 1.4), 3)))
     return max(wanted, floor, Decimal("0.5")).quantize(Decimal("0.001"))
 
