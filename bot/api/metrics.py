@@ -81,6 +81,10 @@ class Metrics:
             "hedgebot_funding_total", "Funding received (+) or paid (-) so far (quote)."
         )
         self.paused = g("hedgebot_paused", "1 when trading for the hedge is paused.")
+        self.basis = g(
+            "hedgebot_basis_annualised",
+            "Dated future: (future - index) / index per year to expiry (fraction; NaN for perps).",
+        )
         self.risk_grade = g(
             "hedgebot_risk_grade", "Risk guard grade: 0 ok, 1 warn, 2 top_up, 3 delever, 4 reduce."
         )
@@ -95,6 +99,7 @@ class Metrics:
             self.funding_total,
             self.paused,
             self.risk_grade,
+            self.basis,
         )
 
     def _init_process_metrics(self) -> None:
@@ -167,6 +172,11 @@ class Metrics:
         """Funding received (+) or paid (-) for the hedge so far, in quote currency."""
         self._touch(hedge)
         self.funding_total.labels(hedge=hedge).set(_num(quote))
+
+    def set_basis(self, hedge: str, basis: Number) -> None:
+        """A dated future's annualised basis (fraction per year; None for a perpetual)."""
+        self._touch(hedge)
+        self.basis.labels(hedge=hedge).set(_num(basis))
 
     def set_paused(self, hedge: str, paused: bool) -> None:
         """Whether trading for the hedge is paused (operator, stale data, kill switch)."""

@@ -16,6 +16,7 @@ from bot.domain.target_rules import Rules
 __all__ = [
     "HEDGE_NAME_PATTERN",
     "ExecutionSettings",
+    "FutureLeg",
     "HedgeSettings",
     "PerpLeg",
     "SpotLeg",
@@ -49,18 +50,34 @@ class SpotLeg(BaseModel):
     _account_exists = field_validator("account")(_known_account)
 
 
-class PerpLeg(BaseModel):
-    """The perpetual that carries the short hedge."""
+class _ContractLeg(BaseModel):
+    """A contract leg: the account trading it (its `symbol` is the subclass's)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    account: str = Field(description="name of the account (under accounts) trading the perp")
-    symbol: str = Field(
-        pattern=r"^[A-Za-z0-9]+/[A-Za-z0-9]+:[A-Za-z0-9]+$",
-        description="the perpetual's ccxt unified symbol BASE/QUOTE:SETTLE, e.g. BTC/USDT:USDT",
-    )
+    account: str = Field(description="name of the account (under accounts) trading the contract")
 
     _account_exists = field_validator("account")(_known_account)
+
+
+class PerpLeg(_ContractLeg):
+    """The perpetual that carries the short hedge."""
+
+    symbol: str = Field(
+        pattern=r"^[A-Za-z0-9]+/[A-Za-z0-9]+:[A-Za-z0-9]+$",
+        description="the perpetual's ccxt unified symbol BASE/QUOTE:SETTLE: linear "
+        "BTC/USDT:USDT, a multiplied base 1000PEPE/USDT:USDT, inverse (COIN-M) BTC/USD:BTC",
+    )
+
+
+class FutureLeg(_ContractLeg):
+    """A dated future that carries the short hedge (a fixed contract, closed before delivery)."""
+
+    symbol: str = Field(
+        pattern=r"^[A-Za-z0-9]+/[A-Za-z0-9]+:[A-Za-z0-9]+-[0-9]{6}$",
+        description="the dated future's ccxt unified symbol BASE/QUOTE:SETTLE-YYMMDD, e.g. "
+        "BTC/USDT:USDT-261225 (linear) or BTC/USD:BTC-261225 (COIN-M)",
+    )
 
 
 class ExecutionSettings(BaseModel):
@@ -101,7 +118,16 @@ class HedgeSettings(TargetRuleSettings):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     spot: SpotLeg = Field(description="the spot holding: {account: NAME, asset: BTC}")
-    perp: PerpLeg = Field(description="the perpetual: {account: NAME, symbol: BTC/USDT:USDT}")
+    perp: PerpLeg | None = Field(
+        default=None,
+        description="the perpetual: {account: NAME, symbol: BTC/USDT:USDT}; exactly one of "
+        "perp / future",
+    )
+    future: FutureLeg | None = Field(
+        default=None,
+        description="a dated future instead of a perpetual: {account: NAME, symbol: "
+        "BTC/USDT:USDT-261225}; the short is bought back in its last hour, never delivered",
+    )
     target_ratio: Decimal = Field(
         ge=0,
         le=10,
@@ -132,6 +158,12 @@ class HedgeSettings(TargetRuleSettings):
         le=10,
         description="perp exposure per unit of spot exposure (1 when the perp is on the same coin)",
     )
+    count_margin: bool | None = Field(
+        default=None,
+        description="count the coin in the COIN-M wallet (wallet balance + unrealised P&L) "
+        "as part of the holding; omit for the default: true for an inverse perp margined in "
+        "the hedged coin (e.g. BTC/USD:BTC), ignored otherwise",
+    )
     execution: ExecutionSettings = Field(
         default_factory=ExecutionSettings, description="order placement and repricing"
     )
@@ -149,9 +181,19 @@ class HedgeSettings(TargetRuleSettings):
             return {k: v for k, v in data.items() if k != "execution"}
         return data
 
+    @property
+    def contract(self) -> PerpLeg | FutureLeg:
+        """The leg carrying the short: the perpetual or the dated future."""
+        leg = self.perp or self.future
+        assert leg is not None  # the validator requires exactly one
+        return leg
+
     @model_validator(mode="after")
     def _check_ratios(self) -> HedgeSettings:
         problems: list[tuple[str, str]] = []
+        if (self.perp is None) == (self.future is None):
+            said = "both are set" if self.perp else "neither is set"
+            problems.append(("perp", f"exactly one of perp / future is needed ({said})"))
         if not self.allow_over_hedge:
             for name in ("target_ratio", "max_ratio"):
                 value = getattr(self, name)
@@ -194,7 +236,7 @@ class HedgeSettings(TargetRuleSettings):
         return HedgePolicy(
             name=name,
             spot_asset=self.spot.asset,
-            perp_symbol=self.perp.symbol,
+            perp_symbol=self.contract.symbol,
             target_ratio=self.target_ratio,
             band=self.band,
             max_ratio=self.max_ratio,
@@ -208,4 +250,5 @@ class HedgeSettings(TargetRuleSettings):
             reprice_ticks=execution.reprice_ticks,
             emergency_band=execution.emergency_band,
             max_daily_turnover=self.max_daily_turnover,
+            count_margin=self.count_margin,
         )

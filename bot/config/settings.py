@@ -85,16 +85,17 @@ class Settings(BaseModel):
     def accounts_in_use(self) -> tuple[str, ...]:
         """Names of the accounts some hedge uses, sorted."""
         used = {h.spot.account for h in self.hedges.values()}
-        used |= {h.perp.account for h in self.hedges.values()}
+        used |= {h.contract.account for h in self.hedges.values()}
         return tuple(sorted(used))
 
 
 def _reference_problems(settings: Settings) -> Iterator[tuple[str, str]]:
     known = ", ".join(sorted(settings.accounts))
     for name, hedge in settings.hedges.items():
-        for leg in ("spot", "perp"):
-            account = getattr(hedge, leg).account
-            if account not in settings.accounts:
+        for leg in ("spot", "perp", "future"):
+            found = getattr(hedge, leg)
+            account = found.account if found is not None else None
+            if account is not None and account not in settings.accounts:
                 yield (
                     f"hedges.{name}.{leg}.account",
                     f"unknown account {account!r} (define it under accounts; known: {known})",
@@ -107,12 +108,12 @@ def _overlap_problems(settings: Settings) -> Iterator[tuple[str, str]]:
     perps: dict[tuple[str, str], str] = {}
     spots: dict[tuple[str, str], str] = {}
     for name, hedge in settings.hedges.items():
-        perp_key = (hedge.perp.account, hedge.perp.symbol)
+        perp_key = (hedge.contract.account, hedge.contract.symbol)
         spot_key = (hedge.spot.account, hedge.spot.asset.upper())
         if perp_key in perps:
             yield (
                 f"hedges.{name}.perp.symbol",
-                f"{hedge.perp.symbol} on account {hedge.perp.account} is already hedge "
+                f"{hedge.contract.symbol} on account {hedge.contract.account} is already hedge "
                 f"{perps[perp_key]}'s perp (one hedge per perpetual per account)",
             )
         if spot_key in spots:

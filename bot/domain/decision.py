@@ -26,6 +26,8 @@ from bot.domain.dispatch import Dispatch, dispatch
 from bot.domain.grow_margin import GrowFunding
 from bot.domain.hedge import HedgePolicy
 from bot.domain.hold import risk_hold_after
+from bot.domain.holding import Holding
+from bot.domain.instrument import annualised_basis, closing_before_delivery, hedge_exposure
 from bot.domain.liquidation import MarginBracket
 from bot.domain.memory import HedgeMemory, Trusted
 from bot.domain.model import AccountSnapshot, Fill, Order, Position, frozen_map
@@ -47,6 +49,7 @@ __all__ = ["Decision", "DecisionInputs", "decide"]
 
 ZERO = Decimal(0)
 NOT_GROWN = f"{BRACKETS_MISSING}: not adding to the short until they can be read"
+CLOSING = "the dated contract delivers within the hour: buying the short back, never delivered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +94,11 @@ class Decision:
     `rebaselined`: a contradicting reading was adopted after `trust.CONFIRM_CYCLES`;
     `funding`: how the GROW order in `plan` is funded (a transfer to send first), None when no
     GROW order is sent; `order_key`: what a rejection of the planned order backs off;
-    `target`: the effective target the plan aimed at, with its reason."""
+    `target`: the effective target the plan aimed at, with its reason.
+    `spot_amount` is the holding in coins of the spot asset (spot, plus the COIN-M margin
+    when it counts: `holding` has the parts); `exposure` is it in the instrument's base units
+    (coins / `multiplier`, e.g. 1000PEPE units); `basis` a dated future's annualised basis
+    (`instrument.annualised_basis`), None for a perpetual."""
 
     hedge: str
     verdict: DataVerdict
@@ -106,6 +113,15 @@ class Decision:
     funding: GrowFunding | None = None
     order_key: str | None = None
     target: Target | None = None
+    holding: Holding | None = None
+    exposure: Decimal | None = None
+    multiplier: Decimal = Decimal(1)
+    basis: Decimal | None = None
+
+    @property
+    def exposure_units(self) -> Decimal:
+        """The holding in the instrument's base units (what the ratio divides by)."""
+        return self.spot_amount if self.exposure is None else self.exposure
 
 
 def decide(i: DecisionInputs) -> Decision:
@@ -114,10 +130,10 @@ def decide(i: DecisionInputs) -> Decision:
     symbol = i.policy.perp_symbol
     memory = start_cycle(i.memory)
     target = _target(i, memory)
-    policy = replace(i.policy, target_ratio=target.ratio)
+    policy, closing = _target_policy(i, target.ratio)
     position = i.perp.position(symbol)
-    spot_balance = i.spot.spot.get(policy.spot_asset)
-    spot_amount = spot_balance.total if spot_balance else ZERO
+    market = i.perp.markets[symbol]
+    exposure = hedge_exposure(policy, market, i.spot, i.perp)
     live = _aged_locally(i.live_orders, i.sent_at_ms)
     verdict = _verdict(i, memory.trusted, position)
     quote = i.perp.quotes[symbol]
@@ -126,8 +142,8 @@ def decide(i: DecisionInputs) -> Decision:
     data_ok = verdict.ok and i.blocked_reason is None
     view = HedgeView(
         policy=policy,
-        market=i.perp.markets[symbol],
-        spot=spot_amount,
+        market=market,
+        spot=exposure.units,
         position=position,
         quote=quote,
         now_ms=i.now_ms,
@@ -140,6 +156,8 @@ def decide(i: DecisionInputs) -> Decision:
         data_reason=verdict.reason if not verdict.ok else (i.blocked_reason or ""),
     )
     sent = _sent(i, view, memory, data_trusted=verdict.ok)
+    notes = (*exposure.holding.notes, *((CLOSING,) if closing else ()))
+    hedge_plan = replace(sent.plan, notes=(*sent.plan.notes, *notes))
     trust = step(sent.memory, ok=verdict.ok, position=position, stamp_ms=_stamp(i, position))
     after = _remember(i, trust.memory, risk, verdict.ok)
     if after.rules != target.memory:
@@ -148,13 +166,19 @@ def decide(i: DecisionInputs) -> Decision:
         policy.name,
         verdict,
         risk,
-        sent.plan,
+        hedge_plan,
         position,
-        spot_amount,
+        exposure.holding.coins,
         live,
         after,
         trusted=trust.trusted,
         rebaselined=trust.rebaselined,
+        holding=exposure.holding,
+        exposure=exposure.units,
+        multiplier=exposure.multiplier,
+        basis=annualised_basis(
+            reference_price(quote), quote.index, quote.timestamp_ms, market.expiry_ms
+        ),
         target=target,
         funding=sent.funding,
         order_key=sent.key,
@@ -168,7 +192,7 @@ def _sent(
     brackets are missing, then what of it is sent (`dispatch`)."""
     if i.blocked_reason is not None and data_trusted:
         # Waiting for an order's outcome is not bad data: keep live orders, place nothing.
-        hedge_plan = HedgePlan(i.policy.name, None, notes=(i.blocked_reason,))
+        hedge_plan = HedgePlan(view.policy.name, None, notes=(i.blocked_reason,))
     else:
         hedge_plan = plan(view)
     if not i.brackets:
@@ -189,6 +213,16 @@ def _target(i: DecisionInputs, memory: HedgeMemory) -> Target:
     policy = i.policy
     rules = i.rules or Rules(base_ratio=policy.target_ratio, max_ratio=policy.max_ratio)
     return effective_target(rules, memory.rules, i.observation or Observation(now_ms=i.now_ms))
+
+
+def _target_policy(i: DecisionInputs, ratio: Decimal) -> tuple[HedgePolicy, bool]:
+    """The policy planned with: the effective target `ratio`, except that a dated contract
+    in its last hour wants no short at all (judged on the venue's clock, the quote's stamp,
+    as the delivery time is the venue's)."""
+    market = i.perp.markets[i.policy.perp_symbol]
+    quote = i.perp.quotes[i.policy.perp_symbol]
+    closing = closing_before_delivery(market, quote.timestamp_ms)
+    return replace(i.policy, target_ratio=ZERO if closing else ratio), closing
 
 
 def _gate(i: DecisionInputs, risk: RiskAssessment, *, held: bool) -> tuple[RiskGate, Decimal]:

@@ -89,9 +89,10 @@ def _leverage(policy: HedgePolicy, position: Position) -> int:
 
 
 def _collateral(risk_policy: RiskPolicy, perp: AccountSnapshot, market: Market) -> Collateral:
-    """The settle currency free in the perp account's futures and spot wallets."""
+    """The settle currency free in the perp account's futures wallet margining `market`
+    (COIN-M for an inverse perp) and in its spot wallet."""
     settle = market.settle or market.quote
-    futures = perp.futures.get(settle)
+    futures = perp.margin_balances(market).get(settle)
     spot = perp.spot.get(settle)
     return Collateral(
         futures_free=futures.free if futures else ZERO,

@@ -44,6 +44,8 @@ class HedgePolicy:
     `reprice_ticks` is how many ticks the touch may move away from a resting order before it is
     repriced; beyond `emergency_band` (|ratio − target|, None = never) an aggressive IOC limit
     is used; `max_daily_turnover` (quote, None = unlimited) caps what one UTC day may trade.
+    `count_margin`: the COIN-M wallet's coin is part of the holding (None = yes for an
+    inverse perp margined in the hedged coin, see `instrument.counts_margin`).
     """
 
     name: str
@@ -62,6 +64,7 @@ class HedgePolicy:
     reprice_ticks: int = 5
     emergency_band: Decimal | None = None
     max_daily_turnover: Decimal | None = None
+    count_margin: bool | None = None
 
     def __post_init__(self) -> None:
         problem = self._problem()

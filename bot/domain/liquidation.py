@@ -18,13 +18,14 @@ just `size`. Amounts are in the settle currency (USDT); prices quote per base.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 __all__ = [
     "MarginBracket",
     "bracket_for",
+    "first_fitting",
     "implied_bracket",
     "liquidation_distance",
     "liquidation_price",
@@ -85,16 +86,31 @@ def liquidation_price(
     """
     if size == 0:
         return None
-    ordered = _checked(brackets)
     equity = wallet_balance - other_maint_margin + other_unrealized_pnl
-    for i, bracket in enumerate(ordered):
+
+    def solve(bracket: MarginBracket) -> Decimal | None:
         denominator = abs(size) * bracket.maint_margin_ratio - size
         if denominator == 0:
+            return None
+        return (equity + bracket.cum - size * entry_price) / denominator
+
+    return first_fitting(brackets, solve, lambda price: abs(size) * price)
+
+
+def first_fitting(
+    brackets: Sequence[MarginBracket],
+    solve: Callable[[MarginBracket], Decimal | None],
+    notional_at: Callable[[Decimal], Decimal],
+) -> Decimal | None:
+    """The first positive price `solve` gives for a bracket whose [floor, cap) holds the
+    notional at that price (the last bracket takes anything above its floor), or None. The
+    bracket depends on the notional AT the liquidation price, hence trying each."""
+    ordered = _checked(brackets)
+    for i, bracket in enumerate(ordered):
+        price = solve(bracket)
+        if price is None or price <= 0:
             continue
-        price = (equity + bracket.cum - size * entry_price) / denominator
-        if price <= 0:
-            continue
-        notional = abs(size) * price
+        notional = notional_at(price)
         last = i == len(ordered) - 1
         if bracket.notional_floor <= notional and (last or notional < bracket.notional_cap):
             return price

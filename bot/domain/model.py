@@ -66,10 +66,12 @@ class MarginMode(StrEnum):
 
 
 class Wallet(StrEnum):
-    """Where a balance lives on a venue (Binance: spot wallet vs USDⓈ-M futures wallet)."""
+    """Where a balance lives on a venue (Binance: the spot wallet, the USDⓈ-M futures wallet,
+    the COIN-M futures wallet that holds each coin margining its inverse contracts)."""
 
     SPOT = "spot"
     FUTURES = "futures"
+    COINM = "coinm"
 
 
 class PositionMode(StrEnum):
@@ -115,10 +117,20 @@ class Market:
     max_leverage: int | None = None
     maker_fee: Decimal = ZERO
     taker_fee: Decimal = ZERO
+    expiry_ms: int | None = None  # dated futures: delivery time; None for perpetuals and spot
+
+    @property
+    def is_dated(self) -> bool:
+        return self.expiry_ms is not None
 
     @property
     def is_contract(self) -> bool:
         return self.kind is not MarketKind.SPOT
+
+    @property
+    def margin_wallet(self) -> Wallet:
+        """The wallet holding this contract's margin: COIN-M for inverse, else USDⓈ-M."""
+        return Wallet.COINM if self.kind is MarketKind.INVERSE else Wallet.FUTURES
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,9 +261,11 @@ class Fill:
 class AccountSnapshot:
     """Everything read from one account in one cycle. Parts a cycle did not need are empty.
 
-    `spot` and `futures` map asset → Balance; `positions` maps unified symbol → Position
-    (flat positions may be absent); `open_orders` are the live orders on the symbols read;
-    `quotes` and `funding` map unified symbol → value; `markets` are the markets involved.
+    `spot` and `futures` (USDⓈ-M) map asset → Balance, `coinm` coin → Balance of the COIN-M
+    wallet (`total` = wallet balance + unrealised P&L, in the coin); `positions` maps unified
+    symbol → Position (flat positions may be absent); `open_orders` are the live orders on
+    the symbols read; `quotes` and `funding` map unified symbol → value; `markets` are the
+    markets involved.
     """
 
     account: str
@@ -259,10 +273,15 @@ class AccountSnapshot:
     markets: Mapping[str, Market] = field(default_factory=frozen_map)
     spot: Mapping[str, Balance] = field(default_factory=frozen_map)
     futures: Mapping[str, Balance] = field(default_factory=frozen_map)
+    coinm: Mapping[str, Balance] = field(default_factory=frozen_map)
     positions: Mapping[str, Position] = field(default_factory=frozen_map)
     open_orders: tuple[Order, ...] = ()
     quotes: Mapping[str, Quote] = field(default_factory=frozen_map)
     funding: Mapping[str, FundingInfo] = field(default_factory=frozen_map)
+
+    def margin_balances(self, market: Market) -> Mapping[str, Balance]:
+        """The futures wallet that margins `market` (COIN-M for inverse, else USDⓈ-M)."""
+        return self.coinm if market.margin_wallet is Wallet.COINM else self.futures
 
     def position(self, symbol: str) -> Position:
         """The position on `symbol`, flat if the venue reported none."""

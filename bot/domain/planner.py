@@ -44,7 +44,8 @@ ZERO = Decimal(0)
 class HedgeView:
     """Everything one hedge's decision depends on (all values, no I/O).
 
-    `spot` is the total base units held in the spot wallet for `policy.spot_asset`;
+    `spot` is the holding in the instrument's base units (`instrument.hedge_exposure`: the
+    spot wallet's `policy.spot_asset`, plus counted COIN-M margin, over any multiplier);
     `position` the perp position (signed contracts); `quote` the perp's top of book and mark;
     `live_orders` OUR live orders for this hedge (the shell filters by client id prefix);
     `now_ms` the cycle's clock reading; `turnover_today` quote traded today on this hedge;

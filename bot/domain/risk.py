@@ -18,7 +18,9 @@ distance, so the shell alerts while a human still has time.
 Without the venue's margin brackets the guard fails closed: the hedge is never grown
 (`gate` is at least BLOCK_INCREASE, also when flat), the venue's own liquidation price gives
 the distance, and a bracket implied by that price sizes top-ups and cuts.
-Only linear (USDⓈ-M) contracts are supported for now.
+Linear (USDⓈ-M) positions are measured in base units and quote (`risk_view.Leg`), COIN-M
+(inverse) ones in contracts and coin with Binance's COIN-M formula (`risk_inverse`): their
+top-ups move the coin, in whole satoshis.
 """
 
 from __future__ import annotations
@@ -29,8 +31,9 @@ from decimal import Decimal
 from bot.domain.liquidation import liquidation_distance
 from bot.domain.model import MarginMode, MarketKind
 from bot.domain.risk_cut import cut_for, delever_to
+from bot.domain.risk_inverse import SATOSHI, InverseLeg, inverse_leg_of
 from bot.domain.risk_policy import RiskGate, RiskGrade, RiskPolicy, grade_for
-from bot.domain.risk_top_up import TopUp, TopUpSources, plan_top_up, top_up_sources
+from bot.domain.risk_top_up import CENT, TopUp, TopUpSources, plan_top_up, top_up_sources
 from bot.domain.risk_view import Leg, RiskView, leg_of, reported_liquidation
 
 __all__ = ["RiskAssessment", "RiskView", "TopUp", "assess"]
@@ -74,12 +77,12 @@ class RiskAssessment:
 def assess(view: RiskView) -> RiskAssessment:
     """Grade one hedge's perp position and name the actions (see the module docstring).
 
-    Raises ValueError naming the field for inputs that cannot be assessed (inverse market,
-    non-positive mark)."""
+    Raises ValueError naming the field for inputs that cannot be assessed (a spot market,
+    a non-positive mark)."""
     _check(view)
     if view.position.contracts == 0:
         return _flat(view)
-    leg = leg_of(view)
+    leg = inverse_leg_of(view) if _inverse(view) else leg_of(view)
     own = leg.liquidation(view.wallet_balance) if view.brackets else None
     exchange = reported_liquidation(view.position)
     used = _nearer(leg.size, own, exchange)
@@ -101,7 +104,14 @@ def assess(view: RiskView) -> RiskAssessment:
             f" {needed} {_asset(view)}, only {available} available"
         )
     top_up = plan_top_up(
-        _asset(view), view.margin_mode, needed, _sources(view, grade), view.policy.max_top_up
+        _asset(view),
+        view.margin_mode,
+        needed,
+        _sources(view, grade),
+        view.policy.max_top_up,
+        unit=SATOSHI if _inverse(view) else CENT,
+        wallet=view.market.margin_wallet,
+        slack=SATOSHI if _inverse(view) else ZERO,
     )
     added = top_up.amount if top_up is not None else ZERO
     grade_after = _grade_after(leg, distance, ratio, added)
@@ -127,10 +137,10 @@ def assess(view: RiskView) -> RiskAssessment:
 
 
 def _check(view: RiskView) -> None:
-    if view.market.kind is not MarketKind.LINEAR:
+    if not view.market.is_contract:
         raise ValueError(
-            f"hedges.{view.hedge}: risk guard supports linear (USDⓈ-M) perps only,"
-            f" got {view.market.kind.value}"
+            f"hedges.{view.hedge}: the risk guard assesses futures positions, got a"
+            f" {view.market.kind.value} market"
         )
     if not view.mark.is_finite() or view.mark <= 0:
         raise ValueError(f"hedges.{view.hedge}: mark price must be positive, got {view.mark}")
@@ -160,11 +170,15 @@ def _mismatch(policy: RiskPolicy, own: Decimal | None, exchange: Decimal | None)
     return abs(exchange - own) / own > policy.liq_price_tolerance
 
 
+def _inverse(view: RiskView) -> bool:
+    return view.market.kind is MarketKind.INVERSE
+
+
 def _grade_after(
-    leg: Leg, distance: Decimal | None, ratio: Decimal | None, added: Decimal
+    leg: Leg | InverseLeg, distance: Decimal | None, ratio: Decimal | None, added: Decimal
 ) -> RiskGrade:
-    """The grade once `added` quote is behind the position (unchanged when nothing can size
-    margin: then no top-up is planned either)."""
+    """The grade once `added` (settle currency) is behind the position (unchanged when
+    nothing can size margin: then no top-up is planned either)."""
     if leg.brackets:
         wallet = leg.view.wallet_balance + added
         distance, ratio = leg.distance(wallet), leg.ratio(wallet)
@@ -216,7 +230,7 @@ def _ratio_text(ratio: Decimal | None) -> str:
     return f"margin ratio {ratio:.2%}"
 
 
-def _no_brackets(leg: Leg, exchange: Decimal | None) -> str:
+def _no_brackets(leg: Leg | InverseLeg, exchange: Decimal | None) -> str:
     if exchange is None:
         return f"{NO_BRACKETS}; the venue reports no liquidation price either"
     if not leg.brackets:

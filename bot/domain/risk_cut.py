@@ -3,6 +3,7 @@ buy back part of the short (REDUCE). Each appends the reason it acted on.
 
 Cut sizing (REDUCE) counts only the margin that actually stays behind the kept short:
 - cross: the margin balance stays in the wallet whatever the size;
+(COIN-M positions: the same rules in contracts and coin, see `risk_inverse.InverseLeg.keep`)
 - isolated: the cut releases the position's margin pro rata to the futures wallet (Binance
   and the simulator), and it comes back only as the next cycle's top-up from that wallet's
   free balance — in full when no `max_top_up` caps it, else at most `max_top_up`. So the kept
@@ -18,6 +19,7 @@ from decimal import Decimal
 
 from bot.domain.contracts import round_amount_up
 from bot.domain.risk_actions import leverage_for, reduction_for
+from bot.domain.risk_inverse import InverseLeg
 from bot.domain.risk_policy import RiskGrade
 from bot.domain.risk_top_up import top_up_sources
 from bot.domain.risk_view import Leg
@@ -27,7 +29,9 @@ __all__ = ["cut_for", "delever_to"]
 ZERO = Decimal(0)
 
 
-def delever_to(leg: Leg, needed: Decimal, grade: RiskGrade, reasons: list[str]) -> int | None:
+def delever_to(
+    leg: Leg | InverseLeg, needed: Decimal, grade: RiskGrade, reasons: list[str]
+) -> int | None:
     """The lower leverage to set at DELEVER and above (isolated only), or None."""
     if grade < RiskGrade.DELEVER:
         return None
@@ -40,7 +44,7 @@ def delever_to(leg: Leg, needed: Decimal, grade: RiskGrade, reasons: list[str]) 
         reasons.append("leverage unknown: cannot lower it")
         return None
     wanted = leg.view.wallet_balance + needed
-    target = leverage_for(abs(leg.size) * leg.view.mark, wanted, current)
+    target = leverage_for(leg.notional(), wanted, current)
     if target is None:
         reasons.append(f"cannot lower leverage below {current}")
     else:
@@ -48,7 +52,7 @@ def delever_to(leg: Leg, needed: Decimal, grade: RiskGrade, reasons: list[str]) 
     return target
 
 
-def cut_for(leg: Leg, added: Decimal, grade: RiskGrade, reasons: list[str]) -> Decimal:
+def cut_for(leg: Leg | InverseLeg, added: Decimal, grade: RiskGrade, reasons: list[str]) -> Decimal:
     """Unsigned contracts of the short to buy back at REDUCE (after a top-up of `added`
     quote), rounded up to the step, at most the short; 0 below REDUCE or for a long."""
     view = leg.view
@@ -58,8 +62,12 @@ def cut_for(leg: Leg, added: Decimal, grade: RiskGrade, reasons: list[str]) -> D
     if not leg.brackets:
         reasons.append("margin balance gone and no brackets to size a partial cut: buy back all")
         return held
-    keep = _keep(leg, added)
-    cut = round_amount_up(view.market, (abs(leg.size) - keep) / view.market.contract_size)
+    if isinstance(leg, InverseLeg):
+        cut = round_amount_up(view.market, abs(leg.size) - leg.keep(added))
+    else:
+        cut = round_amount_up(
+            view.market, (abs(leg.size) - _keep(leg, added)) / view.market.contract_size
+        )
     cut = min(max(cut, ZERO), held)
     how = "" if leg.cross else " (isolated: the margin it releases is added back next cycle)"
     reasons.append(

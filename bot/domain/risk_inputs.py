@@ -29,13 +29,24 @@ def isolated_wallet(position: Position) -> Decimal:
     return collateral - (position.unrealized_pnl or ZERO)
 
 
+def _sharing(snapshot: AccountSnapshot, settle: str) -> list[Position]:
+    """The positions margined in `settle` (a COIN-M coin's contracts share its wallet only;
+    a position whose market was not read is assumed to share it)."""
+    kept = []
+    for position in snapshot.positions.values():
+        market = snapshot.markets.get(position.symbol)
+        if market is None or (market.settle or market.quote) == settle:
+            kept.append(position)
+    return kept
+
+
 def _cross_inputs(
-    snapshot: AccountSnapshot, symbol: str, total: Decimal
+    snapshot: AccountSnapshot, symbol: str, total: Decimal, settle: str
 ) -> tuple[Decimal, Decimal, Decimal]:
     """(cross wallet balance, maintenance margin and uPnL of the OTHER cross positions)."""
     wallet = total
     other_mm = other_upnl = ZERO
-    for other in snapshot.positions.values():
+    for other in _sharing(snapshot, settle):
         upnl = other.unrealized_pnl or ZERO
         wallet -= upnl
         if other.margin_mode is MarginMode.ISOLATED:
@@ -57,7 +68,7 @@ def risk_view(
     market = perp.markets[policy.perp_symbol]
     position = perp.position(policy.perp_symbol)
     settle = market.settle or market.quote
-    futures = perp.futures.get(settle)
+    futures = perp.margin_balances(market).get(settle)
     spot_free = perp.spot.get(settle)
     mode = position.margin_mode or policy.margin_mode
     other_mm = other_upnl = ZERO
@@ -65,7 +76,7 @@ def risk_view(
         wallet = isolated_wallet(position)
     else:
         total = futures.total if futures else ZERO
-        wallet, other_mm, other_upnl = _cross_inputs(perp, policy.perp_symbol, total)
+        wallet, other_mm, other_upnl = _cross_inputs(perp, policy.perp_symbol, total, settle)
     return RiskView(
         hedge=policy.name,
         policy=risk_policy,

@@ -15,10 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
-from bot.domain.model import MarginMode
+from bot.domain.model import MarginMode, Wallet
 from bot.domain.risk_policy import RiskGrade
 
-__all__ = ["TopUp", "TopUpSources", "plan_top_up", "top_up_sources"]
+__all__ = ["CENT", "TopUp", "TopUpSources", "plan_top_up", "top_up_sources"]
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -26,12 +26,14 @@ CENT = Decimal("0.01")
 
 @dataclass(frozen=True, slots=True)
 class TopUp:
-    """Collateral to move, in `asset`: first `transfer_from_spot` spot → futures wallet, then
+    """Collateral to move, in `asset`: first `transfer_from_spot` spot → `wallet` (the
+    futures wallet margining the position: USDⓈ-M, or COIN-M for an inverse one), then
     `add_isolated_margin` into the isolated position (0 in cross mode)."""
 
     asset: str
     transfer_from_spot: Decimal
     add_isolated_margin: Decimal
+    wallet: Wallet = Wallet.FUTURES
 
     @property
     def amount(self) -> Decimal:
@@ -72,20 +74,32 @@ def plan_top_up(
     needed: Decimal,
     sources: TopUpSources | None,
     max_top_up: Decimal | None,
+    *,
+    unit: Decimal = CENT,
+    wallet: Wallet = Wallet.FUTURES,
+    slack: Decimal = ZERO,
 ) -> TopUp | None:
-    """The top-up covering `needed` as far as `sources` and `max_top_up` allow, or None."""
+    """The top-up covering `needed` as far as `sources` and `max_top_up` allow, or None.
+
+    `slack` is kept out of the futures wallet's free balance: the venue rounds the balance
+    it reports to its own precision (up as often as down), so when `unit` is that precision
+    (a coin top-up in satoshis) margin added up to the reported free balance can exceed what
+    is really free (Binance -4050) and would be refused every cycle."""
     if sources is None:
         return None
     amount = min(needed, sources.total)
     if max_top_up is not None:
         amount = min(amount, max_top_up)
-    # Whole cents: venues (and ccxt's precision check) refuse sub-cent margin amounts, and a
-    # refused dust top-up would be retried and alerted every cycle.
-    amount = amount.quantize(CENT, rounding=ROUND_DOWN)
+    # Whole cents (`unit`; a coin top-up uses satoshis): venues (and ccxt's precision check)
+    # refuse sub-cent margin amounts, and a refused dust top-up would be retried and alerted
+    # every cycle.
+    amount = amount.quantize(unit, rounding=ROUND_DOWN)
     if amount <= 0:
         return None
     if mode is MarginMode.CROSS:
-        return TopUp(asset, transfer_from_spot=amount, add_isolated_margin=ZERO)
-    from_futures = min(amount, sources.futures)
-    transfer = (amount - from_futures).quantize(CENT, rounding=ROUND_UP)
-    return TopUp(asset, transfer_from_spot=min(transfer, amount), add_isolated_margin=amount)
+        return TopUp(asset, transfer_from_spot=amount, add_isolated_margin=ZERO, wallet=wallet)
+    from_futures = min(amount, max(sources.futures - slack, ZERO))
+    transfer = (amount - from_futures).quantize(unit, rounding=ROUND_UP)
+    return TopUp(
+        asset, transfer_from_spot=min(transfer, amount), add_isolated_margin=amount, wallet=wallet
+    )

@@ -1,7 +1,8 @@
 """What the risk guard reads (`RiskView`) and the measured position it reasons about (`Leg`).
 
 Amounts are in the settle currency (USDT); sizes are signed base units (short < 0); prices
-quote per base. Linear (USDⓈ-M) contracts only: `risk.assess` refuses the others.
+quote per base. This `Leg` is the linear (USDⓈ-M) one; COIN-M positions are measured by
+`risk_inverse.InverseLeg` (contracts and coin).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from bot.domain.liquidation import (
 from bot.domain.model import MarginMode, Market, Position
 from bot.domain.risk_policy import RiskPolicy
 
-__all__ = ["Leg", "RiskView", "leg_of", "reported_liquidation"]
+__all__ = ["Leg", "LegRules", "RiskView", "leg_of", "reported_liquidation"]
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -60,8 +61,38 @@ def reported_liquidation(position: Position) -> Decimal | None:
     return price if price is not None and price > 0 else None
 
 
+class LegRules:
+    """What every measured leg (linear `Leg`, COIN-M `risk_inverse.InverseLeg`) shares: the
+    wallet sharing of cross mode, where a top-up should put the liquidation, and the margin
+    ratio when no bracket can size it. Subclasses are frozen dataclasses with these fields."""
+
+    __slots__ = ()
+    view: RiskView
+    size: Decimal
+
+    @property
+    def cross(self) -> bool:
+        return self.view.margin_mode is MarginMode.CROSS
+
+    def others(self, amount: Decimal) -> Decimal:
+        """Other positions only share the wallet in cross mode."""
+        return amount if self.cross else ZERO
+
+    def target(self) -> Decimal:
+        """Where the liquidation price should sit after a top-up (restore_distance away)."""
+        sign = 1 if self.size < 0 else -1
+        return self.view.mark * (1 + sign * self.view.policy.restore_distance)
+
+    def unsized_ratio(self, balance: Decimal) -> Decimal | None:
+        """Without brackets: the venue's margin ratio, else Infinity when the balance is
+        gone, else unknown (None)."""
+        if self.view.position.margin_ratio is not None:
+            return self.view.position.margin_ratio
+        return margin_ratio(ZERO, balance) if balance <= 0 else None
+
+
 @dataclass(frozen=True, slots=True)
-class Leg:
+class Leg(LegRules):
     """One non-flat position being assessed. `size` is signed base units (short < 0);
     `brackets` are the venue's, else one implied by its liquidation price, else () when
     nothing can size margin (then top-ups and partial cuts cannot be sized)."""
@@ -71,13 +102,9 @@ class Leg:
     entry: Decimal
     brackets: tuple[MarginBracket, ...]
 
-    @property
-    def cross(self) -> bool:
-        return self.view.margin_mode is MarginMode.CROSS
-
-    def others(self, amount: Decimal) -> Decimal:
-        """Other positions only share the wallet in cross mode."""
-        return amount if self.cross else ZERO
+    def notional(self) -> Decimal:
+        """Notional in quote at the mark (what the leverage divides)."""
+        return abs(self.size) * self.view.mark
 
     def liquidation(self, wallet: Decimal) -> Decimal | None:
         """Our liquidation price with `wallet` behind the position (None: none found)."""
@@ -108,14 +135,7 @@ class Leg:
         if self.brackets:
             maint = maintenance_margin(abs(self.size) * self.view.mark, self.brackets)
             return margin_ratio(maint + self.others(self.view.other_maint_margin), balance)
-        if self.view.position.margin_ratio is not None:
-            return self.view.position.margin_ratio
-        return margin_ratio(ZERO, balance) if balance <= 0 else None
-
-    def target(self) -> Decimal:
-        """Where the liquidation price should sit after a top-up (restore_distance away)."""
-        sign = 1 if self.size < 0 else -1
-        return self.view.mark * (1 + sign * self.view.policy.restore_distance)
+        return self.unsized_ratio(balance)
 
     def top_up_needed(self) -> Decimal:
         """Quote (whole cents, rounded up) to restore `restore_distance`; 0 when nothing can

@@ -97,13 +97,22 @@ def _note(
     )
 
 
+async def _margin_wallet(exchange: Exchange, funding: GrowFunding) -> Wallet:
+    """The futures wallet margining the funded order's market (USDⓈ-M unless inverse)."""
+    if funding.order is None:
+        return Wallet.FUTURES
+    market = (await exchange.load_markets()).get(funding.order.symbol)
+    return market.margin_wallet if market is not None else Wallet.FUTURES
+
+
 async def _fund(
     rt: Runtime, exchange: Exchange, hedge: str, funding: GrowFunding
 ) -> tuple[str, bool]:
-    """Send the GROW order's spot → futures transfer: (status line, whether it went through)."""
+    """Send the GROW order's spot → futures transfer (into the wallet margining the order's
+    market: COIN-M for an inverse perp): (status line, whether it went through)."""
     amount, asset = funding.transfer, funding.asset
     try:
-        await exchange.transfer(asset, amount, Wallet.SPOT, Wallet.FUTURES)
+        await exchange.transfer(asset, amount, Wallet.SPOT, await _margin_wallet(exchange, funding))
     except ExchangeError as exc:
         journal_margin(rt, hedge, exchange, "transfer", asset, amount, funding.note,
                        failed=str(exc))  # fmt: skip

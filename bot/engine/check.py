@@ -12,6 +12,7 @@ import os
 import socket
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
@@ -209,6 +210,12 @@ def perp_line(hedge: str, symbol: str, markets: Mapping[str, Market]) -> Line:
         )
     unit = market.base if market.kind is MarketKind.LINEAR else market.quote
     size = f"contract {_n(market.contract_size)} {unit}, step {_n(market.amount_step)}"
+    if market.expiry_ms is not None:
+        when = datetime.fromtimestamp(market.expiry_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M")
+        return ok(
+            f"{where}: {market.kind.value} dated future delivering {when} UTC (bought back in "
+            f"its last hour), {size}"
+        )
     return ok(f"{where}: {market.kind.value} perpetual, {size}")
 
 

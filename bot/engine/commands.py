@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import NotifySettings, Settings
+from bot.domain.instrument import multiplier_of
 from bot.domain.model import Balance, Market, Wallet
 from bot.domain.planner import reference_price
 from bot.exchange.errors import ExchangeError
@@ -37,6 +38,7 @@ from .check import (
     notify_lines,
     perp_line,
 )
+from .check_instrument import instrument_line
 from .cycle import WAITING, decide_hedge, legs_needs
 from .fills import fill_cursors
 from .gather import gather_accounts
@@ -164,11 +166,13 @@ async def _check_hedges(
         if found.level is Level.FAIL:
             continue
         market = perp_read.markets[policy.perp_symbol]
+        out(instrument_line(policy, market))
         try:
             out(await leverage_line(perp_read.exchange, policy, market))
             quote = await perp_read.exchange.fetch_quote(policy.perp_symbol)
             balance = spot_read.spot.get(policy.spot_asset)
             held = balance.total if balance else Decimal(0)
+            held /= multiplier_of(market, policy.spot_asset)
             out(dust_line(policy, market, held, reference_price(quote)))
         except (ExchangeError, OSError) as exc:
             fix = account_fix(leg.perp_account, settings, exc)

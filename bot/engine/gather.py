@@ -1,8 +1,9 @@
 """Gather: read everything a cycle needs from every account, concurrently, into snapshots.
 
-One balance call per wallet and one positions call per account per cycle, whatever the number
-of hedges; open orders, quote and fills are one call per perp symbol. An account that fails is
-reported as a `GatherFailure` and only its hedges skip the cycle.
+One balance call per wallet (spot; USDⓈ-M and/or COIN-M as the account's contracts need) and
+one positions call per account and contract kind per cycle, whatever the number of hedges;
+open orders, quote and fills are one call per perp symbol. An account that fails is reported
+as a `GatherFailure` and only its hedges skip the cycle.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.domain.model import (
     AccountSnapshot,
     Balance,
     Fill,
+    Market,
     Order,
     Position,
     Quote,
@@ -90,6 +92,12 @@ async def _no_positions() -> Mapping[str, Position]:
     return {}
 
 
+def _margin_wallets(markets: Mapping[str, Market], symbols: list[str]) -> set[Wallet]:
+    """The futures wallets margining `symbols`: COIN-M for inverse contracts, USDⓈ-M for the
+    rest (and for a symbol the venue does not list: the cycle then says it is missing)."""
+    return {markets[s].margin_wallet if s in markets else Wallet.FUTURES for s in symbols}
+
+
 async def _read_account(
     exchange: Exchange,
     needs: AccountNeeds,
@@ -98,11 +106,13 @@ async def _read_account(
 ) -> tuple[AccountSnapshot, Mapping[str, tuple[Fill, ...]]]:
     markets = await exchange.load_markets()
     symbols = sorted(needs.perp_symbols)
+    wallets = _margin_wallets(markets, symbols)
     # Stamp before reading: the snapshot is at least this old.
     started_ms = now_ms()
-    spot, futures, positions, per_symbol = await asyncio.gather(
+    spot, futures, coinm, positions, per_symbol = await asyncio.gather(
         exchange.fetch_balances(Wallet.SPOT) if needs.spot_assets else _nothing(),
-        exchange.fetch_balances(Wallet.FUTURES) if symbols else _nothing(),
+        exchange.fetch_balances(Wallet.FUTURES) if Wallet.FUTURES in wallets else _nothing(),
+        exchange.fetch_balances(Wallet.COINM) if Wallet.COINM in wallets else _nothing(),
         exchange.fetch_positions(symbols) if symbols else _no_positions(),
         asyncio.gather(*(_read_symbol(exchange, s, fills_since_ms.get(s)) for s in symbols)),
     )
@@ -119,6 +129,7 @@ async def _read_account(
         markets=frozen_map({s: markets[s] for s in symbols if s in markets}),
         spot=frozen_map(spot),
         futures=frozen_map(futures),
+        coinm=frozen_map(coinm),
         positions=frozen_map(positions),
         open_orders=tuple(orders),
         quotes=frozen_map(quotes),

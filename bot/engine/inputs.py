@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from bot.domain.contracts import notional
 from bot.domain.decision import DecisionInputs
 from bot.domain.hedge import HedgePolicy
 from bot.domain.memory import HedgeLegs, HedgeMemory, Trusted, from_data
@@ -66,9 +67,11 @@ def our_orders(snapshot: AccountSnapshot, hedge: str, symbol: str) -> tuple[Orde
 
 
 def fill_notional(market: Market | None, fill: Fill) -> Decimal:
-    """A fill's quote value (contracts × contract size × price)."""
-    size = market.contract_size if market else Decimal(1)
-    return fill.amount * size * fill.price
+    """A fill's quote value: contracts × contract size × price (linear), contracts ×
+    contract size (inverse, whose contracts are USD)."""
+    if market is None:
+        return fill.amount * fill.price
+    return notional(market, fill.amount, fill.price)
 
 
 def _utc_day_start_ms(now_ms: int) -> int:

@@ -22,6 +22,7 @@ from bot.domain.decision import Decision
 from bot.domain.hedge import HedgePolicy, HedgeState, measure
 from bot.domain.model import AccountSnapshot
 from bot.domain.planner import reference_price
+from bot.engine.holding_view import holding_fields
 
 __all__ = ["HedgeOutcome", "plan_document", "print_plan_json", "render_plan"]
 
@@ -47,7 +48,7 @@ def _state(o: HedgeOutcome, d: Decision, price: Decimal) -> HedgeState | None:
     assert o.perp is not None
     market = o.perp.markets[o.policy.perp_symbol]
     try:
-        return measure(o.policy, market, d.spot_amount, d.position.contracts, price)
+        return measure(o.policy, market, d.exposure_units, d.position.contracts, price)
     except ValueError:
         return None
 
@@ -86,6 +87,7 @@ def _hedge(o: HedgeOutcome) -> dict[str, Any]:
     state = _state(o, d, price)
     doc.update(
         spot=d.spot_amount,
+        **holding_fields(d),
         perp_contracts=d.position.contracts,
         perp_base=base_exposure(market, d.position.contracts, price),
         ratio=state.ratio if state else None,

@@ -16,6 +16,7 @@ from bot.domain.model import AccountSnapshot
 from bot.domain.numbers import plain
 from bot.domain.planner import reference_price
 
+from .holding_view import holding_fields
 from .runtime import Runtime
 
 __all__ = ["record_hedge"]
@@ -55,7 +56,7 @@ def record_hedge(
     risk = d.risk
     ratio = state.ratio if state else None
     gap = state.gap_contracts if state else None
-    perp_base = base_exposure(market, d.position.contracts)
+    perp_base = base_exposure(market, d.position.contracts, reference_price(quote))
     memory = rt.memory.get(name, d.memory)
     target, target_reason = _target(d, policy)
     data: dict[str, Any] = {
@@ -79,6 +80,7 @@ def record_hedge(
         # stamped up to it are in it) and the contract size (P&L per contract)
         "venue_ms": quote.timestamp_ms,
         "contract_size": str(market.contract_size),
+        **holding_fields(d, text=True),
     }
     rt.journal.record_snapshot(
         cycle_id,
@@ -104,9 +106,11 @@ def record_hedge(
         perp_contracts=d.position.contracts,
     )
     rt.metrics.set_risk_grade(name, risk.grade.name.lower() if risk else "ok")
+    rt.metrics.set_basis(name, d.basis)
     rt.metrics.set_paused(name, rt.state.pause_reason(name) is not None)
     live = rt.state.hedges[name]
-    funding = rt.journal.funding_total(name).get(market.settle or market.quote, Decimal(0))
+    settle = market.settle or market.quote
+    funding = rt.journal.funding_total(name).get(settle, Decimal(0))
     live.view = {
         "spot": d.spot_amount,
         "perp": d.position.contracts,
@@ -125,6 +129,9 @@ def record_hedge(
         "liquidation_price": risk.liquidation_price if risk else d.position.liquidation_price,
         "liquidation_distance": risk.distance if risk else None,
         "funding_total": funding,
+        "funding_asset": settle,  # the coin for an inverse perp, else the quote (USDT)
+        "contract_size": market.contract_size,
+        **holding_fields(d),
         "risk_grade": risk.grade.name.lower() if risk else "ok",
         "notes": list(d.plan.notes),
     }

@@ -118,7 +118,7 @@ async def _top_up(
     for kind, amount in steps:
         try:
             if kind == "transfer":
-                await exchange.transfer(top.asset, amount, Wallet.SPOT, Wallet.FUTURES)
+                await exchange.transfer(top.asset, amount, Wallet.SPOT, top.wallet)
             else:
                 await exchange.add_margin(symbol, amount)
         except ExchangeError as exc:

@@ -62,7 +62,7 @@ class EmbeddedSim(Protocol):
 
 def hedge_legs(settings: Settings) -> dict[str, HedgeLegs]:
     return {
-        name: HedgeLegs(h.spot.account, h.spot.asset, h.perp.account, h.perp.symbol)
+        name: HedgeLegs(h.spot.account, h.spot.asset, h.contract.account, h.contract.symbol)
         for name, h in settings.hedges.items()
     }
 

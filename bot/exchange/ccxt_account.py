@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import ccxt.async_support as ccxt
 
-from bot.domain.model import MarginMode, Market, PositionMode, Wallet
+from bot.domain.model import MarginMode, Market, MarketKind, PositionMode, Wallet
 from bot.exchange.calls import Calls
 from bot.exchange.errors import AuthError, ExchangeError, TemporaryError
 from bot.exchange.fields import Raw
@@ -21,7 +21,12 @@ from bot.exchange.port import ApiRestrictions
 
 __all__ = ["AccountOps", "parse_api_restrictions"]
 
-_TRANSFER_ACCOUNT: Mapping[Wallet, str] = {Wallet.SPOT: "spot", Wallet.FUTURES: "swap"}
+# ccxt's accountsByType: spot → MAIN, swap → UMFUTURE, inverse → CMFUTURE (COIN-M).
+_TRANSFER_ACCOUNT: Mapping[Wallet, str] = {
+    Wallet.SPOT: "spot",
+    Wallet.FUTURES: "swap",
+    Wallet.COINM: "inverse",
+}
 _MARGIN_ALREADY_SET = "-4046"
 _UNKNOWN = ApiRestrictions(can_withdraw=None, can_trade_futures=None)
 
@@ -122,8 +127,9 @@ class AccountOps:
         await self._calls.once("transfer", send)
 
     async def add_margin(self: _Gateway, symbol: str, amount: Decimal) -> None:
-        """Add `amount` (settle currency) of isolated margin to the `symbol` position. Sent
-        once: after a TemporaryError re-read the position before trying again."""
+        """Add `amount` (settle currency: USDT, or the coin on COIN-M) of isolated margin to
+        the `symbol` position. Sent once: after a TemporaryError re-read the position before
+        trying again."""
         if amount <= 0:
             raise ValueError(f"add_margin needs amount > 0, got {amount}")
         market = await self.market(symbol)
@@ -132,6 +138,12 @@ class AccountOps:
         self._log.info("exchange.add_margin", symbol=symbol, amount=str(amount))
 
         async def send() -> None:
-            await self._client.add_margin(symbol, float(amount), params)
+            if market.kind is MarketKind.INVERSE:
+                # ccxt's add_margin rounds to the AMOUNT precision, on COIN-M whole
+                # contracts (0.1 BTC would become 0): send the coin amount as is.
+                request = {"symbol": market.exchange_symbol, "type": 1, "amount": str(amount)}
+                await self._client.dapiPrivatePostPositionMargin({**request, **params})
+            else:
+                await self._client.add_margin(symbol, float(amount), params)
 
         await self._calls.once("add_margin", send)

@@ -1,11 +1,12 @@
 """`CcxtExchange`: the `Exchange` port over one async ccxt instance for one account.
 
 One account may hold both legs. On Binance a single ccxt `binance` instance reaches the spot
-wallet (/api/v3) and the USDⓈ-M wallet (/fapi): ccxt routes each order/position call by the
-market of its symbol (BTC/USDT is spot, BTC/USDT:USDT is linear), and balances and transfers
-name the wallet per call (`{'type': 'spot'|'swap'}`; `'swap'` is ccxt's key for UMFUTURE —
+wallet (/api/v3), the USDⓈ-M wallet (/fapi) and the COIN-M wallet (/dapi): ccxt routes each
+order/position call by the market of its symbol (BTC/USDT spot, BTC/USDT:USDT linear,
+BTC/USD:BTC inverse), and balances and transfers name the wallet per call (`{'type':
+'spot'|'swap'}`, plus `subType: 'inverse'` for COIN-M; `'swap'` is ccxt's key for UMFUTURE —
 `'future'` would be taken for an isolated-margin symbol by `binance.transfer`). A
-`binanceusdm` instance has the futures wallet only.
+`binanceusdm` instance has the USDⓈ-M wallet only, a `binancecoinm` one COIN-M only.
 
 Every call goes through the account's circuit breaker; reads and idempotent writes (cancel,
 leverage, margin mode) go through the retry policy; `place_order`, `transfer` and `add_margin`
@@ -64,8 +65,15 @@ log = structlog.get_logger(__name__)
 _BALANCE_PARAMS: Mapping[Wallet, Mapping[str, str]] = {
     Wallet.SPOT: {"type": "spot"},
     Wallet.FUTURES: {"type": "swap"},
+    Wallet.COINM: {"type": "swap", "subType": "inverse"},  # ccxt: /dapi/v1/account
 }
 _QUOTE_DEPTH = 5
+
+
+def _sub_type(market: Market) -> dict[str, str]:
+    """ccxt picks /fapi or /dapi for positions and leverage tiers by `subType`, not by the
+    symbols asked for: name it for COIN-M markets."""
+    return {"subType": "inverse"} if market.kind is MarketKind.INVERSE else {}
 
 
 def _now_ms() -> int:
@@ -168,6 +176,8 @@ class CcxtExchange(AccountOps, HistoryOps, PositionModeOps):
         """One call: asset → Balance in `wallet` (amounts in the asset's units)."""
         if wallet is Wallet.SPOT and self._client.has.get("spot") is False:
             raise NotSupported(f"[{self.account}] {self.exchange_id} has no spot wallet")
+        if wallet is Wallet.COINM and not self.exchange_id.startswith("binance"):
+            raise NotSupported(f"[{self.account}] {self.exchange_id} has no COIN-M wallet")
         params = dict(_BALANCE_PARAMS[wallet])
 
         async def fetch() -> Mapping[str, Balance]:
@@ -189,10 +199,12 @@ class CcxtExchange(AccountOps, HistoryOps, PositionModeOps):
             mode = await self.position_mode(markets[0])
             group = [m.symbol for m in markets]
 
+            params = _sub_type(markets[0])
+
             async def fetch(
-                group: list[str] = group, mode: PositionMode = mode
+                group: list[str] = group, mode: PositionMode = mode, params: dict[str, str] = params
             ) -> Mapping[str, Position]:
-                raws = await self._client.fetch_positions(group)
+                raws = await self._client.fetch_positions(group, params)
                 return parse.parse_positions(raws, group, mode)
 
             op = f"fetch_positions:{kind.value}"
@@ -279,11 +291,13 @@ class CcxtExchange(AccountOps, HistoryOps, PositionModeOps):
     async def fetch_margin_brackets(self, symbol: str) -> tuple[MarginBracket, ...]:
         """Maintenance-margin brackets of a perp, read from the venue on every call: the
         engine keeps them (`engine/brackets.py`) and re-reads them with the hourly markets
-        job, which a cache here would silently answer instead."""
-        await self.market(symbol)
+        job, which a cache here would silently answer instead. COIN-M brackets have their
+        floors, caps and `cum` in the coin."""
+        market = await self.market(symbol)
+        params = _sub_type(market)
 
         async def fetch() -> tuple[MarginBracket, ...]:
-            tiers = await self._client.fetch_leverage_tiers([symbol])
+            tiers = await self._client.fetch_leverage_tiers([symbol], params)
             return parse.parse_margin_brackets(symbol, tiers.get(symbol) or [])
 
         brackets: tuple[MarginBracket, ...] = await self._calls.read("fetch_margin_brackets", fetch)

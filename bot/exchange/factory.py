@@ -32,13 +32,14 @@ _NO_FUTURES_TESTNET = ("binance", "binanceusdm", "binancecoinm")
 
 # Per-venue defaults, merged under the caller's options. For Binance: sync the clock when
 # markets load; skip the currency and margin-pair downloads (private /sapi calls we never
-# need: currencies are derived from markets); load spot + USDⓈ-M markets only.
+# need: currencies are derived from markets); load spot, USDⓈ-M and COIN-M markets (the
+# latter for inverse hedges such as BTC/USD:BTC; one more exchangeInfo call per load).
 _DEFAULT_OPTIONS: Mapping[str, Mapping[str, Any]] = {
     "binance": {
         "adjustForTimeDifference": True,
         "fetchCurrencies": False,
         "fetchMargins": False,
-        "fetchMarkets": {"types": ["spot", "linear"]},
+        "fetchMarkets": {"types": ["spot", "linear", "inverse"]},
     },
     "binanceusdm": {
         "adjustForTimeDifference": True,

@@ -72,7 +72,7 @@ def parse_balances(raw: Raw, wallet: Wallet) -> Mapping[str, Balance]:
     totals = raw.get("total")
     if not isinstance(totals, Mapping):
         raise bad(f"{wallet.value} balance", "total", totals, "is missing")
-    signed = wallet is Wallet.FUTURES
+    signed = wallet is not Wallet.SPOT
     balances = {}
     for asset in totals:
         what = f"{wallet.value} balance {asset}"

@@ -1,5 +1,6 @@
-"""ccxt markets → `Market`: kind (spot / linear / inverse perpetual), contract size, step and
-tick from ccxt's precision (whatever its precision mode), min amount, min notional, fees."""
+"""ccxt markets → `Market`: kind (spot / linear / inverse perpetual or dated future, with its
+delivery time), contract size, step and tick from ccxt's precision (whatever its precision
+mode), min amount, min notional, fees."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ def _step(value: object, field: str, what: str, precision_mode: int) -> Decimal:
 def _market_kind(raw: Raw, what: str) -> MarketKind | None:
     if raw.get("spot"):
         return MarketKind.SPOT
-    if not raw.get("swap"):
-        return None  # dated futures and options are not hedge instruments (yet)
+    if not raw.get("swap") and not (raw.get("future") and raw.get("expiry")):
+        return None  # options are not hedge instruments
     if raw.get("linear"):
         return MarketKind.LINEAR
     if raw.get("inverse"):
@@ -43,7 +44,7 @@ def _market_kind(raw: Raw, what: str) -> MarketKind | None:
 
 
 def parse_market(raw: Raw, *, precision_mode: int) -> Market | None:
-    """One ccxt market; None for kinds hedgebot does not trade (dated futures, options).
+    """One ccxt market; None for kinds hedgebot does not trade (options).
     `precision_mode` is the ccxt instance's `precisionMode`."""
     what = f"market {raw.get('symbol')!r}"
     symbol = text(raw, "symbol", what)
@@ -71,7 +72,18 @@ def parse_market(raw: Raw, *, precision_mode: int) -> Market | None:
         max_leverage=int(leverage_max) if leverage_max else None,
         maker_fee=num(raw.get("maker"), "maker", what, signed=True) or ZERO,
         taker_fee=num(raw.get("taker"), "taker", what, signed=True) or ZERO,
+        expiry_ms=_expiry(raw, what),
     )
+
+
+def _expiry(raw: Raw, what: str) -> int | None:
+    """A dated future's delivery time (ccxt `expiry`, epoch ms); None for a perpetual."""
+    if raw.get("swap") or not raw.get("future"):
+        return None
+    expiry = num(raw.get("expiry"), "expiry", what)
+    if expiry is None or expiry <= 0:
+        raise bad(what, "expiry", raw.get("expiry"), "is not a delivery time")
+    return int(expiry)
 
 
 def parse_markets(

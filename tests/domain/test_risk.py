@@ -17,7 +17,7 @@ from bot.domain.model import MarginMode, Position
 from bot.domain.risk import RiskView, assess
 from bot.domain.risk_policy import RiskGate, RiskGrade, RiskPolicy, grade_for
 
-from ._factories import SYMBOL, inverse, linear
+from ._factories import SYMBOL, linear, spot_market
 
 MKT = linear(contract_size="1", step="0.001")
 BRACKETS = (
@@ -216,10 +216,10 @@ def test_flat_position_is_ok() -> None:
     assert result.grade is RiskGrade.OK and result.gate is RiskGate.ALLOW
 
 
-def test_inverse_market_is_refused_clearly() -> None:
-    """Inverse perps are not supported yet and the error names the hedge and kind."""
-    bad = replace(risk_view("0.5"), market=inverse())
-    with pytest.raises(ValueError, match=r"hedges\.BTC: risk guard supports linear"):
+def test_spot_market_is_refused_clearly() -> None:
+    """A spot market has no position to liquidate: the error names the hedge and kind."""
+    bad = replace(risk_view("0.5"), market=spot_market())
+    with pytest.raises(ValueError, match=r"hedges\.BTC: the risk guard assesses futures"):
         assess(bad)
 
 

@@ -17,6 +17,7 @@ BTC_1 = linear(contract_size="1", step="0.001")
 BTC_MILLI = linear(contract_size="0.001", step="1")
 BTC_MICRO = linear(contract_size="0.01", step="1")
 BTC_USD_1 = inverse(contract_size="1")
+BTC_USD_100 = inverse(contract_size="100")  # Binance's BTCUSD_PERP
 ETH_1 = linear(contract_size="1", step="0.001", symbol="ETH/USDT:USDT")
 
 SIZING = [
@@ -24,6 +25,8 @@ SIZING = [
     ("000: 5 BTC at 60,000, 1 BTC contracts", BTC_1, "5", "60000", "1", "5"),
     ("001: 5 BTC at 60,000, 0.001 BTC contracts", BTC_MILLI, "5", "60000", "1", "5000"),
     ("001: 5 BTC at 60,000, 1 USD inverse contracts", BTC_USD_1, "5", "60000", "1", "300000"),
+    ("001: 5 BTC at 60,000, 100 USD BTCUSD contracts", BTC_USD_100, "5", "60000", "1", "3000"),
+    ("001: 5 BTC at 60,000, 100 USD, 50 % hedge", BTC_USD_100, "5", "60000", "0.5", "1500"),
     ("002: 5 BTC at 65,000, 1 BTC contracts", BTC_1, "5.0", "65000", "1", "5"),
     ("004: 3.5 BTC, 0.01 BTC micro contracts", BTC_MICRO, "3.5", "65000", "1", "350"),
     ("004: 3.5 BTC, micro contracts, 50 % hedge", BTC_MICRO, "3.5", "65000", "0.5", "175"),

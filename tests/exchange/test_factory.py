@@ -72,7 +72,7 @@ async def test_user_options_merge_over_defaults() -> None:
     )
     try:
         options = exchange._client.options
-        assert options["fetchMarkets"]["types"] == ["spot", "linear"]
+        assert options["fetchMarkets"]["types"] == ["spot", "linear", "inverse"]
         assert options["fetchMarkets"]["loadAllOptions"] is True
         assert options["recvWindow"] == 5000 and options["adjustForTimeDifference"] is True
     finally:

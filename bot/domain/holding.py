@@ -1,0 +1,71 @@
+"""Holding: what the holder owns of one coin, summed over its sources, with each part kept.
+
+Sources today: the `spot` wallet balance (`total`) and, for an inverse (COIN-M) hedge with
+`count_margin`, the coin in the COIN-M wallet — wallet balance + unrealised P&L in the coin
+(ccxt's COIN-M `total`), because coin posted as margin is itself long exposure: 4 BTC spot
+and 1 BTC of COIN-M margin is a 5 BTC holding. A negative or missing part counts as zero and
+is noted, never silently subtracted. Amounts are in the holding asset (coins).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bot.domain.contracts import plain
+from bot.domain.model import Balance
+
+__all__ = ["Holding", "HoldingPart", "holding_of"]
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class HoldingPart:
+    """One source's contribution: `source` ("spot", "coinm margin"), `coins` ≥ 0."""
+
+    source: str
+    coins: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Holding:
+    """Coins of `asset` held, the sum of `parts`; `notes` say which parts were zeroed."""
+
+    asset: str
+    coins: Decimal
+    parts: tuple[HoldingPart, ...]
+    notes: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """'4 BTC spot + 1 BTC coinm margin' for status and the journal."""
+        return " + ".join(f"{plain(p.coins)} {self.asset} {p.source}" for p in self.parts)
+
+
+def _part(source: str, asset: str, balances: Mapping[str, Balance]) -> tuple[HoldingPart, str]:
+    found = balances.get(asset)
+    amount = found.total if found is not None else ZERO
+    if amount >= 0:
+        return HoldingPart(source, amount), ""
+    return HoldingPart(source, ZERO), f"{source} {asset} is {plain(amount)}: counted as 0"
+
+
+def holding_of(
+    asset: str,
+    spot: Mapping[str, Balance],
+    coinm: Mapping[str, Balance] | None = None,
+) -> Holding:
+    """The holding of `asset`: the spot wallet's total, plus the COIN-M wallet's total of the
+    same coin when `coinm` is given (an inverse hedge counting its margin)."""
+    sources = [("spot", spot)]
+    if coinm is not None:
+        sources.append(("coinm margin", coinm))
+    parts, notes = [], []
+    for source, balances in sources:
+        part, note = _part(source, asset, balances)
+        parts.append(part)
+        if note:
+            notes.append(note)
+    total = sum((p.coins for p in parts), ZERO)
+    return Holding(asset, total, tuple(parts), tuple(notes))

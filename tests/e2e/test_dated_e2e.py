@@ -1,0 +1,75 @@
+"""The real daemon hedging BTC with a fixed dated future (`future:`, the current USDⓈ-M
+quarterly) against the still simulator: the short is built on the quarterly, its annualised
+basis is in the status, and as simulated time reaches the contract's last hour the short is
+bought back before delivery (a fixed contract is never delivered; rolling is not built).
+
+Positions are signed BTC (short < 0); prices USDT per BTC; times epoch ms (venue clock).
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from .harness import E2E, DaemonProcess, InProcessSim, hedge_entry, wait_until
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
+
+SHORT = Decimal("0.3")
+
+
+def _quarterly(sim: InProcessSim) -> tuple[str, str, int]:
+    """(ccxt symbol, venue id, delivery ms) of BTCUSDT's current quarterly."""
+    current = sim.state()["listings"]["usdm"]["BTCUSDT"]["current"]
+    venue = str(current["symbol"])
+    return f"BTC/USDT:USDT-{venue.split('_')[1]}", venue, int(current["deliveryDate"])
+
+
+def _status(daemon: DaemonProcess) -> dict[str, Any]:
+    with urllib.request.urlopen(daemon.api_url() + "/status", timeout=5) as response:
+        return dict(json.load(response)["hedges"]["BTC"])
+
+
+def _with_basis(daemon: DaemonProcess) -> dict[str, Any] | None:
+    status = _status(daemon)
+    return status if status.get("basis") is not None else None
+
+
+def test_fixed_quarterly_hedge_shows_its_basis_and_is_closed_before_delivery(e2e: E2E) -> None:
+    """0.3 BTC hedged on the current quarterly: a 0.3 BTC short on it, the status shows an
+    annualised basis near the simulator's 8 %/yr; an hour before delivery the short is
+    bought back (reduce-only) and nothing of ours is delivered."""
+    sim = e2e.still_sim()
+    sim.set_price("BTCUSDT", 60_000)
+    sim.create_account(
+        "sim-key", "sim-secret", {"spot": {"BTC": SHORT, "USDT": 0}, "usdm": {"USDT": 20_000}}
+    )
+    symbol, venue, delivery = _quarterly(sim)
+    hedge = hedge_entry("BTC", 1.0)
+    del hedge["perp"]
+    hedge["future"] = {"account": "main", "symbol": symbol}
+    daemon = e2e.daemon(e2e.config(sim.url, {"BTC": hedge}))
+    with sim.auto_fill():
+        wait_until(
+            lambda: sim.position(venue) == -SHORT and not sim.open_orders(venue),
+            40,
+            what=f"a {SHORT} BTC short on {venue} (now {sim.position(venue)})",
+            diagnostics=daemon.diagnostics,
+        )
+        status = wait_until(lambda: _with_basis(daemon), 20, what="the basis in the status")
+        assert Decimal("0.07") < Decimal(status["basis"]) < Decimal("0.09"), status
+        # 30 minutes before delivery on the simulator's clock
+        sim.post("/sim/time", {"advance_ms": delivery - 30 * 60_000 - int(sim.state()["time"])})
+        wait_until(
+            lambda: sim.position(venue) == 0,
+            40,
+            what=f"the {venue} short bought back before delivery",
+            diagnostics=daemon.diagnostics,
+        )
+    buys = [f for f in sim.fills(venue) if f["side"] == "BUY"]
+    assert buys and all(f["reduceOnly"] for f in buys)
+    assert not sim.account()["deliveries"]
