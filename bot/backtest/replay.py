@@ -44,7 +44,7 @@ from bot.domain.model import AccountSnapshot, Fill, Order, OrderStatus, Side
 from bot.domain.sizing import PlannedOrder
 from bot.domain.target_rules import Observation
 
-__all__ = ["HedgeRun", "advance", "replay", "start_run"]
+__all__ = ["HedgeRun", "advance", "observe_bar", "replay", "start_run"]
 
 ZERO = Decimal(0)
 DAY_MS = 86_400_000
@@ -159,7 +159,7 @@ def _target(setup: HedgeSetup, d: Decision) -> tuple[Decimal, str]:
     return d.target.ratio, d.target.reason
 
 
-def _observed(
+def observe_bar(
     setup: HedgeSetup, run: HedgeRun, bar: Bar, now_ms: int, account: AccountSnapshot
 ) -> tuple[HedgeRun, Observation | None]:
     """The bar seen by the hedge's rules; (run, None) when they watch nothing."""
@@ -191,7 +191,7 @@ def advance(
     run = _with_fills(replace(run, ledger=events.ledger, live=events.live), events.fills, setup)
     live = () if run.live is None else (run.live.order,)
     account = snapshot(setup, run.ledger, bar, now, live, events.liquidation)
-    run, seen = _observed(setup, run, bar, now, account)
+    run, seen = observe_bar(setup, run, bar, now, account)
     d = decide(decision_inputs(setup, account, run.memory, now, _view(run, now), seen))
     quote = account.quotes[market.symbol]
     before = run.ledger
