@@ -33,6 +33,7 @@ from bot.domain.model import (
     frozen_map,
 )
 from bot.domain.risk_policy import RiskPolicy
+from bot.domain.target_rules import Observation, Rules
 
 __all__ = ["BarView", "HedgeSetup", "decision_inputs", "ledger_liquidation", "snapshot"]
 
@@ -42,7 +43,8 @@ ZERO = Decimal(0)
 @dataclass(frozen=True, slots=True)
 class HedgeSetup:
     """What stays fixed for one hedge through a run: its policies, market, brackets, the
-    spot `holding` (base units) and the run's risk settings the engine passes on."""
+    spot `holding` (base units), the run's risk settings the engine passes on and the
+    hedge's target `rules` (None: `target_ratio` alone)."""
 
     policy: HedgePolicy
     risk_policy: RiskPolicy
@@ -52,6 +54,7 @@ class HedgeSetup:
     max_age_ms: int
     allow_reduce: bool = True
     account: str = "backtest"
+    rules: Rules | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +159,11 @@ def decision_inputs(
     memory: HedgeMemory,
     now_ms: int,
     view: BarView,
+    observation: Observation | None = None,
 ) -> DecisionInputs:
-    """The `DecisionInputs` the engine builds from `account` (spot and perp legs in it) and
-    the journal facts in `view`: the same fields, filled the same way."""
+    """The `DecisionInputs` the engine builds from `account` (spot and perp legs in it), the
+    journal facts in `view` and what the rules see (`rule_watch.observation`): the same
+    fields, filled the same way."""
     return DecisionInputs(
         policy=setup.policy,
         risk_policy=setup.risk_policy,
@@ -174,4 +179,6 @@ def decision_inputs(
         last_fill_ms=view.last_fill_ms,
         turnover_today=view.turnover_today,
         allow_reduce=setup.allow_reduce,
+        rules=setup.rules,
+        observation=observation,
     )

@@ -8,9 +8,12 @@ from the collateral, the plan's cancels, the orders (a GROW order already funded
 the margin available by the domain's `dispatch`, i.e. `grow_margin.fund_grow`). Nothing
 here decides anything `bot.domain` does not.
 
-The target: `HedgePolicy.target_ratio`, whatever `decide` uses today. When the
-effective-target rules land (issue 10), `decide` returns the rule's ratio and reason and
-`_target` below reads them from the decision: the loop needs no other change.
+The target: the effective one (issue 10), `decide`'s `Decision.target` (ratio and reason),
+from the hedge's `rules` and a per-bar `Observation` built from the bars (`rule_watch`: the
+watched close, rolling highs per ladder lookback, the bars' funding settlements, the short's
+gain). The rule memory (tranches armed, a take-profit hit, funding streaks) rides in the
+hedge's memory from bar to bar, as the daemon keeps it from cycle to cycle. A hedge whose
+rules watch nothing builds no observation (`decide` judges `target_ratio` at the close).
 Not modelled: lowering leverage (the risk guard's DELEVER grade is journaled by the daemon,
 the backtest keeps the configured leverage), spot schedules (holdings stay constant).
 """
@@ -31,15 +34,17 @@ from bot.backtest.account import (
 from bot.backtest.bars import Bar
 from bot.backtest.fills import FeeSchedule
 from bot.backtest.ledger import Ledger, equity, transfer
+from bot.backtest.rule_watch import RuleWatch, observation, start_watch, watch_bar
 from bot.backtest.series import Frame, Step
 from bot.backtest.venue_events import LiveOrder, Tally, venue_events
 from bot.domain.decision import Decision, decide
 from bot.domain.hedge import ratio_of, short_exposure
 from bot.domain.memory import HedgeLegs, HedgeMemory, note_order_outcome
-from bot.domain.model import Fill, Order, OrderStatus, Side
+from bot.domain.model import AccountSnapshot, Fill, Order, OrderStatus, Side
 from bot.domain.sizing import PlannedOrder
+from bot.domain.target_rules import Observation
 
-__all__ = ["HedgeRun", "advance", "replay", "start_run"]
+__all__ = ["HedgeRun", "advance", "observe_bar", "replay", "start_run"]
 
 ZERO = Decimal(0)
 DAY_MS = 86_400_000
@@ -49,7 +54,8 @@ DAY_MS = 86_400_000
 class HedgeRun:
     """One hedge's state between bars: the venue's money, our live order, the hedge's
     memory, what the journal would hold (fills since the baseline, newest fill, today's
-    turnover) and the starting collateral (for the unhedged equity)."""
+    turnover), the starting collateral (for the unhedged equity) and what the target rules
+    watch from the bars (None: nothing)."""
 
     ledger: Ledger
     memory: HedgeMemory
@@ -60,13 +66,15 @@ class HedgeRun:
     day: int = -1
     turnover: Decimal = ZERO
     sent: int = 0
+    watch: RuleWatch | None = None
 
 
 def start_run(setup: HedgeSetup, collateral: Decimal) -> HedgeRun:
     """A hedge with `collateral` (quote) in its futures wallet, flat, with a fresh memory."""
     policy = setup.policy
     legs = HedgeLegs(setup.account, policy.spot_asset, setup.account, policy.perp_symbol)
-    return HedgeRun(Ledger(collateral), HedgeMemory(legs=legs), collateral)
+    watch = start_watch(setup.rules)
+    return HedgeRun(Ledger(collateral), HedgeMemory(legs=legs), collateral, watch=watch)
 
 
 def _with_fills(run: HedgeRun, fills: tuple[Fill, ...], setup: HedgeSetup) -> HedgeRun:
@@ -145,8 +153,23 @@ def _act(
 
 
 def _target(setup: HedgeSetup, d: Decision) -> tuple[Decimal, str]:
-    """The effective target and the rule that set it (issue 10 slots in here)."""
-    return setup.policy.target_ratio, "target_ratio"
+    """The effective target the decision planned on and the rule that set it."""
+    if d.target is None:  # decide always sets it; the policy's target is the fallback
+        return setup.policy.target_ratio, "target_ratio"
+    return d.target.ratio, d.target.reason
+
+
+def observe_bar(
+    setup: HedgeSetup, run: HedgeRun, bar: Bar, now_ms: int, account: AccountSnapshot
+) -> tuple[HedgeRun, Observation | None]:
+    """The bar seen by the hedge's rules; (run, None) when they watch nothing."""
+    rules, watch = setup.rules, run.watch
+    if rules is None or watch is None:
+        return run, None
+    watch = watch_bar(rules, watch, bar)
+    position = account.position(setup.market.symbol)
+    seen = observation(rules, watch, bar, now_ms, position, setup.market)
+    return replace(run, watch=watch), seen
 
 
 def advance(
@@ -168,7 +191,8 @@ def advance(
     run = _with_fills(replace(run, ledger=events.ledger, live=events.live), events.fills, setup)
     live = () if run.live is None else (run.live.order,)
     account = snapshot(setup, run.ledger, bar, now, live, events.liquidation)
-    d = decide(decision_inputs(setup, account, run.memory, now, _view(run, now)))
+    run, seen = observe_bar(setup, run, bar, now, account)
+    d = decide(decision_inputs(setup, account, run.memory, now, _view(run, now), seen))
     quote = account.quotes[market.symbol]
     before = run.ledger
     run, acted = _act(setup, run, d, now, (quote.bid, quote.ask))

@@ -88,6 +88,7 @@ def _setups(
                 holding=held,
                 max_age_ms=int(settings.data.max_snapshot_age_s * 1000),
                 allow_reduce=risk.allow_reduce,
+                rules=hedge.rules(),
             )
         )
     return out

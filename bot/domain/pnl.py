@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from bot.domain.model import Fill, FundingPayment, Market, MarketKind, Side
+from bot.domain.model import Fill, FundingPayment, Market, MarketKind, Position, Side
 
 __all__ = [
     "COIN_QUANTUM",
@@ -37,6 +37,7 @@ __all__ = [
     "hedge_pnl",
     "hedged_pnl",
     "perp_pnl",
+    "short_gain_pct",
     "spot_pnl",
 ]
 
@@ -233,3 +234,15 @@ def _funding(market: Market, settle: str, payment: FundingPayment) -> Decimal:
     if payment.asset != settle:
         raise ValueError(f"funding {payment.id}: paid in {payment.asset}, expected {settle}")
     return payment.amount
+
+
+def short_gain_pct(position: Position, market: Market) -> Decimal | None:
+    """The short's unrealised gain in percent of its entry notional (linear perps); None when
+    flat, long, or the venue did not report the entry or the P&L."""
+    pnl, entry = position.unrealized_pnl, position.entry_price
+    if market.kind is MarketKind.INVERSE:
+        return None
+    if position.contracts >= 0 or pnl is None or entry is None or entry <= 0:
+        return None
+    notional = -position.contracts * market.contract_size * entry
+    return pnl / notional * 100

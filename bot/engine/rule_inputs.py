@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from bot.domain.candles import high_of
 from bot.domain.memory import HedgeLegs
-from bot.domain.model import AccountSnapshot, Market, MarketKind, Position
+from bot.domain.model import AccountSnapshot, Market
 from bot.domain.planner import reference_price
+from bot.domain.pnl import short_gain_pct
 from bot.domain.target_rules import Observation, Rules
 from bot.exchange.port import Exchange
 
@@ -24,18 +25,6 @@ def watched_symbol(rules: Rules, legs: HedgeLegs, market: Market) -> str:
     """The symbol whose price the rules watch: the perp, or the holding's spot market in the
     perp's quote currency (BTC held, BTC/USDT:USDT hedged → BTC/USDT)."""
     return legs.perp_symbol if rules.perp_price else f"{legs.spot_asset}/{market.quote}"
-
-
-def short_gain_pct(position: Position, market: Market) -> Decimal | None:
-    """The short's unrealised gain in percent of its entry notional (linear perps); None when
-    flat, long, or the venue did not report the entry or the P&L."""
-    pnl, entry = position.unrealized_pnl, position.entry_price
-    if market.kind is MarketKind.INVERSE:
-        return None
-    if position.contracts >= 0 or pnl is None or entry is None or entry <= 0:
-        return None
-    notional = -position.contracts * market.contract_size * entry
-    return pnl / notional * 100
 
 
 async def observe(

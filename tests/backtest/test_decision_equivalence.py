@@ -4,6 +4,8 @@ make the same decision: same risk grade, top-up, cancels and orders."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from bot.backtest.account import BarView, HedgeSetup, decision_inputs, snapshot
 from bot.backtest.bars import Bar, Ohlc
 from bot.backtest.fills import FeeSchedule
 from bot.backtest.ledger import Ledger
+from bot.backtest.replay import advance, observe_bar, start_run
 from bot.backtest.venue import perp_brackets, perp_market
 from bot.domain.decision import Decision, decide
 from bot.domain.memory import HedgeMemory
@@ -97,3 +100,60 @@ def test_the_cases_cover_growing_shrinking_and_the_risk_guard(tmp_path: Path) ->
     assert {"grow", "shrink"} <= purposes
     assert top_ups >= 1
     assert BTC_HEDGE["leverage"] == setup.policy.leverage
+
+
+def _iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat()
+
+
+RULES = {
+    "a window over a 0.5 base": {
+        "windows": [
+            {"name": "fomc", "from": _iso(NOW - 3_600_000), "to": _iso(NOW + 3_600_000)}
+            | {"target_ratio": 1.0}
+        ]
+    },
+    "a tranche armed by the spot price": {"tranches": [{"ratio": 0.8, "price_below": 65_000}]},
+}
+
+
+@pytest.mark.parametrize("case", list(RULES))
+async def test_backtest_and_daemon_decide_the_same_with_rules(tmp_path: Path, case: str) -> None:
+    """With target rules, the backtest's observation from the bar and the daemon's from the
+    venue give the same effective target, reason, rule memory and plan."""
+    hedge = {**BTC_HEDGE, "target_ratio": 0.5, **RULES[case]}
+    service = open_service(tmp_path, clock=Clock(NOW), hedges={"BTC": hedge})
+    rt = service.rt
+    policy, legs = rt.policies["BTC"], rt.legs["BTC"]
+    setup = HedgeSetup(
+        policy=policy,
+        risk_policy=rt.settings.risk.to_policy(),
+        market=perp_market(SYMBOL, FeeSchedule()),
+        brackets=perp_brackets(SYMBOL),
+        holding=D(1),
+        max_age_ms=int(rt.settings.data.max_snapshot_age_s * 1000),
+        account=legs.perp_account,
+        rules=rt.settings.hedges["BTC"].rules(),
+    )
+    service.fake.brackets[SYMBOL] = setup.brackets
+    service.fake.quotes["BTC/USDT"] = (PRICE, PRICE)  # the spot market the tranche watches
+    ledger = LEDGERS["flat: grow the short to the target"]
+    account = snapshot(setup, ledger, _bar(), NOW, ())
+    daemon = await decide_hedge(
+        rt, policy, legs, GatherResult({legs.perp_account: account}), NOW, None
+    )
+    run = replace(start_run(setup, ledger.collateral), memory=HedgeMemory(legs=legs))
+    _, step = advance(setup, run, _bar(), 3_600_000, FeeSchedule())
+    assert not isinstance(daemon, str), daemon
+    assert daemon.target is not None and daemon.target.ratio > D("0.5")
+    assert (step.target, step.reason) == (daemon.target.ratio, daemon.target.reason)
+    backtest = _backtest_with(setup, ledger, HedgeMemory(legs=legs))
+    assert backtest == daemon
+
+
+def _backtest_with(setup: HedgeSetup, ledger: Ledger, memory: HedgeMemory) -> Decision:
+    """The loop's decision for `_bar()` at NOW, with the rules' observation of that bar."""
+    account = snapshot(setup, ledger, _bar(), NOW, ())
+    run = start_run(setup, ledger.collateral)
+    _, seen = observe_bar(setup, run, _bar(), NOW, account)
+    return decide(decision_inputs(setup, account, memory, NOW, BarView(), seen))
