@@ -19,7 +19,7 @@ from bot.domain.hedge import HedgePolicy
 from bot.domain.instrument import HedgeExposure, hedge_exposure
 from bot.domain.model import AccountSnapshot, Market, Quote
 
-__all__ = ["is_proxy", "proxy_spot_symbol", "sized_exposure", "value_multiplier"]
+__all__ = ["is_proxy", "proxy_spot_symbol", "sized_exposure", "spot_price", "value_multiplier"]
 
 
 def is_proxy(base: str, asset: str) -> bool:
