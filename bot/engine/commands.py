@@ -173,7 +173,8 @@ async def _check_hedges(
             out(Line(Level.WARN, f"hedges.{name}: not checked (account {missing[0]} failed)"))
             continue
         spot_read, perp_read = reads[leg.spot_account], reads[leg.perp_account]
-        out(asset_line(name, policy.spot_asset, spot_read.spot, spot_read.markets))
+        asset = asset_line(name, policy.spot_asset, spot_read.spot, spot_read.markets)
+        out(asset)
         found = perp_line(name, policy.perp_symbol, perp_read.markets)
         out(found)
         if found.level is Level.FAIL:
@@ -182,6 +183,8 @@ async def _check_hedges(
         out(instrument_line(policy, market))
         try:
             out(await leverage_line(perp_read.exchange, policy, market))
+            if asset.level is Level.FAIL:
+                continue  # no holding to size (the asset line says why)
             quote = await perp_read.exchange.fetch_quote(policy.perp_symbol)
             balance = spot_read.spot.get(policy.spot_asset)
             held = balance.total if balance else Decimal(0)
