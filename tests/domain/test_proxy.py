@@ -106,7 +106,7 @@ def test_proxy_reports_the_value_equivalence_as_its_multiplier() -> None:
 
 def test_proxy_without_the_holding_price_is_refused_naming_the_market() -> None:
     """No SOL/USDT quote: the domain refuses to size the proxy and says which price is missing."""
-    with pytest.raises(ValueError, match="hedges.SOL: no SOL/USDT price"):
+    with pytest.raises(ValueError, match=r"hedges\.SOL: no SOL/USDT price"):
         decide(_inputs("100", None, "3000", "1.2", "1"))
 
 
