@@ -27,11 +27,12 @@ from bot.domain.grow_margin import GrowFunding
 from bot.domain.hedge import HedgePolicy
 from bot.domain.hold import risk_hold_after
 from bot.domain.holding import Holding
-from bot.domain.instrument import annualised_basis, closing_before_delivery, hedge_exposure
+from bot.domain.instrument import annualised_basis, closing_before_delivery
 from bot.domain.liquidation import MarginBracket
 from bot.domain.memory import HedgeMemory, Trusted
 from bot.domain.model import AccountSnapshot, Fill, Order, Position, frozen_map
 from bot.domain.planner import HedgePlan, HedgeView, plan, reference_price
+from bot.domain.proxy import sized_exposure
 from bot.domain.risk import RiskAssessment, assess
 from bot.domain.risk_inputs import BRACKETS_MISSING, risk_view
 from bot.domain.risk_policy import RiskGate, RiskPolicy
@@ -133,10 +134,10 @@ def decide(i: DecisionInputs) -> Decision:
     policy, closing = _target_policy(i, target.ratio)
     position = i.perp.position(symbol)
     market = i.perp.markets[symbol]
-    exposure = hedge_exposure(policy, market, i.spot, i.perp)
+    quote = i.perp.quotes[symbol]
+    exposure = sized_exposure(policy, market, i.spot, i.perp, reference_price(quote))
     live = _aged_locally(i.live_orders, i.sent_at_ms)
     verdict = _verdict(i, memory.trusted, position)
-    quote = i.perp.quotes[symbol]
     risk = assess(risk_view(policy, i.risk_policy, i.perp, i.brackets, reference_price(quote)))
     gate, reduce = _gate(i, risk, held=memory.risk_hold)
     data_ok = verdict.ok and i.blocked_reason is None

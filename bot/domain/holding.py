@@ -1,22 +1,24 @@
 """Holding: what the holder owns of one coin, summed over its sources, with each part kept.
 
-Sources today: the `spot` wallet balance (`total`) and, for an inverse (COIN-M) hedge with
-`count_margin`, the coin in the COIN-M wallet — wallet balance + unrealised P&L in the coin
-(ccxt's COIN-M `total`), because coin posted as margin is itself long exposure: 4 BTC spot
-and 1 BTC of COIN-M margin is a 5 BTC holding. A negative or missing part counts as zero and
-is noted, never silently subtracted. Amounts are in the holding asset (coins).
+Sources: the `spot` wallet balance (`total`); further named sources (another account's spot
+wallet, a `wallet` account's YAML holdings via `wallet_balances`); and, for an inverse
+(COIN-M) hedge with `count_margin`, the coin in the COIN-M wallet — wallet balance +
+unrealised P&L in the coin (ccxt's COIN-M `total`), because coin posted as margin is itself
+long exposure: 4 BTC spot and 1 BTC of COIN-M margin is a 5 BTC holding. A negative or
+missing part counts as zero and is noted, never silently subtracted. Amounts are in the
+holding asset (coins).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from bot.domain.contracts import plain
 from bot.domain.model import Balance
 
-__all__ = ["Holding", "HoldingPart", "holding_of"]
+__all__ = ["Holding", "HoldingPart", "holding_of", "wallet_balances"]
 
 ZERO = Decimal(0)
 
@@ -55,10 +57,12 @@ def holding_of(
     asset: str,
     spot: Mapping[str, Balance],
     coinm: Mapping[str, Balance] | None = None,
+    more: Sequence[tuple[str, Mapping[str, Balance]]] = (),
 ) -> Holding:
-    """The holding of `asset`: the spot wallet's total, plus the COIN-M wallet's total of the
-    same coin when `coinm` is given (an inverse hedge counting its margin)."""
-    sources = [("spot", spot)]
+    """The holding of `asset`: the spot wallet's total, plus each of `more` (source name,
+    balances: 1 BTC spot + 2.5 BTC in a cold wallet is 3.5 BTC), plus the COIN-M wallet's
+    total of the same coin when `coinm` is given (an inverse hedge counting its margin)."""
+    sources = [("spot", spot), *more]
     if coinm is not None:
         sources.append(("coinm margin", coinm))
     parts, notes = [], []
@@ -69,3 +73,8 @@ def holding_of(
             notes.append(note)
     total = sum((p.coins for p in parts), ZERO)
     return Holding(asset, total, tuple(parts), tuple(notes))
+
+
+def wallet_balances(holdings: Mapping[str, Decimal]) -> dict[str, Balance]:
+    """Balances of a `wallet` account from its YAML `holdings` (asset → coins, all free)."""
+    return {a.upper(): Balance(a.upper(), c, ZERO, c) for a, c in holdings.items()}

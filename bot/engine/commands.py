@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.config import NotifySettings, Settings
+from bot.domain.hedge import HedgePolicy
 from bot.domain.instrument import multiplier_of
 from bot.domain.model import Balance, Market, Wallet
 from bot.domain.planner import reference_price
+from bot.domain.proxy import is_proxy, proxy_spot_symbol, spot_price, value_multiplier
 from bot.exchange.errors import ExchangeError
 from bot.exchange.port import Exchange
 from bot.store import Journal, JournalError, SchemaTooNew
@@ -149,6 +151,17 @@ async def _check_key(
         out(line)
 
 
+async def _units_per_coin(
+    exchange: Exchange, policy: HedgePolicy, market: Market, perp_price: Decimal
+) -> Decimal:
+    """Holding coins per instrument base unit: the multiplier, or for a proxy the value
+    equivalence at the holding's own spot price (`proxy.value_multiplier`)."""
+    if not is_proxy(market.base, policy.spot_asset):
+        return multiplier_of(market, policy.spot_asset)
+    spot = await exchange.fetch_quote(proxy_spot_symbol(policy.spot_asset, market.quote))
+    return value_multiplier(spot_price(spot), perp_price)
+
+
 async def _check_hedges(
     settings: Settings, reads: Mapping[str, _AccountRead], out: _Printer
 ) -> None:
@@ -160,7 +173,8 @@ async def _check_hedges(
             out(Line(Level.WARN, f"hedges.{name}: not checked (account {missing[0]} failed)"))
             continue
         spot_read, perp_read = reads[leg.spot_account], reads[leg.perp_account]
-        out(asset_line(name, policy.spot_asset, spot_read.spot, spot_read.markets))
+        asset = asset_line(name, policy.spot_asset, spot_read.spot, spot_read.markets)
+        out(asset)
         found = perp_line(name, policy.perp_symbol, perp_read.markets)
         out(found)
         if found.level is Level.FAIL:
@@ -169,11 +183,14 @@ async def _check_hedges(
         out(instrument_line(policy, market))
         try:
             out(await leverage_line(perp_read.exchange, policy, market))
+            if asset.level is Level.FAIL:
+                continue  # no holding to size (the asset line says why)
             quote = await perp_read.exchange.fetch_quote(policy.perp_symbol)
             balance = spot_read.spot.get(policy.spot_asset)
             held = balance.total if balance else Decimal(0)
-            held /= multiplier_of(market, policy.spot_asset)
-            out(dust_line(policy, market, held, reference_price(quote)))
+            price = reference_price(quote)
+            held /= await _units_per_coin(spot_read.exchange, policy, market, price)
+            out(dust_line(policy, market, held, price))
         except (ExchangeError, OSError) as exc:
             fix = account_fix(leg.perp_account, settings, exc)
             out(Line(Level.FAIL, f"hedges.{name}: {exc}", fix))

@@ -24,6 +24,7 @@ from bot.domain.model import (
     Wallet,
     frozen_map,
 )
+from bot.domain.proxy import is_proxy, proxy_spot_symbol
 from bot.exchange.errors import ExchangeError
 from bot.exchange.port import Exchange
 
@@ -32,10 +33,12 @@ __all__ = ["AccountNeeds", "GatherFailure", "GatherResult", "gather_accounts", "
 
 @dataclass(frozen=True, slots=True)
 class AccountNeeds:
-    """What one account must be read for: spot assets held there, perp symbols traded there."""
+    """What one account must be read for: spot assets held there, perp symbols traded there,
+    spot markets quoted there (a proxy hedge's holding priced by value)."""
 
     spot_assets: frozenset[str] = frozenset()
     perp_symbols: frozenset[str] = frozenset()
+    spot_quotes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,19 +62,35 @@ def needs_by_account(
     legs: Mapping[str, tuple[tuple[str, str], tuple[str, str]]],
 ) -> dict[str, AccountNeeds]:
     """Group hedge legs by account. `legs` maps hedge → ((spot_account, asset),
-    (perp_account, symbol))."""
+    (perp_account, symbol)); a perp on another asset (a proxy) also quotes the holding's spot
+    market in the perp's quote on the spot account."""
     spot: dict[str, set[str]] = {}
     perp: dict[str, set[str]] = {}
+    quoted: dict[str, set[str]] = {}
     for (spot_account, asset), (perp_account, symbol) in legs.values():
         spot.setdefault(spot_account, set()).add(asset)
         perp.setdefault(perp_account, set()).add(symbol)
+        priced = proxy_quote_symbol(asset, symbol)
+        if priced is not None:
+            quoted.setdefault(spot_account, set()).add(priced)
     return {
         account: AccountNeeds(
             spot_assets=frozenset(spot.get(account, ())),
             perp_symbols=frozenset(perp.get(account, ())),
+            spot_quotes=frozenset(quoted.get(account, ())),
         )
         for account in sorted(set(spot) | set(perp))
     }
+
+
+def proxy_quote_symbol(asset: str, perp_symbol: str) -> str | None:
+    """The spot market pricing `asset` when `perp_symbol` (unified BASE/QUOTE:SETTLE) is on
+    another asset, else None: SOL against ETH/USDT:USDT → SOL/USDT."""
+    base, _, rest = perp_symbol.partition("/")
+    quote = rest.split(":", 1)[0]
+    if not quote or not is_proxy(base, asset):
+        return None
+    return proxy_spot_symbol(asset, quote)
 
 
 async def _read_symbol(
@@ -82,6 +101,12 @@ async def _read_symbol(
         exchange.fetch_quote(symbol),
         exchange.fetch_fills(symbol, since_ms=fills_since_ms),
     )
+
+
+async def _spot_quotes(exchange: Exchange, symbols: frozenset[str]) -> dict[str, Quote]:
+    ordered = sorted(symbols)
+    found = await asyncio.gather(*(exchange.fetch_quote(s) for s in ordered))
+    return dict(zip(ordered, found, strict=True))
 
 
 async def _nothing() -> Mapping[str, Balance]:
@@ -117,7 +142,7 @@ async def _read_account(
         asyncio.gather(*(_read_symbol(exchange, s, fills_since_ms.get(s)) for s in symbols)),
     )
     orders: list[Order] = []
-    quotes: dict[str, Quote] = {}
+    quotes: dict[str, Quote] = await _spot_quotes(exchange, needs.spot_quotes)
     fills: dict[str, tuple[Fill, ...]] = {}
     for symbol, (sym_orders, quote, sym_fills) in zip(symbols, per_symbol, strict=True):
         orders.extend(sym_orders)
