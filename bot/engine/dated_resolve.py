@@ -1,0 +1,72 @@
+"""Which contract each `future.series` hedge holds, resolved from the venue's markets at
+start-up and after every markets reload (a delivery lists the next quarter)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import structlog
+
+from bot.config.settings import Settings
+from bot.domain.dated_series import held_or_resolved
+from bot.domain.memory import after_reload
+from bot.domain.model import Market
+
+if TYPE_CHECKING:
+    from bot.engine.runtime import Runtime
+
+__all__ = ["refresh_dated", "resolve_dated", "unresolved"]
+
+log = structlog.get_logger(__name__)
+
+
+def resolve_dated(
+    settings: Settings,
+    markets: Mapping[str, Mapping[str, Market]],
+    held: Mapping[str, str],
+    now_ms: Mapping[str, int],
+) -> dict[str, str]:
+    """hedge name → contract symbol for every series hedge whose account's markets are in
+    `markets` (`now_ms` by account: the venue clock). The held contract is kept while it is
+    listed and undelivered; one that cannot be resolved keeps its previous symbol, if any."""
+    out: dict[str, str] = {}
+    for name, hedge in settings.hedges.items():
+        future = hedge.future
+        series = future.dated_series() if future is not None else None
+        if future is None or series is None or future.account not in markets:
+            continue
+        before = held.get(name)
+        now = now_ms[future.account]
+        symbol = held_or_resolved(before, markets[future.account].values(), series, now)
+        if symbol is None:
+            log.warning("dated.series_unresolved", hedge=name, series=series.series)
+            symbol = before
+        elif symbol != before:
+            log.info("dated.series_resolved", hedge=name, symbol=symbol, previous=before)
+        if symbol is not None:
+            out[name] = symbol
+    return out
+
+
+def unresolved(settings: Settings, resolved: Mapping[str, str]) -> dict[str, str]:
+    """hedge name → `future.series` of each series hedge without a listed contract."""
+    return {
+        name: str(h.future.series)
+        for name, h in settings.hedges.items()
+        if h.future is not None and h.future.series is not None and name not in resolved
+    }
+
+
+async def refresh_dated(rt: Runtime) -> dict[str, str]:
+    """Resolve every series hedge's contract from its account's (cached) markets into
+    `rt.resolved`, by the venue clock when a cycle has seen it; returns what is unresolved."""
+    accounts = {h.future.account for h in rt.settings.hedges.values() if h.future is not None}
+    markets = {a: await rt.exchanges[a].load_markets() for a in accounts if a in rt.exchanges}
+    now = {a: rt.venue_ms.get(a) or rt.now_ms() for a in markets}
+    resolved = resolve_dated(rt.settings, markets, rt.resolved, now)
+    if resolved != rt.resolved:  # a hedge moved to another contract: its memory starts afresh
+        rt.resolved = resolved
+        cursors = {name: rt.venue_ms.get(leg.perp_account) for name, leg in rt.legs.items()}
+        rt.memory = after_reload(rt.memory, rt.legs, cursors)
+    return unresolved(rt.settings, rt.resolved)
