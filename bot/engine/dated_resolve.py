@@ -12,11 +12,12 @@ from bot.config.settings import Settings
 from bot.domain.dated_series import held_or_resolved
 from bot.domain.memory import after_reload
 from bot.domain.model import Market
+from bot.exchange.errors import ExchangeError, MarketNotFound
 
 if TYPE_CHECKING:
     from bot.engine.runtime import Runtime
 
-__all__ = ["refresh_dated", "resolve_dated", "unresolved"]
+__all__ = ["move_past_expired", "note_unlisted", "refresh_dated", "resolve_dated", "unresolved"]
 
 log = structlog.get_logger(__name__)
 
@@ -70,3 +71,37 @@ async def refresh_dated(rt: Runtime) -> dict[str, str]:
         cursors = {name: rt.venue_ms.get(leg.perp_account) for name, leg in rt.legs.items()}
         rt.memory = after_reload(rt.memory, rt.legs, cursors)
     return unresolved(rt.settings, rt.resolved)
+
+
+async def move_past_expired(rt: Runtime) -> None:
+    """A series hedge whose held contract has expired on the venue clock: reload that
+    account's markets (the delivery listed the next quarter) and resolve again. A venue
+    that cannot answer leaves the hedge on its contract until a later cycle."""
+    try:
+        stale = await _expired_accounts(rt)
+        for account in sorted(stale):
+            await rt.exchanges[account].load_markets(reload=True)
+        if stale:
+            await refresh_dated(rt)
+    except ExchangeError as exc:
+        log.warning("dated.markets_reload_failed", detail=str(exc))
+
+
+async def _expired_accounts(rt: Runtime) -> set[str]:
+    """Accounts of the series hedges whose held contract is delisted or expired (a read of
+    an account that met an unknown symbol, `rt.unlisted`, counts: the venue delivered it)."""
+    stale, rt.unlisted = rt.unlisted & {rt.legs[n].perp_account for n in rt.resolved}, set()
+    for name, symbol in rt.resolved.items():
+        account = rt.legs[name].perp_account
+        now = rt.venue_ms.get(account) or rt.now_ms()
+        market = (await rt.exchanges[account].load_markets()).get(symbol)
+        if market is None or (market.expiry_ms is not None and now >= market.expiry_ms):
+            stale.add(account)
+    return stale
+
+
+def note_unlisted(rt: Runtime, account: str, error: ExchangeError) -> None:
+    """Remember an account whose read failed on an unknown symbol: the next cycle reloads
+    its markets when a series hedge trades there (its contract may have been delivered)."""
+    if isinstance(error, MarketNotFound):
+        rt.unlisted.add(account)

@@ -98,6 +98,7 @@ class Runtime:
     setup_done: set[tuple[str, str]] = field(default_factory=set)
     dry_run_forced: bool = False  # `run --dry-run`: a reload keeps the run dry
     resolved: dict[str, str] = field(default_factory=dict)  # series hedge -> held contract
+    unlisted: set[str] = field(default_factory=set)  # accounts whose read met a delisted symbol
 
     @property
     def policies(self) -> Mapping[str, HedgePolicy]:

@@ -1,7 +1,8 @@
 """The real daemon hedging BTC with a fixed dated future (`future:`, the current USDⓈ-M
 quarterly) against the still simulator: the short is built on the quarterly, its annualised
 basis is in the status, and as simulated time reaches the contract's last hour the short is
-bought back before delivery (a fixed contract is never delivered; rolling is not built).
+bought back before delivery (a fixed contract is never delivered). A `future.series`
+hedge resolves its quarterly from the listings and, after a delivery, moves to the next.
 
 Positions are signed BTC (short < 0); prices USDT per BTC; times epoch ms (venue clock).
 """
@@ -39,6 +40,28 @@ def _with_basis(daemon: DaemonProcess) -> dict[str, Any] | None:
     return status if status.get("basis") is not None else None
 
 
+def _short_built(sim: InProcessSim, daemon: DaemonProcess, venue: str) -> None:
+    wait_until(
+        lambda: sim.position(venue) == -SHORT and not sim.open_orders(venue),
+        40,
+        what=f"a {SHORT} BTC short on {venue} (now {sim.position(venue)})",
+        diagnostics=daemon.diagnostics,
+    )
+
+
+def _bought_back_before_delivery(
+    sim: InProcessSim, daemon: DaemonProcess, venue: str, delivery: int
+) -> None:
+    """Move the simulator's clock to 30 minutes before delivery; the short must be closed."""
+    sim.post("/sim/time", {"advance_ms": delivery - 30 * 60_000 - int(sim.state()["time"])})
+    wait_until(
+        lambda: sim.position(venue) == 0,
+        40,
+        what=f"the {venue} short bought back before delivery",
+        diagnostics=daemon.diagnostics,
+    )
+
+
 def test_fixed_quarterly_hedge_shows_its_basis_and_is_closed_before_delivery(e2e: E2E) -> None:
     """0.3 BTC hedged on the current quarterly: a 0.3 BTC short on it, the status shows an
     annualised basis near the simulator's 8 %/yr; an hour before delivery the short is
@@ -54,22 +77,43 @@ def test_fixed_quarterly_hedge_shows_its_basis_and_is_closed_before_delivery(e2e
     hedge["future"] = {"account": "main", "symbol": symbol}
     daemon = e2e.daemon(e2e.config(sim.url, {"BTC": hedge}))
     with sim.auto_fill():
-        wait_until(
-            lambda: sim.position(venue) == -SHORT and not sim.open_orders(venue),
-            40,
-            what=f"a {SHORT} BTC short on {venue} (now {sim.position(venue)})",
-            diagnostics=daemon.diagnostics,
-        )
+        _short_built(sim, daemon, venue)
         status = wait_until(lambda: _with_basis(daemon), 20, what="the basis in the status")
         assert Decimal("0.07") < Decimal(status["basis"]) < Decimal("0.09"), status
-        # 30 minutes before delivery on the simulator's clock
-        sim.post("/sim/time", {"advance_ms": delivery - 30 * 60_000 - int(sim.state()["time"])})
-        wait_until(
-            lambda: sim.position(venue) == 0,
-            40,
-            what=f"the {venue} short bought back before delivery",
-            diagnostics=daemon.diagnostics,
-        )
+        _bought_back_before_delivery(sim, daemon, venue, delivery)
     buys = [f for f in sim.fills(venue) if f["side"] == "BUY"]
     assert buys and all(f["reduceOnly"] for f in buys)
+    assert not sim.account()["deliveries"]
+
+
+def _listed(sim: InProcessSim, which: str) -> tuple[str, str]:
+    """(ccxt symbol, venue id) of BTCUSDT's `current` or `next` quarterly."""
+    venue = str(sim.state()["listings"]["usdm"]["BTCUSDT"][which]["symbol"])
+    return f"BTC/USDT:USDT-{venue.split('_')[1]}", venue
+
+
+def test_a_series_hedge_holds_the_quarter_and_moves_to_the_next_after_delivery(
+    e2e: E2E,
+) -> None:
+    """`future: {series: BTC/USDT:USDT, expiry: quarter}`: the daemon resolves the current
+    quarterly from the listings and shorts it; in its last hour the short is bought back,
+    and once it has delivered (nothing of ours delivered) the hedge shorts the quarterly
+    that was next. Not the paired roll: the hedge is flat between the two."""
+    sim = e2e.still_sim()
+    sim.set_price("BTCUSDT", 60_000)
+    sim.create_account(
+        "sim-key", "sim-secret", {"spot": {"BTC": SHORT, "USDT": 0}, "usdm": {"USDT": 20_000}}
+    )
+    _, venue, delivery = _quarterly(sim)
+    _, following = _listed(sim, "next")
+    hedge = hedge_entry("BTC", 1.0)
+    del hedge["perp"]
+    hedge["future"] = {"account": "main", "series": "BTC/USDT:USDT", "expiry": "quarter"}
+    daemon = e2e.daemon(e2e.config(sim.url, {"BTC": hedge}))
+    with sim.auto_fill():
+        _short_built(sim, daemon, venue)
+        assert sim.position(following) == 0
+        _bought_back_before_delivery(sim, daemon, venue, delivery)
+        sim.post("/sim/time", {"advance_ms": 31 * 60_000})
+        _short_built(sim, daemon, following)
     assert not sim.account()["deliveries"]
