@@ -10,14 +10,21 @@ import structlog
 
 from bot.config.settings import Settings
 from bot.domain.dated_series import held_or_resolved
-from bot.domain.memory import after_reload
+from bot.domain.memory import after_reload, from_data
 from bot.domain.model import Market
 from bot.exchange.errors import ExchangeError, MarketNotFound
 
 if TYPE_CHECKING:
     from bot.engine.runtime import Runtime
 
-__all__ = ["move_past_expired", "note_unlisted", "refresh_dated", "resolve_dated", "unresolved"]
+__all__ = [
+    "held_from_journal",
+    "move_past_expired",
+    "note_unlisted",
+    "refresh_dated",
+    "resolve_dated",
+    "unresolved",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -50,6 +57,15 @@ def resolve_dated(
     return out
 
 
+async def _venue_now(rt: Runtime, account: str, perp: str, fallback: int) -> int:
+    """The venue clock from a quote of the series' perpetual (`fallback` if none)."""
+    try:
+        return (await rt.exchanges[account].fetch_quote(perp)).timestamp_ms
+    except ExchangeError as exc:
+        log.warning("dated.venue_clock_unknown", account=account, detail=str(exc))
+        return fallback
+
+
 def unresolved(settings: Settings, resolved: Mapping[str, str]) -> dict[str, str]:
     """hedge name → `future.series` of each series hedge without a listed contract."""
     return {
@@ -59,12 +75,16 @@ def unresolved(settings: Settings, resolved: Mapping[str, str]) -> dict[str, str
     }
 
 
-async def refresh_dated(rt: Runtime) -> dict[str, str]:
+async def refresh_dated(rt: Runtime, *, ask_venue: bool = False) -> dict[str, str]:
     """Resolve every series hedge's contract from its account's (cached) markets into
-    `rt.resolved`, by the venue clock when a cycle has seen it; returns what is unresolved."""
-    accounts = {h.future.account for h in rt.settings.hedges.values() if h.future is not None}
-    markets = {a: await rt.exchanges[a].load_markets() for a in accounts if a in rt.exchanges}
+    `rt.resolved`, by the venue clock (a cycle's, or with `ask_venue` a quote's stamp: at
+    start-up); returns what is unresolved."""
+    series = {h.future.account: h.future.series for h in rt.settings.hedges.values() if h.future}
+    markets = {a: await rt.exchanges[a].load_markets() for a in series if a in rt.exchanges}
     now = {a: rt.venue_ms.get(a) or rt.now_ms() for a in markets}
+    for account, perp in series.items():
+        if ask_venue and perp is not None and account in markets:
+            now[account] = await _venue_now(rt, account, perp, now[account])
     resolved = resolve_dated(rt.settings, markets, rt.resolved, now)
     if resolved != rt.resolved:  # a hedge moved to another contract: its memory starts afresh
         rt.resolved = resolved
@@ -105,3 +125,15 @@ def note_unlisted(rt: Runtime, account: str, error: ExchangeError) -> None:
     its markets when a series hedge trades there (its contract may have been delivered)."""
     if isinstance(error, MarketNotFound):
         rt.unlisted.add(account)
+
+
+def held_from_journal(rt: Runtime) -> None:
+    """At start-up: each series hedge holds the contract its journaled memory names (when of
+    its series), so a restart in a contract's last hour keeps closing it rather than opening
+    the next one beside it."""
+    for name, hedge in rt.settings.hedges.items():
+        series = hedge.future.series if hedge.future is not None else None
+        found = rt.journal.last_memory(name) if series is not None else None
+        memory = from_data(found) if found is not None else None
+        if memory is not None and memory.legs.perp_symbol.startswith(f"{series}-"):
+            rt.resolved[name] = memory.legs.perp_symbol

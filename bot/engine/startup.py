@@ -27,7 +27,7 @@ from bot.config import Settings, config_fingerprint, redacted_dump
 from bot.exchange.errors import AuthError, ExchangeError, MarketNotFound, NotSupported
 
 from .check import PORT_FIX, Level, account_fix, key_lines, perp_line, port_problem
-from .dated_resolve import refresh_dated
+from .dated_resolve import held_from_journal, refresh_dated
 
 if TYPE_CHECKING:  # the CLI imports StartupError for every command: keep ccxt out of it
     from .runtime import Runtime
@@ -77,7 +77,8 @@ async def prepare(rt: Runtime) -> None:
 
 async def _resolve_series(rt: Runtime) -> None:
     """Each `future.series` hedge's contract from the listings; none listed is a config error."""
-    for name, series in (await refresh_dated(rt)).items():
+    held_from_journal(rt)
+    for name, series in (await refresh_dated(rt, ask_venue=True)).items():
         raise StartupError(
             f"hedges.{name}.future.series: the venue lists no open contract of {series} "
             "(check the series, or use future.symbol for a fixed contract)",

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import urllib.request
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,6 +93,20 @@ def _listed(sim: InProcessSim, which: str) -> tuple[str, str]:
     return f"BTC/USDT:USDT-{venue.split('_')[1]}", venue
 
 
+def _series_hedge(e2e: E2E, future: dict[str, Any]) -> tuple[InProcessSim, Path]:
+    """A still simulator holding 0.3 BTC spot, and a config hedging it on the
+    BTC/USDT:USDT series (`future` adds keys)."""
+    sim = e2e.still_sim()
+    sim.set_price("BTCUSDT", 60_000)
+    sim.create_account(
+        "sim-key", "sim-secret", {"spot": {"BTC": SHORT, "USDT": 0}, "usdm": {"USDT": 20_000}}
+    )
+    hedge = hedge_entry("BTC", 1.0)
+    del hedge["perp"]
+    hedge["future"] = {"account": "main", "series": "BTC/USDT:USDT", **future}
+    return sim, e2e.config(sim.url, {"BTC": hedge})
+
+
 def test_a_series_hedge_holds_the_quarter_and_moves_to_the_next_after_delivery(
     e2e: E2E,
 ) -> None:
@@ -99,21 +114,39 @@ def test_a_series_hedge_holds_the_quarter_and_moves_to_the_next_after_delivery(
     quarterly from the listings and shorts it; in its last hour the short is bought back,
     and once it has delivered (nothing of ours delivered) the hedge shorts the quarterly
     that was next. Not the paired roll: the hedge is flat between the two."""
-    sim = e2e.still_sim()
-    sim.set_price("BTCUSDT", 60_000)
-    sim.create_account(
-        "sim-key", "sim-secret", {"spot": {"BTC": SHORT, "USDT": 0}, "usdm": {"USDT": 20_000}}
-    )
+    sim, config = _series_hedge(e2e, {"expiry": "quarter"})
     _, venue, delivery = _quarterly(sim)
     _, following = _listed(sim, "next")
-    hedge = hedge_entry("BTC", 1.0)
-    del hedge["perp"]
-    hedge["future"] = {"account": "main", "series": "BTC/USDT:USDT", "expiry": "quarter"}
-    daemon = e2e.daemon(e2e.config(sim.url, {"BTC": hedge}))
+    daemon = e2e.daemon(config)
     with sim.auto_fill():
         _short_built(sim, daemon, venue)
         assert sim.position(following) == 0
         _bought_back_before_delivery(sim, daemon, venue, delivery)
         sim.post("/sim/time", {"advance_ms": 31 * 60_000})
         _short_built(sim, daemon, following)
+    assert not sim.account()["deliveries"]
+
+
+def test_a_series_hedge_restarted_in_its_contracts_last_hour_closes_it(e2e: E2E) -> None:
+    """Restarted 30 minutes before its quarterly delivers, a series hedge keeps the contract
+    its journal names and buys it back (it does not open the next one beside it); after the
+    delivery it shorts the next. Nothing of ours is delivered."""
+    sim, config = _series_hedge(e2e, {})
+    _, venue, delivery = _quarterly(sim)
+    _, following = _listed(sim, "next")
+    with sim.auto_fill():
+        daemon = e2e.daemon(config)
+        _short_built(sim, daemon, venue)
+        assert daemon.stop() == 0
+        sim.post("/sim/time", {"advance_ms": delivery - 30 * 60_000 - int(sim.state()["time"])})
+        again = e2e.daemon(config, name="restarted")
+        wait_until(
+            lambda: sim.position(venue) == 0,
+            40,
+            what=f"the {venue} short bought back by the restarted daemon",
+            diagnostics=again.diagnostics,
+        )
+        assert sim.position(following) == 0
+        sim.post("/sim/time", {"advance_ms": 31 * 60_000})
+        _short_built(sim, again, following)
     assert not sim.account()["deliveries"]
