@@ -150,3 +150,14 @@ def test_a_series_hedge_restarted_in_its_contracts_last_hour_closes_it(e2e: E2E)
         sim.post("/sim/time", {"advance_ms": 31 * 60_000})
         _short_built(sim, again, following)
     assert not sim.account()["deliveries"]
+
+
+def test_check_names_the_contract_a_series_holds(e2e: E2E) -> None:
+    """`hedgebot check` accepts `future: {series: BTC/USDT:USDT, expiry: next_quarter}` and
+    says which listed quarterly it resolves to now (the next one)."""
+    sim, config = _series_hedge(e2e, {"expiry": "next_quarter"})
+    following, _ = _listed(sim, "next")
+    result = e2e.cli("check", "-c", str(config))
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = f"hedges.BTC.future.series: BTC/USDT:USDT (next_quarter) holds {following} now"
+    assert said in result.stdout, result.stdout
