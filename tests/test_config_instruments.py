@@ -61,3 +61,42 @@ def test_a_future_symbol_needs_its_expiry_suffix() -> None:
     with pytest.raises(ConfigError) as info:
         _parse(future={"account": "main", "symbol": "BTC/USDT:USDT"})
     assert "hedges.BTC.future.symbol" in str(info.value)
+
+
+def test_a_future_series_reaches_the_domain_with_its_defaults() -> None:
+    """`future: {series: BTC/USDT:USDT}` is accepted: expiry quarter, roll 72 h by default."""
+    settings = _parse(future={"account": "main", "series": "BTC/USDT:USDT"})
+    future = settings.hedges["BTC"].future  # type: ignore[attr-defined]
+    series = future.dated_series()
+    assert (series.series, series.expiry.value, series.roll_before_hours) == (
+        "BTC/USDT:USDT",
+        "quarter",
+        72,
+    )
+    assert future.label == "BTC/USDT:USDT-quarter"  # no venue lists it: resolved at run time
+
+
+@pytest.mark.parametrize(
+    ("future", "said"),
+    [
+        ({"symbol": "BTC/USDT:USDT-261225", "series": "BTC/USDT:USDT"}, "both are set"),
+        ({"expiry": "quarter"}, "neither is set"),
+    ],
+)
+def test_exactly_one_of_symbol_and_series(future: dict[str, object], said: str) -> None:
+    """A future with both or neither of symbol / series is refused, naming the field."""
+    with pytest.raises(ConfigError) as info:
+        _parse(future={"account": "main", **future})
+    expected = f"hedges.BTC.future.symbol: exactly one of symbol / series is needed ({said})"
+    assert expected in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("expiry", "monthly"), ("roll_before_hours", 0), ("series", "BTC/USDT:USDT-261225")],
+)
+def test_a_bad_series_setting_names_its_field(key: str, value: object) -> None:
+    """An unknown expiry, a roll under one hour or a dated symbol as series names the key."""
+    with pytest.raises(ConfigError) as info:
+        _parse(future={"account": "main", "series": "BTC/USDT:USDT", key: value})
+    assert f"hedges.BTC.future.{key}" in str(info.value)

@@ -108,7 +108,7 @@ def _feeds(request: BacktestRequest, settings: Any) -> list[MarketFeed]:
         open_market(
             market_spec(
                 name,
-                hedge.contract.symbol,
+                hedge.contract.label,
                 data=request.data,
                 series=request.series.get(name),
                 funding=request.funding.get(name),

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from bot.config.errors import problems_error
 from bot.config.rules import TargetRuleSettings
+from bot.domain.dated_series import DatedSeries, Expiry
 from bot.domain.hedge import HedgePolicy
 from bot.domain.model import MarginMode
 from bot.domain.target_rules import Rules
@@ -69,15 +70,57 @@ class PerpLeg(_ContractLeg):
         "BTC/USDT:USDT, a multiplied base 1000PEPE/USDT:USDT, inverse (COIN-M) BTC/USD:BTC",
     )
 
+    @property
+    def label(self) -> str:
+        """The perpetual's symbol (what status and reports name the hedge's contract by)."""
+        return self.symbol
+
 
 class FutureLeg(_ContractLeg):
-    """A dated future that carries the short hedge (a fixed contract, closed before delivery)."""
+    """A dated future that carries the short hedge: a fixed contract (`symbol`), or a
+    quarterly `series` whose listed contract the daemon resolves from the venue's markets."""
 
-    symbol: str = Field(
+    symbol: str | None = Field(
+        default=None,
         pattern=r"^[A-Za-z0-9]+/[A-Za-z0-9]+:[A-Za-z0-9]+-[0-9]{6}$",
-        description="the dated future's ccxt unified symbol BASE/QUOTE:SETTLE-YYMMDD, e.g. "
-        "BTC/USDT:USDT-261225 (linear) or BTC/USD:BTC-261225 (COIN-M)",
+        description="a fixed dated future's ccxt unified symbol BASE/QUOTE:SETTLE-YYMMDD, e.g. "
+        "BTC/USDT:USDT-261225 (linear) or BTC/USD:BTC-261225 (COIN-M); exactly one of "
+        "symbol / series",
     )
+    series: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9]+/[A-Za-z0-9]+:[A-Za-z0-9]+$",
+        description="the quarterlies to hold, as their perpetual's ccxt symbol: BTC/USDT:USDT "
+        "(USDⓈ-M) or BTC/USD:BTC (COIN-M); the contract is resolved from the venue's listings",
+    )
+    expiry: Expiry = Field(
+        default=Expiry.QUARTER,
+        description="with series: quarter | next_quarter — which listed contract to hold",
+    )
+    roll_before_hours: int = Field(
+        default=72,
+        ge=1,
+        description="with series: start rolling this long before the held contract expires, hours",
+    )
+
+    @model_validator(mode="after")
+    def _one_contract(self) -> FutureLeg:
+        if (self.symbol is None) == (self.series is None):
+            said = "both are set" if self.symbol else "neither is set"
+            raise problems_error([("symbol", f"exactly one of symbol / series is needed ({said})")])
+        return self
+
+    @property
+    def label(self) -> str:
+        """The fixed symbol, or `<series>-<expiry>` (BTC/USDT:USDT-quarter), a name no venue
+        lists: a series' contract is resolved at run time (`engine.dated_resolve`)."""
+        return self.symbol or f"{self.series}-{self.expiry.value}"
+
+    def dated_series(self) -> DatedSeries | None:
+        """The domain's view of the series, None for a fixed contract."""
+        if self.series is None:
+            return None
+        return DatedSeries(self.series, self.expiry, self.roll_before_hours)
 
 
 class ExecutionSettings(BaseModel):
@@ -230,13 +273,14 @@ class HedgeSettings(TargetRuleSettings):
         """The domain's view of this hedge's target rules."""
         return self.to_rules(self.target_ratio, self.max_ratio)
 
-    def to_policy(self, name: str) -> HedgePolicy:
-        """The domain's view of this hedge (named `name` in the YAML)."""
+    def to_policy(self, name: str, symbol: str | None = None) -> HedgePolicy:
+        """The domain's view of this hedge (named `name` in the YAML); `symbol` is the
+        contract a `future.series` resolved to (None: the configured symbol)."""
         execution = self.execution
         return HedgePolicy(
             name=name,
             spot_asset=self.spot.asset,
-            perp_symbol=self.contract.symbol,
+            perp_symbol=symbol or self.contract.label,
             target_ratio=self.target_ratio,
             band=self.band,
             max_ratio=self.max_ratio,

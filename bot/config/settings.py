@@ -108,12 +108,12 @@ def _overlap_problems(settings: Settings) -> Iterator[tuple[str, str]]:
     perps: dict[tuple[str, str], str] = {}
     spots: dict[tuple[str, str], str] = {}
     for name, hedge in settings.hedges.items():
-        perp_key = (hedge.contract.account, hedge.contract.symbol)
+        perp_key = (hedge.contract.account, hedge.contract.label)
         spot_key = (hedge.spot.account, hedge.spot.asset.upper())
         if perp_key in perps:
             yield (
                 f"hedges.{name}.perp.symbol",
-                f"{hedge.contract.symbol} on account {hedge.contract.account} is already hedge "
+                f"{hedge.contract.label} on account {hedge.contract.account} is already hedge "
                 f"{perps[perp_key]}'s perp (one hedge per perpetual per account)",
             )
         if spot_key in spots:

@@ -25,7 +25,7 @@ from bot.domain.planner import reference_price
 from bot.domain.proxy import is_proxy, proxy_spot_symbol, spot_price, value_multiplier
 from bot.exchange.errors import ExchangeError
 from bot.exchange.port import Exchange
-from bot.store import Journal, JournalError, SchemaTooNew
+from bot.store import Journal, JournalError, SchemaTooNew, wall_clock_ms
 
 from .check import (
     Level,
@@ -42,6 +42,7 @@ from .check import (
 )
 from .check_instrument import instrument_line
 from .cycle import WAITING, decide_hedge, legs_needs
+from .dated_resolve import refresh_dated, resolve_dated
 from .fills import fill_cursors
 from .gather import gather_accounts
 from .inputs import ensure_memories
@@ -162,12 +163,28 @@ async def _units_per_coin(
     return value_multiplier(spot_price(spot), perp_price)
 
 
+def _resolved_series(
+    settings: Settings, reads: Mapping[str, _AccountRead], out: _Printer
+) -> dict[str, str]:
+    """The contract each `future.series` hedge would hold now, said in one line each."""
+    markets = {name: read.markets for name, read in reads.items()}
+    now = {name: wall_clock_ms() for name in reads}
+    resolved = resolve_dated(settings, markets, {}, now)
+    for name, symbol in resolved.items():
+        future = settings.hedges[name].future
+        assert future is not None  # only series hedges resolve
+        said = f"{future.series} ({future.expiry.value})"
+        out(Line(Level.OK, f"hedges.{name}.future.series: {said} holds {symbol} now"))
+    return resolved
+
+
 async def _check_hedges(
     settings: Settings, reads: Mapping[str, _AccountRead], out: _Printer
 ) -> None:
-    legs = hedge_legs(settings)
-    for name, policy in settings.hedge_policies().items():
-        leg = legs[name]
+    resolved = _resolved_series(settings, reads, out)
+    legs = hedge_legs(settings, resolved)
+    for name, hedge in settings.hedges.items():
+        policy, leg = hedge.to_policy(name, resolved.get(name)), legs[name]
         missing = [a for a in (leg.spot_account, leg.perp_account) if a not in reads]
         if missing:
             out(Line(Level.WARN, f"hedges.{name}: not checked (account {missing[0]} failed)"))
@@ -248,6 +265,7 @@ async def snapshot_plan(rt: Runtime) -> dict[str, HedgeOutcome]:
     names = list(rt.settings.hedges)
     rt.state.restore_pauses(rt.journal.paused_hedges(names))
     rt.state.kill_switch = kill_switch_on(rt.settings)
+    await refresh_dated(rt)
     ensure_memories(rt)
     legs = rt.legs
     result = await gather_accounts(

@@ -21,6 +21,7 @@ from bot.store import JournalError
 
 from . import watch
 from .act import act, alert_guard, guard
+from .dated_resolve import move_past_expired, note_unlisted
 from .fills import fill_cursors, journal_fills, note_clock
 from .gather import AccountNeeds, GatherResult, gather_accounts, needs_by_account
 from .inputs import ensure_memories, hedge_inputs
@@ -116,6 +117,7 @@ def _finish(rt: Runtime, cycle_id: str, status: str, error: str | None) -> None:
 
 async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
     watch.check_kill_switch(rt)
+    await move_past_expired(rt)
     ensure_memories(rt)
     legs = rt.legs
     if trade:
@@ -127,6 +129,7 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
     note_clock(rt, result)
     for failure in result.failures:
         report.failures[failure.account] = str(failure.error)
+        note_unlisted(rt, failure.account, failure.error)
         watch.account_failed(rt, failure.account, failure.error)
     for account in result.snapshots:
         watch.account_ok(rt, account)

@@ -39,6 +39,7 @@ from bot.store.lock import InstanceLock
 
 from .brackets import refresh_brackets
 from .cycle import run_cycle
+from .dated_resolve import refresh_dated
 from .funding import record_funding
 from .inputs import ensure_memories
 from .reconcile import reconcile_open_orders
@@ -123,6 +124,7 @@ class Daemon:
                     await exchange.load_markets(reload=True)
                 except ExchangeError as exc:
                     log.warning("markets.refresh_failed", account=exchange.account, detail=str(exc))
+            await refresh_dated(self.rt)
             await refresh_brackets(self.rt)
 
     async def _cycle(self, *, trade: bool) -> None:

@@ -34,6 +34,7 @@ from bot.logs import register_secret
 from bot.notify.catalogue import AlertKind, make_alert
 from bot.store import JournalError
 
+from .dated_resolve import refresh_dated
 from .orders import cancel
 from .runtime import EmbeddedSim, Runtime, hedge_legs
 
@@ -99,7 +100,7 @@ async def _connect(
 
 def _swap(rt: Runtime, new: Settings, fresh: dict[str, Exchange], changed: list[str]) -> None:
     """Switch the runtime to `new` (plain assignments: nothing here can fail half-way)."""
-    legs = hedge_legs(new)
+    legs = hedge_legs(new, rt.resolved)
     for account in changed:  # a rebuilt account may be another venue: forget what it said
         rt.venue_ms.pop(account, None)
         for key in [k for k in rt.brackets if k.split(":", 1)[0] == account]:
@@ -136,6 +137,7 @@ async def apply_reload(rt: Runtime, path: Path | None) -> bool:
         await _retire_hedge(rt, name)  # with the old legs and gateways, before the swap
     replaced = {a: rt.exchanges[a] for a in changed if a in rt.exchanges}
     _swap(rt, new, fresh, changed)
+    await refresh_dated(rt)
     if sim_holder and not had_sim:
         rt.sim = sim_holder[0]
     await _close_all(replaced)

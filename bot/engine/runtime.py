@@ -60,9 +60,15 @@ class EmbeddedSim(Protocol):
     async def stop(self) -> None: ...
 
 
-def hedge_legs(settings: Settings) -> dict[str, HedgeLegs]:
+def hedge_legs(
+    settings: Settings, resolved: Mapping[str, str] | None = None
+) -> dict[str, HedgeLegs]:
+    """Each hedge's legs; `resolved` names the contract a `future.series` hedge holds."""
+    symbols = resolved or {}
     return {
-        name: HedgeLegs(h.spot.account, h.spot.asset, h.contract.account, h.contract.symbol)
+        name: HedgeLegs(
+            h.spot.account, h.spot.asset, h.contract.account, symbols.get(name, h.contract.label)
+        )
         for name, h in settings.hedges.items()
     }
 
@@ -91,14 +97,19 @@ class Runtime:
     venue_ms: dict[str, int] = field(default_factory=dict)
     setup_done: set[tuple[str, str]] = field(default_factory=set)
     dry_run_forced: bool = False  # `run --dry-run`: a reload keeps the run dry
+    resolved: dict[str, str] = field(default_factory=dict)  # series hedge -> held contract
+    unlisted: set[str] = field(default_factory=set)  # accounts whose read met a delisted symbol
 
     @property
     def policies(self) -> Mapping[str, HedgePolicy]:
-        return self.settings.hedge_policies()
+        return {
+            name: hedge.to_policy(name, self.resolved.get(name))
+            for name, hedge in self.settings.hedges.items()
+        }
 
     @property
     def legs(self) -> dict[str, HedgeLegs]:
-        return hedge_legs(self.settings)
+        return hedge_legs(self.settings, self.resolved)
 
     @property
     def dry_run(self) -> bool:

@@ -27,6 +27,7 @@ from bot.config import Settings, config_fingerprint, redacted_dump
 from bot.exchange.errors import AuthError, ExchangeError, MarketNotFound, NotSupported
 
 from .check import PORT_FIX, Level, account_fix, key_lines, perp_line, port_problem
+from .dated_resolve import held_from_journal, refresh_dated
 
 if TYPE_CHECKING:  # the CLI imports StartupError for every command: keep ccxt out of it
     from .runtime import Runtime
@@ -65,12 +66,24 @@ async def prepare(rt: Runtime) -> None:
     _check_api_port(settings)
     for exchange in rt.exchanges.values():
         await exchange.load_markets()
+    await _resolve_series(rt)
     await _check_accounts(rt)
     rt.journal.record_config(config_fingerprint(settings), redacted_dump(settings))
     paused = rt.journal.paused_hedges(list(settings.hedges))
     rt.state.restore_pauses(paused)
     if paused:
         log.warning("daemon.pauses_restored", hedges=sorted(paused))
+
+
+async def _resolve_series(rt: Runtime) -> None:
+    """Each `future.series` hedge's contract from the listings; none listed is a config error."""
+    held_from_journal(rt)
+    for name, series in (await refresh_dated(rt, ask_venue=True)).items():
+        raise StartupError(
+            f"hedges.{name}.future.series: the venue lists no open contract of {series} "
+            "(check the series, or use future.symbol for a fixed contract)",
+            EXIT_CONFIG,
+        )
 
 
 _HOST_FIX = "set api.host to an address of this machine (e.g. 127.0.0.1) and api.port to one "

@@ -131,7 +131,7 @@ def report_command(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise BacktestError(f"configuration error: {exc}") from None
     window = parse_window(args.start, args.end)
-    hedges = {n: (h.contract.symbol, h.band) for n, h in settings.hedges.items()}
+    hedges = {n: (h.contract.label, h.band) for n, h in settings.hedges.items()}
     samplers: dict[str, SeriesSampler] = {}
     try:
         with ReportJournal(settings.journal.path) as journal:

@@ -71,7 +71,7 @@ async def send_daily_digest(settings: Any, notifier: Notifier, now_ms: int) -> A
     """Build and send the digest through `notifier` at `notify.min_severity` (the operator
     asked for it, so the severity filter never drops it); None when the journal cannot be
     read yet (logged)."""
-    hedges = {n: (h.contract.symbol, h.band) for n, h in settings.hedges.items()}
+    hedges = {n: (h.contract.label, h.band) for n, h in settings.hedges.items()}
     severity = Severity.parse(settings.notify.min_severity)
     try:
         alert = daily_digest(Path(settings.journal.path), hedges, now_ms, severity)
