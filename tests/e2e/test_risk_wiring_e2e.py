@@ -80,8 +80,8 @@ def test_negative_equity_reaches_reduce_and_the_short_is_bought_back(e2e: E2E) -
     wait_until(cuts, 30, what="a reduce-only buy", diagnostics=daemon.diagnostics)
     (cut,) = cuts()
     assert cut["timeInForce"] == "IOC" and sim.position(BTC) > -SHORT
-    reduce_cycles = [c for c in daemon.events("hedge.cycle") if c.get("risk") == "reduce"]
-    assert reduce_cycles, daemon.diagnostics()
-    alerts = [a for a in daemon.events("alert") if a.get("kind") == "risk_reduce"]
-    assert alerts and "None" not in alerts[0]["body"]
+    # The venue fills the IOC before the daemon writes the cycle's log line: wait for it.
+    daemon.wait_for_event("hedge.cycle", 30, where=lambda c: c.get("risk") == "reduce")
+    alert = daemon.wait_for_event("alert", 30, where=lambda a: a.get("kind") == "risk_reduce")
+    assert "None" not in alert["body"]
     assert not sim.account()["liquidations"]
