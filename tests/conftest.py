@@ -12,3 +12,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="also run the long chaos soaks (tests/chaos, marked soak)",
     )
+
+
+# Longest first: under pytest-xdist each worker takes the next test in collection order, so
+# the runs that mostly wait (a clean-venv install, the chaos scenarios, the end-to-end tests
+# that run the daemon) start at once on separate workers and the quick unit tests fill in
+# around them; the suite then ends when its longest test does, not after it.
+_FIRST = ("tests/deploy/", "tests/chaos/", "tests/e2e/")
+
+
+def _start_rank(item: pytest.Item) -> int:
+    path = item.nodeid
+    return next((i for i, prefix in enumerate(_FIRST) if path.startswith(prefix)), len(_FIRST))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=_start_rank)  # stable: the order inside each group is kept

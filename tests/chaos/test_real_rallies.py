@@ -103,7 +103,8 @@ def _ride(e2e: E2E, path: Path, name: str, *, top_ups_expected: bool) -> None:
         with sampler.running():
             wait_until(
                 lambda: sim.state()["time"] >= end_ms,
-                len(_candles(path)) / SPEED + 60,
+                # The replay slows down, never skips, on a busy machine: a generous bound.
+                3 * len(_candles(path)) / SPEED + 60,
                 what="replay finished",
                 interval=1,
                 diagnostics=daemon.diagnostics,
