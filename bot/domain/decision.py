@@ -27,7 +27,7 @@ from bot.domain.grow_margin import GrowFunding
 from bot.domain.hedge import HedgePolicy
 from bot.domain.hold import risk_hold_after
 from bot.domain.holding import Holding
-from bot.domain.instrument import annualised_basis, closing_before_delivery
+from bot.domain.instrument import HedgeExposure, annualised_basis, closing_before_delivery
 from bot.domain.liquidation import MarginBracket
 from bot.domain.memory import HedgeMemory, Trusted
 from bot.domain.model import AccountSnapshot, Fill, Order, Position, frozen_map
@@ -46,7 +46,7 @@ from bot.domain.target_rules import Observation, Rules
 from bot.domain.targets import Target, effective_target
 from bot.domain.trust import expected_contracts, start_cycle, step
 
-__all__ = ["Decision", "DecisionInputs", "decide"]
+__all__ = ["Decision", "DecisionInputs", "decide", "rule_target", "target_policy"]
 
 ZERO = Decimal(0)
 NOT_GROWN = f"{BRACKETS_MISSING}: not adding to the short until they can be read"
@@ -65,7 +65,8 @@ class DecisionInputs:
     switch; `blocked_reason`: e.g. an order whose outcome is unknown — keep live orders, place
     nothing; `brackets`: empty when the venue's could not be read (then the short never grows);
     `rules` / `observation`: the hedge's target rules and what they see this cycle (None: the
-    policy's `target_ratio` alone, seen at `now_ms`).
+    policy's `target_ratio` alone, seen at `now_ms`); `exposure`: already sized, used as is
+    (a basket's summed exposure, `basket_decision`), None: sized from `spot` here.
     """
 
     policy: HedgePolicy
@@ -86,6 +87,7 @@ class DecisionInputs:
     allow_reduce: bool = True
     rules: Rules | None = None
     observation: Observation | None = None
+    exposure: HedgeExposure | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +101,8 @@ class Decision:
     `spot_amount` is the holding in coins of the spot asset (spot, plus the COIN-M margin
     when it counts: `holding` has the parts); `exposure` is it in the instrument's base units
     (coins / `multiplier`, e.g. 1000PEPE units); `basis` a dated future's annualised basis
-    (`instrument.annualised_basis`), None for a perpetual."""
+    (`instrument.annualised_basis`), None for a perpetual. `basket`: the hedges sharing this
+    perp, lead first (`domain/basket.py`), empty for a hedge alone on its perp."""
 
     hedge: str
     verdict: DataVerdict
@@ -118,6 +121,7 @@ class Decision:
     exposure: Decimal | None = None
     multiplier: Decimal = Decimal(1)
     basis: Decimal | None = None
+    basket: tuple[str, ...] = ()
 
     @property
     def exposure_units(self) -> Decimal:
@@ -130,12 +134,12 @@ def decide(i: DecisionInputs) -> Decision:
     Raises ValueError naming the field for values the domain refuses to reason about."""
     symbol = i.policy.perp_symbol
     memory = start_cycle(i.memory)
-    target = _target(i, memory)
-    policy, closing = _target_policy(i, target.ratio)
+    target = rule_target(i, memory)
+    policy, closing = target_policy(i, target.ratio)
     position = i.perp.position(symbol)
     market = i.perp.markets[symbol]
     quote = i.perp.quotes[symbol]
-    exposure = sized_exposure(policy, market, i.spot, i.perp, reference_price(quote))
+    exposure = i.exposure or sized_exposure(policy, market, i.spot, i.perp, reference_price(quote))
     live = _aged_locally(i.live_orders, i.sent_at_ms)
     verdict = _verdict(i, memory.trusted, position)
     risk = assess(risk_view(policy, i.risk_policy, i.perp, i.brackets, reference_price(quote)))
@@ -209,14 +213,14 @@ def _sent(
     )
 
 
-def _target(i: DecisionInputs, memory: HedgeMemory) -> Target:
+def rule_target(i: DecisionInputs, memory: HedgeMemory) -> Target:
     """The effective target; without rules, the policy's `target_ratio`."""
     policy = i.policy
     rules = i.rules or Rules(base_ratio=policy.target_ratio, max_ratio=policy.max_ratio)
     return effective_target(rules, memory.rules, i.observation or Observation(now_ms=i.now_ms))
 
 
-def _target_policy(i: DecisionInputs, ratio: Decimal) -> tuple[HedgePolicy, bool]:
+def target_policy(i: DecisionInputs, ratio: Decimal) -> tuple[HedgePolicy, bool]:
     """The policy planned with: the effective target `ratio`, except that a dated contract
     in its last hour wants no short at all (judged on the venue's clock, the quote's stamp,
     as the delivery time is the venue's)."""
