@@ -35,6 +35,7 @@ from bot.domain.hedge import HedgePolicy
 
 __all__ = [
     "AGREED",
+    "BasketShare",
     "Member",
     "attributed",
     "basket_exposure",
@@ -58,6 +59,20 @@ AGREED = (
     "reprice_ticks",
     "emergency_band",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class BasketShare:
+    """A hedge's place in its basket: `members`, every hedge on the perp (lead first,
+    config order), and `fraction`, its part of the position (0..1, pro rata to the
+    targets, `weights`)."""
+
+    members: tuple[str, ...]
+    fraction: Decimal
+
+    def partners(self, name: str) -> tuple[str, ...]:
+        """The other members, as seen from hedge `name`."""
+        return tuple(m for m in self.members if m != name)
 
 
 @dataclass(frozen=True, slots=True)

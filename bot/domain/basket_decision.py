@@ -21,7 +21,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from bot.domain.basket import Member, attributed, basket_exposure, combined_policy, weights
+from bot.domain.basket import (
+    BasketShare,
+    Member,
+    attributed,
+    basket_exposure,
+    combined_policy,
+    weights,
+)
 from bot.domain.decision import Decision, DecisionInputs, decide, rule_target, target_policy
 from bot.domain.hedge import HedgePolicy, measure
 from bot.domain.holding import Holding, HoldingPart
@@ -71,12 +78,14 @@ def decide_basket(members: Sequence[DecisionInputs]) -> BasketDecision:
     names = tuple(i.policy.name for i in members)
     trade = decide(_combined_inputs(sized, policy, basket_exposure(basket)))
     trade = replace(trade, memory=replace(trade.memory, rules=sized[0].target.memory))
-    shares = attributed(trade.position.contracts, weights(basket))
+    fractions = weights(basket)
+    shares = attributed(trade.position.contracts, fractions)
     views = {
-        s.inputs.policy.name: _member_view(trade, s, share, fraction, names)
-        for s, share, fraction in zip(sized, shares, weights(basket), strict=True)
+        s.inputs.policy.name: _member_view(trade, s, share, BasketShare(names, fraction))
+        for s, share, fraction in zip(sized, shares, fractions, strict=True)
     }
-    return BasketDecision(policy, replace(trade, basket=names), frozen_map(views))
+    whole = BasketShare(names, ONE)
+    return BasketDecision(policy, replace(trade, basket=whole), frozen_map(views))
 
 
 def _check_one_perp(members: Sequence[DecisionInputs]) -> None:
@@ -135,17 +144,16 @@ def _union(groups: Iterable[tuple[Order, ...]]) -> tuple[Order, ...]:
     return tuple(seen.values())
 
 
-def _member_view(
-    trade: Decision, s: _Sized, share: Decimal, fraction: Decimal, names: tuple[str, ...]
-) -> Decision:
+def _member_view(trade: Decision, s: _Sized, share: Decimal, basket: BasketShare) -> Decision:
     """`trade` as member `s` sees it: `share` contracts of the position, its ratio on it."""
     name = s.policy.name
     market = s.inputs.perp.markets[s.policy.perp_symbol]
     state = trade.plan.state
     if state is not None:
         state = measure(s.policy, market, s.exposure.units, share, state.price)
-    partners = ", ".join(n for n in names if n != name)
-    note = f"basket with {partners}: {plain(round(fraction * HUNDRED, 2))} % of the position"
+    partners = ", ".join(basket.partners(name))
+    percent = plain(round(basket.fraction * HUNDRED, 2))
+    note = f"basket with {partners}: {percent} % of the position"
     memory = replace(trade.memory, legs=s.inputs.memory.legs, rules=s.target.memory)
     return replace(
         trade,
@@ -158,5 +166,5 @@ def _member_view(
         holding=s.exposure.holding,
         exposure=s.exposure.units,
         multiplier=s.exposure.multiplier,
-        basket=names,
+        basket=basket,
     )

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from bot.domain.basket import BasketShare
 from bot.domain.dispatch import Dispatch, dispatch
 from bot.domain.grow_margin import GrowFunding
 from bot.domain.hedge import HedgePolicy
@@ -102,7 +103,7 @@ class Decision:
     when it counts: `holding` has the parts); `exposure` is it in the instrument's base units
     (coins / `multiplier`, e.g. 1000PEPE units); `basis` a dated future's annualised basis
     (`instrument.annualised_basis`), None for a perpetual. `basket`: the hedges sharing this
-    perp, lead first (`domain/basket.py`), empty for a hedge alone on its perp."""
+    perp and this hedge's part of its position (`domain/basket.py`), None when alone on it."""
 
     hedge: str
     verdict: DataVerdict
@@ -121,7 +122,7 @@ class Decision:
     exposure: Decimal | None = None
     multiplier: Decimal = Decimal(1)
     basis: Decimal | None = None
-    basket: tuple[str, ...] = ()
+    basket: BasketShare | None = None
 
     @property
     def exposure_units(self) -> Decimal:
