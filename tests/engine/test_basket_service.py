@@ -8,11 +8,13 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
-from bot.domain.model import Wallet
+from bot.domain.model import Side, Wallet
 from bot.engine.commands import snapshot_plan
+from bot.engine.reload import apply_reload
+from bot.notify.catalogue import AlertKind
 
 from .fake_exchange import SYMBOL
-from .service import BTC_HEDGE, Service, open_service
+from .service import BTC_HEDGE, Service, collateral_for, open_service, write_yaml
 
 HEDGES = {
     "BTC": BTC_HEDGE,
@@ -93,3 +95,35 @@ async def test_plan_decides_the_basket_as_the_next_cycle_does(tmp_path: Path) ->
         assert decision is not None and decision.plan == report.decisions[name].plan
     (order,) = report.decisions["BTC"].plan.orders
     assert order.amount == Decimal("2.249")
+
+
+async def test_removing_the_lead_leaves_the_partner_trusted_on_the_whole_position(
+    tmp_path: Path,
+) -> None:
+    """The reload drops the lead BTC: ETH, now alone on the perp, keeps the basket's trust
+    baseline (no data pause) and buys back to its own 0.25 BTC, reduce-only."""
+    service = _basket(tmp_path)
+    await _filled(service)
+    path = write_yaml(service.config, Path(service.settings().journal.path),
+                      hedges={"ETH": HEDGES["ETH"]})  # fmt: skip
+    assert await apply_reload(service.rt, path)
+    service.clock.advance(5)
+    report = await service.cycle()
+    decision = report.decisions["ETH"]
+    assert decision.verdict.ok and decision.basket is None
+    (order,) = decision.plan.orders
+    assert order.side is Side.BUY and order.reduce_only
+    short_after = -service.fake.positions[SYMBOL].contracts - order.amount
+    assert abs(short_after - Decimal("0.25")) <= Decimal("0.002")
+
+
+async def test_the_risk_guard_cuts_the_shared_position_once(tmp_path: Path) -> None:
+    """Liquidation 5 % away on the basket's 1 BTC short, no free margin: ONE reduce-only IOC
+    buy for the perp and ONE `risk_reduce` alert, not one per member."""
+    service = _basket(tmp_path)
+    service.fake.balances[Wallet.FUTURES]["USDT"] = Decimal(0)
+    service.fake.set_position("-1", collateral=collateral_for("0.05"))
+    await service.cycle()
+    (buy,) = service.placed()
+    assert buy.startswith(f"place_order {SYMBOL} buy ") and buy.endswith("reduce-only IOC")
+    assert [a.kind for a in service.alerts(AlertKind.RISK_REDUCE)] == ["risk_reduce"]
