@@ -18,12 +18,14 @@ import structlog
 from bot.domain.basket import group_by_perp
 from bot.domain.basket_decision import BasketDecision, decide_basket
 from bot.domain.memory import HedgeLegs
+from bot.domain.model import AccountSnapshot
 
 from .gather import GatherResult
 from .inputs import hedge_inputs
+from .record import record_hedge
 from .runtime import Runtime
 
-__all__ = ["decide_group", "hedge_groups", "share_with_members"]
+__all__ = ["decide_group", "hedge_groups", "record_members", "share_with_members"]
 
 log = structlog.get_logger(__name__)
 
@@ -67,3 +69,14 @@ def share_with_members(rt: Runtime, decided: BasketDecision) -> None:
         if name != lead:
             rt.memory[name] = view.memory
             rt.state.hedges[name].data_pause_reason = paused
+
+
+def record_members(
+    rt: Runtime, cycle_id: str, decided: BasketDecision, perp: AccountSnapshot, lines: list[str]
+) -> None:
+    """Journal, metrics and /status for each member's view, with the basket's action
+    lines; each member's cycle log line names that member."""
+    policies = rt.policies
+    for name, d in decided.members.items():
+        with structlog.contextvars.bound_contextvars(hedge=name):
+            record_hedge(rt, cycle_id, name, policies[name], perp, d, lines, trusted=d.trusted)

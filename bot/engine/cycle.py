@@ -21,7 +21,7 @@ from bot.store import JournalError
 
 from . import watch
 from .act import act, alert_guard, guard
-from .basket_cycle import decide_group, hedge_groups, share_with_members
+from .basket_cycle import decide_group, hedge_groups, record_members, share_with_members
 from .dated_resolve import move_past_expired, note_unlisted
 from .fills import fill_cursors, journal_fills, note_clock
 from .gather import AccountNeeds, GatherResult, gather_accounts, needs_by_account
@@ -192,12 +192,8 @@ async def _basket(
     _remember(rt, b.trade.hedge, b.trade, leg)
     share_with_members(rt, b)
     lines = await _act(rt, leg, b.trade, b.policy, trade)
-    perp = result.snapshots[leg.perp_account]
-    for name, d in b.members.items():
-        record_hedge(
-            rt, report.cycle_id, name, rt.policies[name], perp, d, lines, trusted=d.trusted
-        )
-        report.decisions[name] = d
+    record_members(rt, report.cycle_id, b, result.snapshots[leg.perp_account], lines)
+    report.decisions.update(b.members)
 
 
 async def _act(
