@@ -41,6 +41,7 @@ from .check import (
     notify_lines,
     perp_line,
 )
+from .check_basket import basket_lines
 from .check_instrument import instrument_line
 from .cycle import WAITING, legs_needs
 from .dated_resolve import refresh_dated, resolve_dated
@@ -213,6 +214,8 @@ async def _check_hedges(
         except (ExchangeError, OSError) as exc:
             fix = account_fix(leg.perp_account, settings, exc)
             out(Line(Level.FAIL, f"hedges.{name}: {exc}", fix))
+    for line in basket_lines(legs):
+        out(line)
 
 
 async def check_command(settings: Settings, *, stream: TextIO | None = None) -> int:

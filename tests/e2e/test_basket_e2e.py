@@ -93,3 +93,15 @@ def test_a_basket_of_three_reaches_the_summed_short_and_shrinks_when_one_leaves(
                    diagnostics=daemon.diagnostics)  # fmt: skip
     shrunk = sim.fills(PERP)[built:]
     assert shrunk and all(f["side"] == "BUY" and f["reduceOnly"] is True for f in shrunk)
+
+
+def test_check_names_the_basket_and_sizes_each_member(e2e: E2E) -> None:
+    """`hedgebot check` accepts three hedges on one perp, sizes each by value and says which
+    hedges share the position."""
+    sim = _funded(e2e)
+    config = e2e.config(sim.url, _hedges(("SOL", "ETH", "XRP")))
+    result = e2e.cli("check", "-c", str(config))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "hedges.SOL: target short 0.25 BTC" in result.stdout
+    assert "hedges.XRP: target short 0.1 BTC" in result.stdout
+    assert "basket SOL, ETH, XRP: one BTC/USDT:USDT position on account main" in result.stdout
