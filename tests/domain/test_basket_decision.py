@@ -6,6 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal as D
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bot.domain.basket_decision import decide_basket
 from bot.domain.decision import DecisionInputs, decide
 from bot.domain.liquidation import MarginBracket
@@ -35,10 +38,13 @@ MEMBERS = {
 }
 
 
-def _snapshot(contracts: str, orders: tuple[Order, ...] = ()) -> AccountSnapshot:
+Spec = dict[str, tuple[str, str, str, str]]
+
+
+def _snapshot(contracts: str, members: Spec) -> AccountSnapshot:
     quotes = {SYMBOL: Quote(SYMBOL, D("59999.9"), D("60000.1"), NOW, mark=D(60_000))}
     spot = {"USDT": Balance("USDT", D(0), D(0), D(0))}
-    for asset, (coins, price, _beta, _target) in MEMBERS.items():
+    for asset, (coins, price, _beta, _target) in members.items():
         p = D(price)
         quotes[f"{asset}/USDT"] = Quote(f"{asset}/USDT", p, p, NOW, last=p)
         spot[asset] = Balance(asset, D(coins), D(0), D(coins))
@@ -49,15 +55,14 @@ def _snapshot(contracts: str, orders: tuple[Order, ...] = ()) -> AccountSnapshot
         spot=frozen_map(spot),
         futures=frozen_map({"USDT": Balance("USDT", D(50_000), D(0), D(50_000))}),
         positions=frozen_map({SYMBOL: Position(SYMBOL, D(contracts), timestamp_ms=NOW)}),
-        open_orders=orders,
         quotes=frozen_map(quotes),
     )
 
 
-def _inputs(contracts: str = "0", **kw: object) -> list[DecisionInputs]:
-    snapshot = _snapshot(contracts)
+def _inputs(contracts: str = "0", members: Spec = MEMBERS, **kw: object) -> list[DecisionInputs]:
+    snapshot = _snapshot(contracts, members)
     out = []
-    for asset, (_coins, _price, beta, target) in MEMBERS.items():
+    for asset, (_coins, _price, beta, target) in members.items():
         hedge = policy(target, name=asset, spot_asset=asset, beta=D(beta), leverage=5)
         legs = HedgeLegs("main", asset, "main", SYMBOL)
         out.append(
@@ -142,3 +147,39 @@ def test_every_member_remembers_the_baskets_baseline_with_its_own_legs() -> None
     for name, d in b.members.items():
         assert d.memory.trusted == Trusted(D("-0.45"), NOW)
         assert d.memory.legs.spot_asset == name
+
+
+@st.composite
+def baskets(draw: st.DrawFn) -> Spec:
+    """1–4 members: coins 0–1,000, spot price 1–200 USDT, beta 0.5–2, target 0–1."""
+    count = draw(st.integers(1, 4))
+    return {
+        f"C{n}": (
+            str(draw(st.integers(0, 1_000))),
+            str(draw(st.integers(1, 200))),
+            str(D(draw(st.integers(5, 20))) / 10),
+            str(D(draw(st.integers(0, 100))) / 100),
+        )
+        for n in range(count)
+    }
+
+
+@settings(max_examples=150, deadline=None)
+@given(baskets(), st.integers(-200, 3_000))
+def test_a_basket_decision_keeps_the_invariants_for_the_whole_perp(spec: Spec, held: int) -> None:
+    """Whatever the members and the position: at most one order, a sell never passes the
+    summed max shorts (max_ratio 1: the summed exposure), a buy is reduce-only and never
+    turns the perp long, and the members' shares add up to the position."""
+    contracts = -D("0.001") * held
+    b = decide_basket(_inputs(str(contracts), spec))
+    assert len(b.trade.plan.orders) <= 1
+    value = sum((D(c) * D(p) * D(beta) for c, p, beta, _t in spec.values()), D(0))
+    cap = value / 60_000  # every max_ratio is 1; BTC at its mark
+    for order in b.trade.plan.orders:
+        after = contracts + (order.amount if order.side is Side.BUY else -order.amount)
+        if order.side is Side.BUY:
+            assert order.reduce_only and after <= 0
+        elif not order.reduce_only:
+            assert -after <= cap + D("1e-20")
+    assert sum(d.position.contracts for d in b.members.values()) == contracts
+    assert list(b.members) == list(spec)
