@@ -107,13 +107,15 @@ def _sized(i: DecisionInputs) -> _Sized:
 
 
 def _combined_inputs(sized: list[_Sized], policy: HedgePolicy, total: Decimal) -> DecisionInputs:
-    """The lead's inputs with the combined policy and exposure: every member's live orders
-    (more than one is cancelled by the planner), paused or blocked when any member is, a
-    re-baseline when any member asked, and the oldest spot reading (freshness)."""
+    """The lead's inputs with the combined policy and exposure (the members' holding notes
+    kept): every member's live orders (more than one is cancelled by the planner), paused
+    or blocked when any member is, a re-baseline when any member asked, and the oldest
+    spot reading (freshness)."""
     lead = sized[0].inputs
     market = lead.perp.markets[policy.perp_symbol]
     parts = tuple(HoldingPart(s.policy.name, s.exposure.units * s.policy.beta) for s in sized)
-    exposure = HedgeExposure(Holding(market.base, total, parts), ONE, total)
+    notes = tuple(note for s in sized for note in s.exposure.holding.notes)
+    exposure = HedgeExposure(Holding(market.base, total, parts, notes), ONE, total)
     inputs = [s.inputs for s in sized]
     blocked = next((i.blocked_reason for i in inputs if i.blocked_reason is not None), None)
     rebaseline = any(i.memory.rebaseline for i in inputs)

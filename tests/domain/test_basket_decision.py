@@ -183,3 +183,11 @@ def test_a_basket_decision_keeps_the_invariants_for_the_whole_perp(spec: Spec, h
             assert -after <= cap + D("1e-20")
     assert sum(d.position.contracts for d in b.members.values()) == contracts
     assert list(b.members) == list(spec)
+
+
+def test_a_members_zeroed_holding_is_noted_on_every_view() -> None:
+    """A negative AVAX balance counts as 0 and the note reaches the basket's plan notes."""
+    spec = {**MEMBERS, "AVAX": ("-5", "30", "1", "0.5")}
+    b = decide_basket(_inputs("0", spec))
+    assert any("AVAX is -5: counted as 0" in n for n in b.members["SOL"].plan.notes)
+    assert b.members["AVAX"].spot_amount == 0
