@@ -1,8 +1,8 @@
 """A basket's cycle: `decide_basket(members) -> BasketDecision`. Pure.
 
 Several hedges on one perp (`basket.py`) are decided ONCE: each member's effective target
-and exposure are computed exactly as for a hedge alone (`decision.rule_target`,
-`proxy.sized_exposure`), summed into one combined policy and exposure, and the lead's
+and exposure are computed exactly as for a hedge alone (`decision.size_hedge`), summed
+into one combined policy and exposure, and the lead's
 inputs (`members[0]`: its orders, fills and trust baseline are the basket's) go through
 `decision.decide` with them. So the data checks, the risk guard (on the shared position,
 once) and the planner (one live order) run once for the perp.
@@ -29,14 +29,12 @@ from bot.domain.basket import (
     combined_policy,
     weights,
 )
-from bot.domain.decision import Decision, DecisionInputs, decide, rule_target, target_policy
+from bot.domain.decision import Decision, DecisionInputs, decide, size_hedge
 from bot.domain.hedge import HedgePolicy, measure
 from bot.domain.holding import Holding, HoldingPart
 from bot.domain.instrument import HedgeExposure
 from bot.domain.model import AccountSnapshot, Order, frozen_map
 from bot.domain.numbers import plain
-from bot.domain.planner import reference_price
-from bot.domain.proxy import sized_exposure
 from bot.domain.targets import Target
 from bot.domain.trust import start_cycle
 
@@ -59,7 +57,7 @@ class BasketDecision:
 
 @dataclass(frozen=True, slots=True)
 class _Sized:
-    """One member sized this cycle."""
+    """One member with its inputs, sized this cycle (`decision.size_hedge`)."""
 
     inputs: DecisionInputs
     target: Target
@@ -98,12 +96,8 @@ def _check_one_perp(members: Sequence[DecisionInputs]) -> None:
 
 def _sized(i: DecisionInputs) -> _Sized:
     """A member's effective target, its policy with it, and its exposure (as `decide`)."""
-    target = rule_target(i, start_cycle(i.memory))
-    policy, _closing = target_policy(i, target.ratio)
-    symbol = policy.perp_symbol
-    price = reference_price(i.perp.quotes[symbol])
-    exposure = sized_exposure(policy, i.perp.markets[symbol], i.spot, i.perp, price)
-    return _Sized(i, target, policy, exposure)
+    sized = size_hedge(i, start_cycle(i.memory))
+    return _Sized(i, sized.target, sized.policy, sized.exposure)
 
 
 def _combined_inputs(sized: list[_Sized], policy: HedgePolicy, total: Decimal) -> DecisionInputs:

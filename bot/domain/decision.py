@@ -47,7 +47,7 @@ from bot.domain.target_rules import Observation, Rules
 from bot.domain.targets import Target, effective_target
 from bot.domain.trust import expected_contracts, start_cycle, step
 
-__all__ = ["Decision", "DecisionInputs", "decide", "rule_target", "target_policy"]
+__all__ = ["Decision", "DecisionInputs", "Sized", "decide", "size_hedge"]
 
 ZERO = Decimal(0)
 NOT_GROWN = f"{BRACKETS_MISSING}: not adding to the short until they can be read"
@@ -135,12 +135,11 @@ def decide(i: DecisionInputs) -> Decision:
     Raises ValueError naming the field for values the domain refuses to reason about."""
     symbol = i.policy.perp_symbol
     memory = start_cycle(i.memory)
-    target = rule_target(i, memory)
-    policy, closing = target_policy(i, target.ratio)
+    sized = size_hedge(i, memory)
+    target, policy, closing, exposure = sized.target, sized.policy, sized.closing, sized.exposure
     position = i.perp.position(symbol)
     market = i.perp.markets[symbol]
     quote = i.perp.quotes[symbol]
-    exposure = i.exposure or sized_exposure(policy, market, i.spot, i.perp, reference_price(quote))
     live = _aged_locally(i.live_orders, i.sent_at_ms)
     verdict = _verdict(i, memory.trusted, position)
     risk = assess(risk_view(policy, i.risk_policy, i.perp, i.brackets, reference_price(quote)))
@@ -214,14 +213,37 @@ def _sent(
     )
 
 
-def rule_target(i: DecisionInputs, memory: HedgeMemory) -> Target:
+@dataclass(frozen=True, slots=True)
+class Sized:
+    """One hedge sized for this cycle: its effective `target`, the `policy` planned with
+    (that target as `target_ratio`, or 0 while a dated contract closes: `closing`) and its
+    `exposure` in the instrument's base units."""
+
+    target: Target
+    policy: HedgePolicy
+    closing: bool
+    exposure: HedgeExposure
+
+
+def size_hedge(i: DecisionInputs, memory: HedgeMemory) -> Sized:
+    """The target and exposure steps of the pipeline for one hedge, from this cycle's
+    `memory` (after `start_cycle`); `i.exposure` when it is given (a basket's sum)."""
+    target = _target(i, memory)
+    policy, closing = _target_policy(i, target.ratio)
+    symbol = policy.perp_symbol
+    price = reference_price(i.perp.quotes[symbol])
+    exposure = i.exposure or sized_exposure(policy, i.perp.markets[symbol], i.spot, i.perp, price)
+    return Sized(target, policy, closing, exposure)
+
+
+def _target(i: DecisionInputs, memory: HedgeMemory) -> Target:
     """The effective target; without rules, the policy's `target_ratio`."""
     policy = i.policy
     rules = i.rules or Rules(base_ratio=policy.target_ratio, max_ratio=policy.max_ratio)
     return effective_target(rules, memory.rules, i.observation or Observation(now_ms=i.now_ms))
 
 
-def target_policy(i: DecisionInputs, ratio: Decimal) -> tuple[HedgePolicy, bool]:
+def _target_policy(i: DecisionInputs, ratio: Decimal) -> tuple[HedgePolicy, bool]:
     """The policy planned with: the effective target `ratio`, except that a dated contract
     in its last hour wants no short at all (judged on the venue's clock, the quote's stamp,
     as the delivery time is the venue's)."""
