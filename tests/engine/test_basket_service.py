@@ -127,3 +127,12 @@ async def test_the_risk_guard_cuts_the_shared_position_once(tmp_path: Path) -> N
     (buy,) = service.placed()
     assert buy.startswith(f"place_order {SYMBOL} buy ") and buy.endswith("reduce-only IOC")
     assert [a.kind for a in service.alerts(AlertKind.RISK_REDUCE)] == ["risk_reduce"]
+
+
+async def test_the_risk_job_reads_a_basket_without_trading(tmp_path: Path) -> None:
+    """The risk job's cycle (trade=False) decides the basket, records both members and
+    sends no order."""
+    service = _basket(tmp_path)
+    report = await service.cycle(trade=False)
+    assert set(report.decisions) == {"BTC", "ETH"} and report.skipped == {}
+    assert service.placed() == []
