@@ -251,14 +251,6 @@ def test_domain_policies_carry_the_yaml_values() -> None:
     assert risk.critical_margin_ratio == loaded.risk.margin_ratio_critical
 
 
-def test_two_hedges_on_one_perp_are_refused() -> None:
-    """Two hedges sharing a perp on one account would net out: refused with both names."""
-    data = yaml.safe_load(BASE)
-    data["hedges"]["BTC2"] = {**data["hedges"]["BTC"], "spot": {"account": "main", "asset": "X"}}
-    message = problems_of(yaml.safe_dump(data))
-    assert "hedges.BTC2.perp.symbol: BTC/USDT:USDT on account main is already hedge BTC" in message
-
-
 # -- fuzz -----------------------------------------------------------------------------------
 
 EXAMPLE_DATA = yaml.safe_load(EXAMPLE.read_text())

@@ -88,6 +88,13 @@ class Metrics:
         self.risk_grade = g(
             "hedgebot_risk_grade", "Risk guard grade: 0 ok, 1 warn, 2 top_up, 3 delever, 4 reduce."
         )
+        self.basket_share = g(
+            "hedgebot_basket_share",
+            "Part of a shared perp's position attributed to the hedge (fraction, pro rata to "
+            "the targets); label basket: every hedge on that perp, lead first.",
+            ("hedge", "basket"),
+        )
+        self._baskets: dict[str, str] = {}  # hedge → its basket label now
         self._hedge_gauges = (
             self.hedge_ratio,
             self.target_ratio,
@@ -178,6 +185,17 @@ class Metrics:
         self._touch(hedge)
         self.basis.labels(hedge=hedge).set(_num(basis))
 
+    def set_basket(self, hedge: str, members: tuple[str, ...], share: Number) -> None:
+        """The hedge's share of the perp it shares with `members` (all of them, lead
+        first); no members: alone on its perp, no series."""
+        label = ",".join(members)
+        old = self._baskets.pop(hedge, None)
+        if old is not None and old != label:
+            _remove(self.basket_share, hedge, old)
+        if members:
+            self._baskets[hedge] = label
+            self.basket_share.labels(hedge=hedge, basket=label).set(_num(share))
+
     def set_paused(self, hedge: str, paused: bool) -> None:
         """Whether trading for the hedge is paused (operator, stale data, kill switch)."""
         self._touch(hedge)
@@ -221,6 +239,7 @@ class Metrics:
             _remove(gauge, hedge)
         for kind in ORDER_KINDS:
             _remove(self.orders, hedge, kind)
+        self.set_basket(hedge, (), None)
         self._hedges.discard(hedge)
 
     def remove_account(self, account: str) -> None:

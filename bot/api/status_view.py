@@ -236,13 +236,20 @@ def _has_long_leg(hedge: Mapping[str, Any]) -> bool:
 
 def _activity(hedges: Mapping[str, Mapping[str, Any]]) -> list[str]:
     """The narrow layout's lines for what the table leaves out: why the target is what it
-    is, a hedge-mode LONG leg, resting orders, last action."""
+    is, a hedge-mode LONG leg, the partners of a basket, resting orders, last action."""
     lines = []
     for name, hedge in sorted(hedges.items()):
         if hedge.get("target_reason"):
             lines.append(f"[bold]{name}[/] target: {escape(str(hedge['target_reason']))}")
         if _has_long_leg(hedge):
             lines.append(f"[bold]{name}[/] long leg: {_plain(hedge['long_leg'])} (not traded)")
+        basket = hedge.get("basket")
+        if isinstance(basket, Mapping) and basket.get("partners"):
+            partners = ", ".join(str(p) for p in basket["partners"])
+            share = _pct(basket.get("share"))
+            lines.append(
+                f"[bold]{name}[/] basket: shares its perp with {escape(partners)} ({share})"
+            )
         tick = _dec(hedge.get("price_tick"))
         orders = _orders(hedge.get("open_orders"), tick)
         if orders != _DASH:

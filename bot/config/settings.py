@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from bot.config.accounts import ACCOUNT_NAME_PATTERN, AccountSettings
+from bot.config.baskets import basket_problems
 from bot.config.errors import problems_error
 from bot.config.hedges import HEDGE_NAME_PATTERN, HedgeSettings
 from bot.config.sections import (
@@ -74,6 +75,7 @@ class Settings(BaseModel):
     @model_validator(mode="after")
     def _check_references(self) -> Settings:
         problems = list(_reference_problems(self)) + list(_overlap_problems(self))
+        problems += basket_problems(self.hedges)
         if problems:
             raise problems_error(problems)
         return self
@@ -103,24 +105,15 @@ def _reference_problems(settings: Settings) -> Iterator[tuple[str, str]]:
 
 
 def _overlap_problems(settings: Settings) -> Iterator[tuple[str, str]]:
-    """One-way perp positions are netted and spot holdings counted once per hedge, so two
-    hedges must never share a perp or a spot holding on the same account."""
-    perps: dict[tuple[str, str], str] = {}
+    """Spot holdings are counted once per hedge, so two hedges must never share a spot
+    holding on the same account (hedges sharing a perp form a basket: `baskets.py`)."""
     spots: dict[tuple[str, str], str] = {}
     for name, hedge in settings.hedges.items():
-        perp_key = (hedge.contract.account, hedge.contract.label)
         spot_key = (hedge.spot.account, hedge.spot.asset.upper())
-        if perp_key in perps:
-            yield (
-                f"hedges.{name}.perp.symbol",
-                f"{hedge.contract.label} on account {hedge.contract.account} is already hedge "
-                f"{perps[perp_key]}'s perp (one hedge per perpetual per account)",
-            )
         if spot_key in spots:
             yield (
                 f"hedges.{name}.spot.asset",
                 f"{hedge.spot.asset} on account {hedge.spot.account} is already hedged by "
                 f"{spots[spot_key]} (use one hedge per holding; set its target_ratio instead)",
             )
-        perps.setdefault(perp_key, name)
         spots.setdefault(spot_key, name)

@@ -22,12 +22,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
+from bot.domain.basket import BasketShare
 from bot.domain.dispatch import Dispatch, dispatch
 from bot.domain.grow_margin import GrowFunding
 from bot.domain.hedge import HedgePolicy
 from bot.domain.hold import risk_hold_after
 from bot.domain.holding import Holding
-from bot.domain.instrument import annualised_basis, closing_before_delivery
+from bot.domain.instrument import HedgeExposure, annualised_basis, closing_before_delivery
 from bot.domain.liquidation import MarginBracket
 from bot.domain.memory import HedgeMemory, Trusted
 from bot.domain.model import AccountSnapshot, Fill, Order, Position, frozen_map
@@ -46,7 +47,7 @@ from bot.domain.target_rules import Observation, Rules
 from bot.domain.targets import Target, effective_target
 from bot.domain.trust import expected_contracts, start_cycle, step
 
-__all__ = ["Decision", "DecisionInputs", "decide"]
+__all__ = ["Decision", "DecisionInputs", "Sized", "decide", "size_hedge"]
 
 ZERO = Decimal(0)
 NOT_GROWN = f"{BRACKETS_MISSING}: not adding to the short until they can be read"
@@ -65,7 +66,8 @@ class DecisionInputs:
     switch; `blocked_reason`: e.g. an order whose outcome is unknown — keep live orders, place
     nothing; `brackets`: empty when the venue's could not be read (then the short never grows);
     `rules` / `observation`: the hedge's target rules and what they see this cycle (None: the
-    policy's `target_ratio` alone, seen at `now_ms`).
+    policy's `target_ratio` alone, seen at `now_ms`); `exposure`: already sized, used as is
+    (a basket's summed exposure, `basket_decision`), None: sized from `spot` here.
     """
 
     policy: HedgePolicy
@@ -86,6 +88,7 @@ class DecisionInputs:
     allow_reduce: bool = True
     rules: Rules | None = None
     observation: Observation | None = None
+    exposure: HedgeExposure | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +102,8 @@ class Decision:
     `spot_amount` is the holding in coins of the spot asset (spot, plus the COIN-M margin
     when it counts: `holding` has the parts); `exposure` is it in the instrument's base units
     (coins / `multiplier`, e.g. 1000PEPE units); `basis` a dated future's annualised basis
-    (`instrument.annualised_basis`), None for a perpetual."""
+    (`instrument.annualised_basis`), None for a perpetual. `basket`: the hedges sharing this
+    perp and this hedge's part of its position (`domain/basket.py`), None when alone on it."""
 
     hedge: str
     verdict: DataVerdict
@@ -118,6 +122,7 @@ class Decision:
     exposure: Decimal | None = None
     multiplier: Decimal = Decimal(1)
     basis: Decimal | None = None
+    basket: BasketShare | None = None
 
     @property
     def exposure_units(self) -> Decimal:
@@ -130,12 +135,11 @@ def decide(i: DecisionInputs) -> Decision:
     Raises ValueError naming the field for values the domain refuses to reason about."""
     symbol = i.policy.perp_symbol
     memory = start_cycle(i.memory)
-    target = _target(i, memory)
-    policy, closing = _target_policy(i, target.ratio)
+    sized = size_hedge(i, memory)
+    target, policy, closing, exposure = sized.target, sized.policy, sized.closing, sized.exposure
     position = i.perp.position(symbol)
     market = i.perp.markets[symbol]
     quote = i.perp.quotes[symbol]
-    exposure = sized_exposure(policy, market, i.spot, i.perp, reference_price(quote))
     live = _aged_locally(i.live_orders, i.sent_at_ms)
     verdict = _verdict(i, memory.trusted, position)
     risk = assess(risk_view(policy, i.risk_policy, i.perp, i.brackets, reference_price(quote)))
@@ -207,6 +211,29 @@ def _sent(
         memory=memory,
         now_ms=i.now_ms,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Sized:
+    """One hedge sized for this cycle: its effective `target`, the `policy` planned with
+    (that target as `target_ratio`, or 0 while a dated contract closes: `closing`) and its
+    `exposure` in the instrument's base units."""
+
+    target: Target
+    policy: HedgePolicy
+    closing: bool
+    exposure: HedgeExposure
+
+
+def size_hedge(i: DecisionInputs, memory: HedgeMemory) -> Sized:
+    """The target and exposure steps of the pipeline for one hedge, from this cycle's
+    `memory` (after `start_cycle`); `i.exposure` when it is given (a basket's sum)."""
+    target = _target(i, memory)
+    policy, closing = _target_policy(i, target.ratio)
+    symbol = policy.perp_symbol
+    price = reference_price(i.perp.quotes[symbol])
+    exposure = i.exposure or sized_exposure(policy, i.perp.markets[symbol], i.spot, i.perp, price)
+    return Sized(target, policy, closing, exposure)
 
 
 def _target(i: DecisionInputs, memory: HedgeMemory) -> Target:

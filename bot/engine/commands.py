@@ -27,6 +27,7 @@ from bot.exchange.errors import ExchangeError
 from bot.exchange.port import Exchange
 from bot.store import Journal, JournalError, SchemaTooNew, wall_clock_ms
 
+from .basket_cycle import hedge_groups
 from .check import (
     Level,
     Line,
@@ -40,13 +41,15 @@ from .check import (
     notify_lines,
     perp_line,
 )
+from .check_basket import basket_lines
 from .check_instrument import instrument_line
-from .cycle import WAITING, decide_hedge, legs_needs
+from .cycle import WAITING, legs_needs
 from .dated_resolve import refresh_dated, resolve_dated
 from .fills import fill_cursors
 from .gather import gather_accounts
 from .inputs import ensure_memories
 from .orders import blocked_hedges, look_up_unsettled
+from .plan_groups import decide_each
 from .plan_report import HedgeOutcome, plan_document, print_plan_json, render_plan
 from .runtime import EmbeddedSim, Runtime, build_exchanges, hedge_legs, open_runtime
 from .watch import kill_switch_on
@@ -211,6 +214,8 @@ async def _check_hedges(
         except (ExchangeError, OSError) as exc:
             fix = account_fix(leg.perp_account, settings, exc)
             out(Line(Level.FAIL, f"hedges.{name}: {exc}", fix))
+    for line in basket_lines(legs):
+        out(line)
 
 
 async def check_command(settings: Settings, *, stream: TextIO | None = None) -> int:
@@ -275,21 +280,17 @@ async def snapshot_plan(rt: Runtime) -> dict[str, HedgeOutcome]:
     blocked = blocked_hedges(await look_up_unsettled(rt, rt.exchanges, legs), rt.now_ms())
     now = rt.now_ms()
     outcomes: dict[str, HedgeOutcome] = {}
-    for name, policy in rt.policies.items():
-        leg = legs[name]
-        down = [a for a in (leg.spot_account, leg.perp_account) if a in failed]
-        if down:
-            why = f"account {down[0]}: {failed[down[0]]}"
-            outcomes[name] = HedgeOutcome(policy, None, None, why)
-            continue
-        waiting = WAITING if name in blocked else None
-        decision = await decide_hedge(rt, policy, leg, result, now, waiting)
-        if isinstance(decision, str):
-            outcomes[name] = HedgeOutcome(policy, None, None, decision)
-        else:
-            perp = result.snapshots[leg.perp_account]
-            outcomes[name] = HedgeOutcome(policy, perp, decision, None)
-    return outcomes
+    policies = rt.policies
+    for group in hedge_groups(legs):  # a basket is decided once, as the cycle does
+        waiting = WAITING if blocked.intersection(group) else None
+        decided = await decide_each(rt, group, result, now, waiting, failed)
+        for name, decision in decided.items():
+            policy, perp = policies[name], result.snapshots.get(legs[name].perp_account)
+            if isinstance(decision, str):
+                outcomes[name] = HedgeOutcome(policy, None, None, decision)
+            else:
+                outcomes[name] = HedgeOutcome(policy, perp, decision, None)
+    return {name: outcomes[name] for name in policies}  # config order
 
 
 async def plan_command(settings: Settings, *, as_json: bool, stream: TextIO | None = None) -> int:

@@ -21,6 +21,7 @@ from bot.store import JournalError
 
 from . import watch
 from .act import act, alert_guard, guard
+from .basket_cycle import decide_group, hedge_groups, record_members, share_with_members
 from .dated_resolve import move_past_expired, note_unlisted
 from .fills import fill_cursors, journal_fills, note_clock
 from .gather import AccountNeeds, GatherResult, gather_accounts, needs_by_account
@@ -137,9 +138,14 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
     if trade:
         await settle_vanished(rt, rt.exchanges, _listed_orders(result))
     now = rt.now_ms()
-    for name, policy in rt.policies.items():
+    policies = rt.policies
+    for group in hedge_groups(legs):  # a basket (several hedges on one perp) is decided once
+        name, waits = group[0], bool(blocked.intersection(group))
         with structlog.contextvars.bound_contextvars(hedge=name):
-            await _hedge(rt, report, policy, legs[name], result, now, name in blocked, trade)
+            if len(group) > 1:
+                await _basket(rt, report, group, result, now, waits, trade)
+            else:
+                await _hedge(rt, report, policies[name], legs[name], result, now, waits, trade)
 
 
 async def _hedge(
@@ -159,19 +165,50 @@ async def _hedge(
         rt.state.hedges[name].data_pause_reason = d
         return
     _remember(rt, name, d, leg)
-    if trade:
-        try:
-            lines = await act(rt, leg, d, policy)
-        except ExchangeError as exc:
-            lines = [f"action failed: {exc}"]
-            log.warning("hedge.act_failed", detail=str(exc))
-    else:
-        done = await guard(rt, leg, d, policy)
-        alert_guard(rt, d, done, [])
-        lines = done.lines
+    lines = await _act(rt, leg, d, policy, trade)
     perp = result.snapshots[leg.perp_account]
     record_hedge(rt, report.cycle_id, name, policy, perp, d, lines, trusted=d.trusted)
     report.decisions[name] = d
+
+
+async def _basket(
+    rt: Runtime,
+    report: CycleReport,
+    names: tuple[str, ...],
+    result: GatherResult,
+    now: int,
+    blocked: bool,
+    trade: bool,
+) -> None:
+    """Several hedges on one perp: decided and acted on once (`basket_cycle`), recorded
+    per member with its share."""
+    b = await decide_group(rt, names, result, now, WAITING if blocked else None)
+    if isinstance(b, str):
+        for name in names:
+            report.skipped[name] = b
+            rt.state.hedges[name].data_pause_reason = b
+        return
+    leg = rt.legs[b.trade.hedge]
+    _remember(rt, b.trade.hedge, b.trade, leg)
+    share_with_members(rt, b)
+    lines = await _act(rt, leg, b.trade, b.policy, trade)
+    record_members(rt, report.cycle_id, b, result.snapshots[leg.perp_account], lines)
+    report.decisions.update(b.members)
+
+
+async def _act(
+    rt: Runtime, leg: HedgeLegs, d: Decision, policy: HedgePolicy, trade: bool
+) -> list[str]:
+    """The decision's actions (the risk guard's only when not trading); one line each."""
+    if trade:
+        try:
+            return await act(rt, leg, d, policy)
+        except ExchangeError as exc:
+            log.warning("hedge.act_failed", detail=str(exc))
+            return [f"action failed: {exc}"]
+    done = await guard(rt, leg, d, policy)
+    alert_guard(rt, d, done, [])
+    return done.lines
 
 
 def _remember(rt: Runtime, name: str, d: Decision, leg: HedgeLegs) -> None:

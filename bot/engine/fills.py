@@ -37,13 +37,15 @@ def fill_cursors(rt: Runtime, legs: Mapping[str, HedgeLegs]) -> dict[str, dict[s
         memory = rt.memory.get(name)
         cursor = memory.fill_cursor_ms if memory is not None else None
         since = fill_query_start(cursor, rt.venue_ms.get(leg.perp_account))
-        out.setdefault(leg.perp_account, {})[leg.perp_symbol] = since
+        out.setdefault(leg.perp_account, {}).setdefault(leg.perp_symbol, since)  # a basket: lead
     return out
 
 
 def journal_fills(rt: Runtime, result: GatherResult, legs: Mapping[str, HedgeLegs]) -> None:
     """Journal every fill read this cycle (idempotent) and move the owner's fills cursor."""
-    owner = {(leg.perp_account, leg.perp_symbol): name for name, leg in legs.items()}
+    owner: dict[tuple[str, str], str] = {}
+    for name, leg in legs.items():  # a basket's fills are its lead's (the first named)
+        owner.setdefault((leg.perp_account, leg.perp_symbol), name)
     for account, by_symbol in result.fills.items():
         snapshot = result.snapshots[account]
         for symbol, fills in by_symbol.items():

@@ -4,6 +4,7 @@ multiplier between the two (1000 for 1000PEPE against PEPE)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bot.domain.decision import Decision
@@ -15,7 +16,7 @@ def holding_fields(d: Decision, *, text: bool = False) -> dict[str, Any]:
     """{"holding": "4 BTC spot + 1 BTC coinm margin", "holding_parts": {source: coins},
     "exposure": instrument base units, "multiplier": holding units per base unit}; amounts
     as strings when `text` (for the journal's JSON); `basis` a dated future's annualised
-    basis."""
+    basis; `basket` the hedges sharing the perp (`_basket`)."""
     h = d.holding
 
     def value(amount: Any) -> Any:
@@ -28,4 +29,15 @@ def holding_fields(d: Decision, *, text: bool = False) -> dict[str, Any]:
         "multiplier": value(d.multiplier),
         # dated futures: annualised basis (fraction per year), None for a perpetual
         "basis": None if d.basis is None else value(d.basis),
+        "basket": _basket(d, value),
     }
+
+
+def _basket(d: Decision, value: Callable[[Any], Any]) -> dict[str, Any] | None:
+    """A basket member's place in it: every member (lead first), the partners, and its
+    share of the perp position (fraction); None for a hedge alone on its perp."""
+    b = d.basket
+    if b is None:
+        return None
+    partners = list(b.partners(d.hedge))
+    return {"members": list(b.members), "partners": partners, "share": value(b.fraction)}

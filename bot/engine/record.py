@@ -107,6 +107,10 @@ def record_hedge(
     )
     rt.metrics.set_risk_grade(name, risk.grade.name.lower() if risk else "ok")
     rt.metrics.set_basis(name, d.basis)
+    basket = d.basket
+    rt.metrics.set_basket(
+        name, basket.members if basket else (), basket.fraction if basket else None
+    )
     rt.metrics.set_paused(name, rt.state.pause_reason(name) is not None)
     live = rt.state.hedges[name]
     settle = market.settle or market.quote
