@@ -18,7 +18,14 @@ from enum import StrEnum
 from bot.domain.instrument import CLOSE_BEFORE_MS
 from bot.domain.model import Market
 
-__all__ = ["DatedSeries", "Expiry", "held_or_resolved", "listed_contracts", "resolve_series"]
+__all__ = [
+    "AtExpiry",
+    "DatedSeries",
+    "Expiry",
+    "held_or_resolved",
+    "listed_contracts",
+    "resolve_series",
+]
 
 HOUR_MS = 3_600_000
 
@@ -28,6 +35,14 @@ class Expiry(StrEnum):
 
     QUARTER = "quarter"
     NEXT_QUARTER = "next_quarter"
+
+
+class AtExpiry(StrEnum):
+    """What happens to the held contract at its expiry: bought back in its last hour
+    (`close`, after a roll to the next contract for a series) or left to deliver."""
+
+    CLOSE = "close"
+    DELIVER = "deliver"
 
 
 @dataclass(frozen=True, slots=True)

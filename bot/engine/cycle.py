@@ -27,6 +27,8 @@ from .gather import AccountNeeds, GatherResult, gather_accounts, needs_by_accoun
 from .inputs import ensure_memories, hedge_inputs
 from .orders import resolve_unsettled, settle_vanished
 from .record import record_hedge
+from .roll import finish_roll, roll_decision
+from .roll_inputs import roll_cursors, roll_needs, roll_owners
 from .runtime import Runtime
 from .setup import ensure_setup
 
@@ -122,10 +124,9 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
     legs = rt.legs
     if trade:
         await ensure_setup(rt, legs, rt.policies)
-    result = await gather_accounts(
-        rt.exchanges, legs_needs(legs), fills_since_ms=fill_cursors(rt, legs), now_ms=rt.now_ms
-    )
-    journal_fills(rt, result, legs)
+    needs, cursors = roll_needs(rt, legs_needs(legs)), roll_cursors(rt, fill_cursors(rt, legs))
+    result = await gather_accounts(rt.exchanges, needs, fills_since_ms=cursors, now_ms=rt.now_ms)
+    journal_fills(rt, result, legs, roll_owners(rt))
     note_clock(rt, result)
     for failure in result.failures:
         report.failures[failure.account] = str(failure.error)
@@ -158,6 +159,7 @@ async def _hedge(
         report.skipped[name] = d
         rt.state.hedges[name].data_pause_reason = d
         return
+    d = await roll_decision(rt, leg, result.snapshots[leg.perp_account], d, blocked=blocked)
     _remember(rt, name, d, leg)
     if trade:
         try:
@@ -171,6 +173,7 @@ async def _hedge(
         lines = done.lines
     perp = result.snapshots[leg.perp_account]
     record_hedge(rt, report.cycle_id, name, policy, perp, d, lines, trusted=d.trusted)
+    finish_roll(rt, d)
     report.decisions[name] = d
 
 

@@ -41,9 +41,16 @@ def fill_cursors(rt: Runtime, legs: Mapping[str, HedgeLegs]) -> dict[str, dict[s
     return out
 
 
-def journal_fills(rt: Runtime, result: GatherResult, legs: Mapping[str, HedgeLegs]) -> None:
-    """Journal every fill read this cycle (idempotent) and move the owner's fills cursor."""
+def journal_fills(
+    rt: Runtime,
+    result: GatherResult,
+    legs: Mapping[str, HedgeLegs],
+    more_owners: Mapping[tuple[str, str], str] | None = None,
+) -> None:
+    """Journal every fill read this cycle (idempotent) and move the owner's fills cursor;
+    `more_owners` names the hedge of other (account, symbol)s: a roll's new contract."""
     owner = {(leg.perp_account, leg.perp_symbol): name for name, leg in legs.items()}
+    owner.update(more_owners or {})
     for account, by_symbol in result.fills.items():
         snapshot = result.snapshots[account]
         for symbol, fills in by_symbol.items():

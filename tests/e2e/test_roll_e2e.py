@@ -1,0 +1,146 @@
+"""The real daemon rolling a `future.series` hedge (0.3 BTC on BTCUSDT's quarterlies) to
+the next quarter as the still simulator's clock is moved into the roll window: the
+combined short (old + new) sampled from /sim/state never leaves [target − band, max_ratio]
+× 0.3 BTC, the expiring contract is flat before delivery, the journal holds the roll's
+start, leg fills and done (with its cost), and a SIGKILL in the middle converges.
+
+Positions are signed BTC (short < 0); times epoch ms (venue clock).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .harness import E2E, DaemonProcess, InProcessSim, hedge_entry, wait_until
+
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
+
+SPOT = Decimal("0.3")
+BAND = Decimal("0.34")  # low = 0.66 × 0.3 = 0.198 BTC: slices of 0.1 BTC, 3 per roll
+LOW, HIGH = (1 - BAND) * SPOT, SPOT
+HOUR = 3_600_000
+
+
+def _listing(sim: InProcessSim, which: str) -> tuple[str, int]:
+    """(venue id, delivery ms) of BTCUSDT's `current` or `next` quarterly."""
+    found = sim.state()["listings"]["usdm"]["BTCUSDT"][which]
+    return str(found["symbol"]), int(found["deliveryDate"])
+
+
+def _setup(e2e: E2E) -> tuple[InProcessSim, Path]:
+    sim = e2e.still_sim()
+    sim.set_price("BTCUSDT", 60_000)
+    sim.create_account(
+        "sim-key", "sim-secret", {"spot": {"BTC": SPOT, "USDT": 0}, "usdm": {"USDT": 20_000}}
+    )
+    hedge = hedge_entry("BTC", 1.0, band=float(BAND), max_ratio=1.0)
+    del hedge["perp"]
+    hedge["future"] = {"account": "main", "series": "BTC/USDT:USDT", "roll_before_hours": 72}
+    return sim, e2e.config(sim.url, {"BTC": hedge})
+
+
+def _legs(sim: InProcessSim, old: str, new: str) -> tuple[Decimal, Decimal, int]:
+    """(old short, new short, our open orders) from ONE /sim/state reading."""
+    account = sim.account(state=sim.state())
+    amounts = {p["symbol"]: Decimal(p["amount"]) for p in account["positions"]}
+    live = [o for o in account["openOrders"] if o["symbol"] in (old, new)]
+    return -amounts.get(old, Decimal(0)), -amounts.get(new, Decimal(0)), len(live)
+
+
+def _sample_until_rolled(
+    sim: InProcessSim, daemon: DaemonProcess, old: str, new: str, timeout: float
+) -> list[tuple[Decimal, Decimal, int]]:
+    """Sample both legs until the old one is flat and the new one holds the short."""
+    samples: list[tuple[Decimal, Decimal, int]] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        samples.append(_legs(sim, old, new))
+        if samples[-1][:2] == (0, SPOT):
+            return samples
+        time.sleep(0.1)
+    pytest.fail(f"the roll {old} → {new} did not finish: {samples[-5:]}\n{daemon.diagnostics()}")
+
+
+def _assert_in_bounds(samples: list[tuple[Decimal, Decimal, int]]) -> None:
+    for old, new, live in samples:
+        assert LOW <= old + new <= HIGH, (old, new, samples)
+        assert old >= 0 and new >= 0 and live <= 1, (old, new, live)
+
+
+def _roll_events(config: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(config.parent / "journal.sqlite") as db:
+        rows = db.execute("SELECT kind, cost FROM roll_events ORDER BY id").fetchall()
+    return [(str(kind), str(cost)) for kind, cost in rows]
+
+
+def _short_built(sim: InProcessSim, daemon: DaemonProcess, venue: str) -> None:
+    wait_until(
+        lambda: sim.position(venue) == -SPOT and not sim.open_orders(venue),
+        40,
+        what=f"a {SPOT} BTC short on {venue}",
+        diagnostics=daemon.diagnostics,
+    )
+
+
+def _into_roll_window(sim: InProcessSim, delivery: int) -> None:
+    """Move the venue clock to 71 h before delivery: inside the 72 h roll window."""
+    sim.post("/sim/time", {"advance_ms": delivery - 71 * HOUR - int(sim.state()["time"])})
+
+
+def test_a_quarterly_hedge_rolls_to_the_next_quarter_within_its_bounds(e2e: E2E) -> None:
+    """71 h before the quarterly delivers, the 0.3 BTC short moves to the next quarter in
+    paired post-only steps: old + new stays within [0.198, 0.3] BTC at every sample, one
+    order at a time; the journal has start, leg fills and done; after delivery nothing of
+    ours was delivered and the short stays on the new quarter."""
+    sim, config = _setup(e2e)
+    old, delivery = _listing(sim, "current")
+    new, _ = _listing(sim, "next")
+    daemon = e2e.daemon(config)
+    with sim.auto_fill():
+        _short_built(sim, daemon, old)
+        _into_roll_window(sim, delivery)
+        samples = _sample_until_rolled(sim, daemon, old, new, 50)
+    _assert_in_bounds(samples)
+    kinds = [kind for kind, _ in _roll_events(config)]
+    assert kinds[0] == "start" and "fill" in kinds, kinds
+    wait_until(lambda: "done" in [k for k, _ in _roll_events(config)], 20, what="roll done")
+    sim.post("/sim/time", {"advance_ms": delivery + 60_000 - int(sim.state()["time"])})
+    time.sleep(2)  # a few cycles after the delivery: the new short is left as it is
+    assert not sim.account()["deliveries"]
+    assert _legs(sim, old, new)[:2] == (0, SPOT)
+
+
+def test_a_roll_interrupted_by_sigkill_converges_after_restart(e2e: E2E) -> None:
+    """Killed (SIGKILL) once the new quarter holds part of the short, the restarted daemon
+    knows both legs from its journal: no second order beside a resting one, the combined
+    short stays in bounds, and the roll completes with exactly 0.3 BTC on the new quarter."""
+    sim, config = _setup(e2e)
+    old, delivery = _listing(sim, "current")
+    new, _ = _listing(sim, "next")
+    daemon = e2e.daemon(config)
+    with sim.auto_fill():
+        _short_built(sim, daemon, old)
+        _into_roll_window(sim, delivery)
+        wait_until(
+            lambda: _legs(sim, old, new)[1] > 0,
+            40,
+            what=f"part of the short on {new}",
+            diagnostics=daemon.diagnostics,
+        )
+        daemon.kill()
+        again = e2e.daemon(config, name="restarted")
+        samples = _sample_until_rolled(sim, again, old, new, 50)
+    _assert_in_bounds(samples)
+    sells = [f for f in sim.fills(new) if f["side"] == "SELL"]
+    assert sum(Decimal(f["qty"]) for f in sells) == SPOT, sells
+    wait_until(lambda: "done" in [k for k, _ in _roll_events(config)], 20, what="roll done")
+
+
+def _done_cost(config: Path) -> Any:
+    return next(cost for kind, cost in _roll_events(config) if kind == "done")
