@@ -94,13 +94,17 @@ def roll_legs(view: RollView) -> RollLegs:
 
 def roll_late(view: RollView) -> bool:
     """Whether the roll cannot finish before `expiry − 1h` at its post-only pace: each slice
-    left takes two steps (buy old, sell new) of up to `reprice_after_ms` each (a post-only
-    order's life before it is repriced)."""
+    left (at most the room between the bounds, and `_max_slice`) takes two steps (buy old,
+    sell new) of up to `reprice_after_ms` each (a post-only order's life before it is
+    repriced). No room at all is late."""
     expiry = view.old.market.expiry_ms
     if expiry is None:
         return False
-    old = roll_legs(view).old
-    slices = (old / _max_slice(view)).to_integral_value(rounding=ROUND_CEILING) if old else 0
+    old, bounds = roll_legs(view).old, _bounds(view)
+    room = min(bounds.max_slice, bounds.high - bounds.low)
+    if old > 0 and room <= 0:
+        return True
+    slices = (old / room).to_integral_value(rounding=ROUND_CEILING) if old else 0
     needed = 2 * int(slices) * view.policy.reprice_after_ms
     return view.venue_ms + needed >= expiry - CLOSE_BEFORE_MS
 
