@@ -28,7 +28,7 @@ from .inputs import ensure_memories, hedge_inputs
 from .orders import resolve_unsettled, settle_vanished
 from .record import record_hedge
 from .roll import finish_roll, roll_decision
-from .roll_inputs import roll_cursors, roll_needs, roll_owners
+from .roll_inputs import roll_cursors, roll_needs, roll_owners, roll_setup
 from .runtime import Runtime
 from .setup import ensure_setup
 
@@ -124,6 +124,7 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
     legs = rt.legs
     if trade:
         await ensure_setup(rt, legs, rt.policies)
+        await ensure_setup(rt, *roll_setup(rt))  # the contract a roll moves into
     needs, cursors = roll_needs(rt, legs_needs(legs)), roll_cursors(rt, fill_cursors(rt, legs))
     result = await gather_accounts(rt.exchanges, needs, fills_since_ms=cursors, now_ms=rt.now_ms)
     journal_fills(rt, result, legs, roll_owners(rt))

@@ -9,13 +9,22 @@ from dataclasses import replace
 
 from bot.config.hedges import HedgeSettings
 from bot.domain.dated_series import AtExpiry
-from bot.domain.memory import from_data
+from bot.domain.hedge import HedgePolicy
+from bot.domain.memory import HedgeLegs, from_data
 from bot.domain.roll_state import RollState
 
 from .gather import AccountNeeds
 from .runtime import Runtime
 
-__all__ = ["delivers", "roll_cursors", "roll_needs", "roll_owners", "roll_symbols", "rolls_of"]
+__all__ = [
+    "delivers",
+    "roll_cursors",
+    "roll_needs",
+    "roll_owners",
+    "roll_setup",
+    "roll_symbols",
+    "rolls_of",
+]
 
 
 def delivers(hedge: HedgeSettings) -> bool:
@@ -40,6 +49,17 @@ def roll_owners(rt: Runtime) -> dict[tuple[str, str], str]:
         for name, roll in rolls_of(rt).items()
         if name in legs
     }
+
+
+def roll_setup(rt: Runtime) -> tuple[dict[str, HedgeLegs], dict[str, HedgePolicy]]:
+    """The legs and policies of each contract rolled into, for `setup.ensure_setup`: its
+    margin mode and leverage are set before the roll's first order on it."""
+    legs, policies = rt.legs, rt.policies
+    into = {n: r.to_symbol for n, r in rolls_of(rt).items() if n in legs and n in policies}
+    return (
+        {n: replace(legs[n], perp_symbol=s) for n, s in into.items()},
+        {n: replace(policies[n], perp_symbol=s) for n, s in into.items()},
+    )
 
 
 def roll_needs(rt: Runtime, needs: Mapping[str, AccountNeeds]) -> dict[str, AccountNeeds]:

@@ -2,15 +2,19 @@
 the next quarter as the still simulator's clock is moved into the roll window: the
 combined short (old + new) sampled from /sim/state never leaves [target − band, max_ratio]
 × 0.3 BTC, the expiring contract is flat before delivery, the journal holds the roll's
-start, leg fills and done (with its cost), and a SIGKILL in the middle converges.
+start, leg fills and done (with its cost), and a SIGKILL in the middle converges. A roll
+begun too late is alerted and sent IOC; `at_expiry: deliver` leaves the contract to the
+delivery instead.
 
 Positions are signed BTC (short < 0); times epoch ms (venue clock).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
+import urllib.request
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -33,7 +37,7 @@ def _listing(sim: InProcessSim, which: str) -> tuple[str, int]:
     return str(found["symbol"]), int(found["deliveryDate"])
 
 
-def _setup(e2e: E2E) -> tuple[InProcessSim, Path]:
+def _setup(e2e: E2E, **future: Any) -> tuple[InProcessSim, Path]:
     sim = e2e.still_sim()
     sim.set_price("BTCUSDT", 60_000)
     sim.create_account(
@@ -42,6 +46,7 @@ def _setup(e2e: E2E) -> tuple[InProcessSim, Path]:
     hedge = hedge_entry("BTC", 1.0, band=float(BAND), max_ratio=1.0)
     del hedge["perp"]
     hedge["future"] = {"account": "main", "series": "BTC/USDT:USDT", "roll_before_hours": 72}
+    hedge["future"].update(future)
     return sim, e2e.config(sim.url, {"BTC": hedge})
 
 
@@ -53,16 +58,25 @@ def _legs(sim: InProcessSim, old: str, new: str) -> tuple[Decimal, Decimal, int]
     return -amounts.get(old, Decimal(0)), -amounts.get(new, Decimal(0)), len(live)
 
 
+def _roll_status(daemon: DaemonProcess) -> str | None:
+    """The hedge's roll line in /status, None when not rolling."""
+    with urllib.request.urlopen(daemon.api_url() + "/status", timeout=5) as response:
+        return json.load(response)["hedges"]["BTC"].get("roll")
+
+
 def _sample_until_rolled(
     sim: InProcessSim, daemon: DaemonProcess, old: str, new: str, timeout: float
-) -> list[tuple[Decimal, Decimal, int]]:
-    """Sample both legs until the old one is flat and the new one holds the short."""
+) -> tuple[list[tuple[Decimal, Decimal, int]], set[str]]:
+    """Sample both legs (and the status' roll line) until the old leg is flat and the new
+    one holds the short."""
     samples: list[tuple[Decimal, Decimal, int]] = []
+    said: set[str] = set()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         samples.append(_legs(sim, old, new))
         if samples[-1][:2] == (0, SPOT):
-            return samples
+            return samples, said
+        said.add(_roll_status(daemon) or "")
         time.sleep(0.1)
     pytest.fail(f"the roll {old} → {new} did not finish: {samples[-5:]}\n{daemon.diagnostics()}")
 
@@ -105,8 +119,11 @@ def test_a_quarterly_hedge_rolls_to_the_next_quarter_within_its_bounds(e2e: E2E)
     with sim.auto_fill():
         _short_built(sim, daemon, old)
         _into_roll_window(sim, delivery)
-        samples = _sample_until_rolled(sim, daemon, old, new, 50)
+        samples, said = _sample_until_rolled(sim, daemon, old, new, 50)
     _assert_in_bounds(samples)
+    assert int(sim.state()["time"]) < delivery  # the expiring contract is flat before it
+    symbols = f"rolling BTC/USDT:USDT-{old[-6:]} → BTC/USDT:USDT-{new[-6:]} ("
+    assert any(line.startswith(symbols) and line.endswith(" of 0.3 moved)") for line in said), said
     kinds = [kind for kind, _ in _roll_events(config)]
     assert kinds[0] == "start" and "fill" in kinds, kinds
     wait_until(lambda: "done" in [k for k, _ in _roll_events(config)], 20, what="roll done")
@@ -135,12 +152,51 @@ def test_a_roll_interrupted_by_sigkill_converges_after_restart(e2e: E2E) -> None
         )
         daemon.kill()
         again = e2e.daemon(config, name="restarted")
-        samples = _sample_until_rolled(sim, again, old, new, 50)
+        samples, _ = _sample_until_rolled(sim, again, old, new, 50)
     _assert_in_bounds(samples)
     sells = [f for f in sim.fills(new) if f["side"] == "SELL"]
     assert sum(Decimal(f["qty"]) for f in sells) == SPOT, sells
     wait_until(lambda: "done" in [k for k, _ in _roll_events(config)], 20, what="roll done")
+    assert [k for k, _ in _roll_events(config)].count("start") == 1  # resumed, not restarted
 
 
-def _done_cost(config: Path) -> Any:
-    return next(cost for kind, cost in _roll_events(config) if kind == "done")
+def test_a_roll_that_starts_too_late_is_alerted_and_sent_ioc(e2e: E2E) -> None:
+    """65 minutes before delivery the post-only pace (3 slices × 2 steps × 60 s) cannot end
+    an hour before expiry: one `roll_late` alert, the steps are IOC, old + new stays in
+    bounds and the expiring contract is flat before delivery."""
+    sim, config = _setup(e2e)
+    old, delivery = _listing(sim, "current")
+    new, _ = _listing(sim, "next")
+    daemon = e2e.daemon(config)
+    with sim.auto_fill():
+        _short_built(sim, daemon, old)
+    sim.post("/sim/time", {"advance_ms": delivery - 65 * 60_000 - int(sim.state()["time"])})
+    samples, _ = _sample_until_rolled(sim, daemon, old, new, 50)
+    _assert_in_bounds(samples)
+    assert int(sim.state()["time"]) < delivery
+    roll_fills = [f for f in sim.fills() if f["symbol"] == new or f["side"] == "BUY"]
+    assert roll_fills and all(f["timeInForce"] == "IOC" for f in roll_fills), roll_fills
+    wait_until(lambda: daemon.events("roll.late"), 20, what="the roll.late log line")
+    alerts = [a for a in daemon.events("alert") if a.get("kind") == "roll_late"]
+    assert len(alerts) == 1 and "IOC" in alerts[0]["body"], alerts
+
+
+def test_at_expiry_deliver_holds_the_contract_into_delivery_then_opens_the_next(
+    e2e: E2E,
+) -> None:
+    """`at_expiry: deliver`: no roll in the roll window, the short is kept through the last
+    hour and delivered by the venue; after delivery the hedge shorts the next quarter."""
+    sim, config = _setup(e2e, at_expiry="deliver")
+    old, delivery = _listing(sim, "current")
+    new, _ = _listing(sim, "next")
+    daemon = e2e.daemon(config)
+    with sim.auto_fill():
+        _short_built(sim, daemon, old)
+        sim.post("/sim/time", {"advance_ms": delivery - 30 * 60_000 - int(sim.state()["time"])})
+        time.sleep(3)  # a few cycles inside the roll window and the last hour: nothing moves
+        assert _legs(sim, old, new) == (SPOT, 0, 0)
+        sim.post("/sim/time", {"advance_ms": 31 * 60_000})
+        _short_built(sim, daemon, new)
+    (delivered,) = sim.account()["deliveries"]
+    assert delivered["symbol"] == old and Decimal(delivered["positionAmt"]) == -SPOT
+    assert not _roll_events(config)
