@@ -15,6 +15,7 @@ import json
 import sqlite3
 import time
 import urllib.request
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 import pytest
 
 from .harness import E2E, DaemonProcess, InProcessSim, hedge_entry, wait_until
+from .test_dated_e2e import _short_built
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(150)]
 
@@ -29,6 +31,7 @@ SPOT = Decimal("0.3")
 BAND = Decimal("0.34")  # low = 0.66 × 0.3 = 0.198 BTC: slices of 0.1 BTC, 3 per roll
 LOW, HIGH = (1 - BAND) * SPOT, SPOT
 HOUR = 3_600_000
+ZERO = Decimal(0)
 
 
 def _listing(sim: InProcessSim, which: str) -> tuple[str, int]:
@@ -61,7 +64,8 @@ def _legs(sim: InProcessSim, old: str, new: str) -> tuple[Decimal, Decimal, int]
 def _roll_status(daemon: DaemonProcess) -> str | None:
     """The hedge's roll line in /status, None when not rolling."""
     with urllib.request.urlopen(daemon.api_url() + "/status", timeout=5) as response:
-        return json.load(response)["hedges"]["BTC"].get("roll")
+        roll = json.load(response)["hedges"]["BTC"].get("roll")
+    return None if roll is None else str(roll)
 
 
 def _sample_until_rolled(
@@ -74,7 +78,7 @@ def _sample_until_rolled(
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         samples.append(_legs(sim, old, new))
-        if samples[-1][:2] == (0, SPOT):
+        if samples[-1][:2] == (ZERO, SPOT):
             return samples, said
         said.add(_roll_status(daemon) or "")
         time.sleep(0.1)
@@ -93,91 +97,100 @@ def _roll_events(config: Path) -> list[tuple[str, str]]:
     return [(str(kind), str(cost)) for kind, cost in rows]
 
 
-def _short_built(sim: InProcessSim, daemon: DaemonProcess, venue: str) -> None:
-    wait_until(
-        lambda: sim.position(venue) == -SPOT and not sim.open_orders(venue),
-        40,
-        what=f"a {SPOT} BTC short on {venue}",
-        diagnostics=daemon.diagnostics,
-    )
+@dataclass
+class Rolling:
+    """A started daemon hedging 0.3 BTC on the current quarterly (`old`, delivering at
+    `delivery`), with `new` the quarterly listed after it."""
+
+    sim: InProcessSim
+    config: Path
+    daemon: DaemonProcess
+    old: str
+    new: str
+    delivery: int
+
+    def legs(self) -> tuple[Decimal, Decimal, int]:
+        return _legs(self.sim, self.old, self.new)
+
+    def clock_to(self, before_delivery_ms: int) -> None:
+        """Move the venue clock to `before_delivery_ms` before the old quarterly delivers."""
+        now = int(self.sim.state()["time"])
+        self.sim.post("/sim/time", {"advance_ms": self.delivery - before_delivery_ms - now})
+
+    def kinds(self) -> list[str]:
+        return [kind for kind, _ in _roll_events(self.config)]
+
+    def cycles(self, n: int) -> None:
+        """Wait for `n` more hedge cycles of the daemon (a bounded wait on its log)."""
+        seen = len(self.daemon.events("hedge.cycle"))
+        wait_until(lambda: len(self.daemon.events("hedge.cycle")) >= seen + n, 30,
+                   what=f"{n} more cycles", diagnostics=self.daemon.diagnostics)  # fmt: skip
 
 
-def _into_roll_window(sim: InProcessSim, delivery: int) -> None:
-    """Move the venue clock to 71 h before delivery: inside the 72 h roll window."""
-    sim.post("/sim/time", {"advance_ms": delivery - 71 * HOUR - int(sim.state()["time"])})
-
-
-def test_a_quarterly_hedge_rolls_to_the_next_quarter_within_its_bounds(e2e: E2E) -> None:
-    """71 h before the quarterly delivers, the 0.3 BTC short moves to the next quarter in
-    paired post-only steps: old + new stays within [0.198, 0.3] BTC at every sample, one
-    order at a time; the journal has start, leg fills and done; after delivery nothing of
-    ours was delivered and the short stays on the new quarter."""
-    sim, config = _setup(e2e)
+def _hedged(e2e: E2E, **future: Any) -> Rolling:
+    """The series hedge started and its 0.3 BTC short built on the current quarterly."""
+    sim, config = _setup(e2e, **future)
     old, delivery = _listing(sim, "current")
     new, _ = _listing(sim, "next")
     daemon = e2e.daemon(config)
     with sim.auto_fill():
         _short_built(sim, daemon, old)
-        _into_roll_window(sim, delivery)
-        samples, said = _sample_until_rolled(sim, daemon, old, new, 50)
+    return Rolling(sim, config, daemon, old, new, delivery)
+
+
+def test_a_quarterly_hedge_rolls_to_the_next_quarter_within_its_bounds(e2e: E2E) -> None:
+    """71 h before the quarterly delivers, the 0.3 BTC short moves to the next quarter in
+    paired post-only steps: old + new stays within [0.198, 0.3] BTC at every sample, one
+    order at a time, and /status says "rolling A → B (x of 0.3 moved)"; the journal has
+    start, leg fills and done; nothing of ours is delivered, the short stays on the new one."""
+    r = _hedged(e2e)
+    with r.sim.auto_fill():
+        r.clock_to(71 * HOUR)
+        samples, said = _sample_until_rolled(r.sim, r.daemon, r.old, r.new, 50)
     _assert_in_bounds(samples)
-    assert int(sim.state()["time"]) < delivery  # the expiring contract is flat before it
-    symbols = f"rolling BTC/USDT:USDT-{old[-6:]} → BTC/USDT:USDT-{new[-6:]} ("
+    assert int(r.sim.state()["time"]) < r.delivery  # the expiring contract is flat before it
+    symbols = f"rolling BTC/USDT:USDT-{r.old[-6:]} → BTC/USDT:USDT-{r.new[-6:]} ("
     assert any(line.startswith(symbols) and line.endswith(" of 0.3 moved)") for line in said), said
-    kinds = [kind for kind, _ in _roll_events(config)]
-    assert kinds[0] == "start" and "fill" in kinds, kinds
-    wait_until(lambda: "done" in [k for k, _ in _roll_events(config)], 20, what="roll done")
-    sim.post("/sim/time", {"advance_ms": delivery + 60_000 - int(sim.state()["time"])})
-    time.sleep(2)  # a few cycles after the delivery: the new short is left as it is
-    assert not sim.account()["deliveries"]
-    assert _legs(sim, old, new)[:2] == (0, SPOT)
+    wait_until(lambda: "done" in r.kinds(), 20, what="the roll's done event")
+    assert r.kinds()[0] == "start" and "fill" in r.kinds(), r.kinds()
+    r.clock_to(-60_000)
+    r.cycles(3)  # after the delivery: the new short is left as it is
+    assert not r.sim.account()["deliveries"]
+    assert r.legs()[:2] == (ZERO, SPOT)
 
 
 def test_a_roll_interrupted_by_sigkill_converges_after_restart(e2e: E2E) -> None:
     """Killed (SIGKILL) once the new quarter holds part of the short, the restarted daemon
     knows both legs from its journal: no second order beside a resting one, the combined
     short stays in bounds, and the roll completes with exactly 0.3 BTC on the new quarter."""
-    sim, config = _setup(e2e)
-    old, delivery = _listing(sim, "current")
-    new, _ = _listing(sim, "next")
-    daemon = e2e.daemon(config)
-    with sim.auto_fill():
-        _short_built(sim, daemon, old)
-        _into_roll_window(sim, delivery)
-        wait_until(
-            lambda: _legs(sim, old, new)[1] > 0,
-            40,
-            what=f"part of the short on {new}",
-            diagnostics=daemon.diagnostics,
-        )
-        daemon.kill()
-        again = e2e.daemon(config, name="restarted")
-        samples, _ = _sample_until_rolled(sim, again, old, new, 50)
+    r = _hedged(e2e)
+    with r.sim.auto_fill():
+        r.clock_to(71 * HOUR)
+        wait_until(lambda: r.legs()[1] > 0, 40, what=f"part of the short on {r.new}",
+                   diagnostics=r.daemon.diagnostics)  # fmt: skip
+        r.daemon.kill()
+        again = e2e.daemon(r.config, name="restarted")
+        samples, _ = _sample_until_rolled(r.sim, again, r.old, r.new, 50)
     _assert_in_bounds(samples)
-    sells = [f for f in sim.fills(new) if f["side"] == "SELL"]
+    sells = [f for f in r.sim.fills(r.new) if f["side"] == "SELL"]
     assert sum(Decimal(f["qty"]) for f in sells) == SPOT, sells
-    wait_until(lambda: "done" in [k for k, _ in _roll_events(config)], 20, what="roll done")
-    assert [k for k, _ in _roll_events(config)].count("start") == 1  # resumed, not restarted
+    wait_until(lambda: "done" in r.kinds(), 20, what="the roll's done event")
+    assert r.kinds().count("start") == 1  # resumed, not started again
 
 
 def test_a_roll_that_starts_too_late_is_alerted_and_sent_ioc(e2e: E2E) -> None:
     """65 minutes before delivery the post-only pace (3 slices × 2 steps × 60 s) cannot end
     an hour before expiry: one `roll_late` alert, the steps are IOC, old + new stays in
     bounds and the expiring contract is flat before delivery."""
-    sim, config = _setup(e2e)
-    old, delivery = _listing(sim, "current")
-    new, _ = _listing(sim, "next")
-    daemon = e2e.daemon(config)
-    with sim.auto_fill():
-        _short_built(sim, daemon, old)
-    sim.post("/sim/time", {"advance_ms": delivery - 65 * 60_000 - int(sim.state()["time"])})
-    samples, _ = _sample_until_rolled(sim, daemon, old, new, 50)
+    r = _hedged(e2e)
+    r.clock_to(65 * 60_000)
+    samples, _ = _sample_until_rolled(r.sim, r.daemon, r.old, r.new, 50)
     _assert_in_bounds(samples)
-    assert int(sim.state()["time"]) < delivery
-    roll_fills = [f for f in sim.fills() if f["symbol"] == new or f["side"] == "BUY"]
+    assert int(r.sim.state()["time"]) < r.delivery
+    roll_fills = [f for f in r.sim.fills() if f["symbol"] == r.new or f["side"] == "BUY"]
     assert roll_fills and all(f["timeInForce"] == "IOC" for f in roll_fills), roll_fills
-    wait_until(lambda: daemon.events("roll.late"), 20, what="the roll.late log line")
-    alerts = [a for a in daemon.events("alert") if a.get("kind") == "roll_late"]
+    wait_until(lambda: r.daemon.events("roll.late"), 20, what="the roll.late log line")
+    alerts = [a for a in r.daemon.events("alert") if a.get("kind") == "roll_late"]
     assert len(alerts) == 1 and "IOC" in alerts[0]["body"], alerts
 
 
@@ -186,17 +199,13 @@ def test_at_expiry_deliver_holds_the_contract_into_delivery_then_opens_the_next(
 ) -> None:
     """`at_expiry: deliver`: no roll in the roll window, the short is kept through the last
     hour and delivered by the venue; after delivery the hedge shorts the next quarter."""
-    sim, config = _setup(e2e, at_expiry="deliver")
-    old, delivery = _listing(sim, "current")
-    new, _ = _listing(sim, "next")
-    daemon = e2e.daemon(config)
-    with sim.auto_fill():
-        _short_built(sim, daemon, old)
-        sim.post("/sim/time", {"advance_ms": delivery - 30 * 60_000 - int(sim.state()["time"])})
-        time.sleep(3)  # a few cycles inside the roll window and the last hour: nothing moves
-        assert _legs(sim, old, new) == (SPOT, 0, 0)
-        sim.post("/sim/time", {"advance_ms": 31 * 60_000})
-        _short_built(sim, daemon, new)
-    (delivered,) = sim.account()["deliveries"]
-    assert delivered["symbol"] == old and Decimal(delivered["positionAmt"]) == -SPOT
-    assert not _roll_events(config)
+    r = _hedged(e2e, at_expiry="deliver")
+    with r.sim.auto_fill():
+        r.clock_to(30 * 60_000)
+        r.cycles(3)  # inside the roll window and the last hour: nothing moves
+        assert r.legs() == (SPOT, ZERO, 0)
+        r.clock_to(-60_000)
+        _short_built(r.sim, r.daemon, r.new)
+    (delivered,) = r.sim.account()["deliveries"]
+    assert delivered["symbol"] == r.old and Decimal(delivered["positionAmt"]) == -SPOT
+    assert not r.kinds()
