@@ -4,9 +4,11 @@ hedge holds.
 The venue lists the current and the next quarter of a series (ccxt symbols
 `<series>-YYMMDD`); `expiry: quarter` holds the nearest one, `next_quarter` the one after.
 A contract in its last hour (`CLOSE_BEFORE_MS`) is never chosen to open into. The held
-contract is kept while it is listed and not delivered (`held_or_resolved`): the short is
-bought back in its last hour (instrument.closing_before_delivery), and only once it has
-expired does the hedge move to the series' next contract.
+contract is kept while it is listed and not delivered (`held_or_resolved`) or until a roll
+moves the hedge to the next contract `roll_before_hours` ahead of expiry (`roll_plan`,
+`roll_step`, engine/roll.py). Whatever is left on it is bought back in its last hour
+(instrument.closing_before_delivery) unless `at_expiry: deliver`; a hedge whose contract
+expired moves to the series' next contract.
 """
 
 from __future__ import annotations
