@@ -11,8 +11,9 @@ Rules (the planner's, applied to two legs):
   (capped at max_ratio), and the roll is done when nothing is left to sell;
 - steps are post-only at the touch on our side; a LATE roll (`roll_late`) sends them IOC at
   the far touch instead;
-- in the old contract's last hour (`instrument.CLOSE_BEFORE_MS`) a roll with no step that
-  fits the bounds buys the whole old leg back IOC: it is never delivered.
+- in the old contract's last hour (`instrument.CLOSE_BEFORE_MS`) the whole old leg is
+  bought back in one IOC step (it is never delivered), then the new leg is refilled IOC:
+  the combined short is below the floor for that one step only.
 The combined short is what the hedge's ratio, gap and status show during the roll.
 """
 
@@ -176,10 +177,11 @@ def _wanted(view: RollView, legs: RollLegs) -> tuple[PlannedOrder | None, str]:
     bounds = _bounds(view)
     if legs.old <= 0:
         return _refill(view, legs, bounds)
-    step = next_roll_step(legs, bounds)
     late = view.late or _closing(view)
-    if step is None and _closing(view):
-        step = RollStep(RollMove.BUY_OLD, legs.old)  # never delivered, whatever the bounds
+    if _closing(view):  # never delivered: the whole old leg, then the new one is refilled
+        step: RollStep | None = RollStep(RollMove.BUY_OLD, legs.old)
+    else:
+        step = next_roll_step(legs, bounds)
     if step is None:
         return None, "roll: no slice fits between target − band and max_ratio"
     leg = view.old if step.move is RollMove.BUY_OLD else view.new
@@ -193,7 +195,8 @@ def _refill(view: RollView, legs: RollLegs, bounds: RollBounds) -> tuple[Planned
     amount = floor_to(min(short, bounds.max_slice), bounds.step)
     if amount <= 0:
         return None, "roll: the old leg is flat and the new one holds the short"
-    return _order(view, view.new, RollStep(RollMove.SELL_NEW, amount), aggressive=view.late)
+    step = RollStep(RollMove.SELL_NEW, amount)
+    return _order(view, view.new, step, aggressive=view.late or _closing(view))
 
 
 def _order(

@@ -110,13 +110,18 @@ def test_a_late_roll_sends_its_step_ioc_at_the_far_touch() -> None:
     assert order.immediate_or_cancel and not order.post_only and order.price == D("60000.1")
 
 
-def test_in_the_last_hour_with_no_room_the_whole_old_leg_is_bought_back_ioc() -> None:
-    """target = max (band 0): no slice fits, but 30 min before expiry the old leg is bought
-    back whole (IOC): it is never delivered."""
-    (order,) = plan_roll(_view(band="0", venue_ms=EXPIRY - HOUR // 2)).orders
-    assert (order.symbol, order.side, order.amount) == (OLD, Side.BUY, D("0.3"))
+def test_in_the_last_hour_the_old_leg_is_bought_back_whole_then_the_new_one_refilled() -> None:
+    """30 min before expiry the old leg is bought back whole in one IOC step (never
+    delivered), even with no room between the bounds (band 0); then the new leg is sold
+    back up IOC. Days before, band 0 leaves no room: nothing is sent."""
+    last_hour = EXPIRY - HOUR // 2
+    (order,) = plan_roll(_view("-0.25", "-0.05", band="0", venue_ms=last_hour)).orders
+    assert (order.symbol, order.side, order.amount) == (OLD, Side.BUY, D("0.25"))
     assert order.immediate_or_cancel and order.reduce_only
-    assert plan_roll(_view(band="0")).orders == ()  # days before: no room, nothing sent
+    (refill,) = plan_roll(_view("0", "-0.05", band="0", venue_ms=last_hour)).orders
+    assert (refill.symbol, refill.side, refill.amount) == (NEW, Side.SELL, D("0.25"))
+    assert refill.immediate_or_cancel
+    assert plan_roll(_view(band="0")).orders == ()
 
 
 def test_a_net_long_leg_stops_the_roll() -> None:
