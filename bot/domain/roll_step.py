@@ -239,9 +239,8 @@ def _keep_problem(view: RollView, order: Order, wanted: PlannedOrder | None) -> 
     if wanted is not None and order.symbol != wanted.symbol:
         return f"wanted an order on {wanted.symbol} instead"
     leg = view.old if order.symbol == view.old.market.symbol else view.new
-    leg_view = HedgeView(view.policy, leg.market, view.exposure, leg.position, leg.quote,
-                         view.now_ms)  # fmt: skip
-    return keep_problem(leg_view, order, wanted)
+    at = HedgeView(view.policy, leg.market, view.exposure, leg.position, leg.quote, view.now_ms)
+    return keep_problem(at, order, wanted)
 
 
 def _cancel_all(live: tuple[Order, ...], why: str) -> tuple[Cancel, ...]:

@@ -88,9 +88,15 @@ def _started(rt: Runtime, d: Decision, roll: RollState) -> Decision:
 
 
 def _stepped(
-    rt: Runtime, leg: HedgeLegs, perp: AccountSnapshot, d: Decision, roll: RollState, *,
+    rt: Runtime,
+    leg: HedgeLegs,
+    perp: AccountSnapshot,
+    d: Decision,
+    roll: RollState,
+    *,
     blocked: bool,
-) -> Decision:  # fmt: skip
+) -> Decision:
+    """This cycle's roll step (progress from the journal, lateness, the plan) in `d`."""
     if roll.to_symbol not in perp.markets or roll.to_symbol not in perp.quotes:
         why = f"roll: {roll.to_symbol} not read this cycle"
         plan = HedgePlan(d.hedge, d.plan.state, notes=(roll_line(roll), why))
@@ -104,8 +110,8 @@ def _stepped(
     plan = replace(plan, notes=(roll_line(roll), *plan.notes))
     key = plan.orders[0].intent if plan.orders else None
     memory = replace(d.memory, roll=roll)
-    return replace(d, plan=plan, memory=memory, live_orders=view.live_orders, funding=None,
-                   order_key=key)  # fmt: skip
+    live = view.live_orders
+    return replace(d, plan=plan, memory=memory, live_orders=live, funding=None, order_key=key)
 
 
 def _plan(d: Decision, view: RollView, *, blocked: bool) -> HedgePlan:
@@ -113,7 +119,10 @@ def _plan(d: Decision, view: RollView, *, blocked: bool) -> HedgePlan:
     order's outcome is awaited (place nothing), the data is untrusted or the hedge paused
     (cancel both legs' orders); a gate that blocks increases holds the new leg's sells."""
     if d.risk.gate is RiskGate.REDUCE:
-        return d.plan
+        on_new = [o for o in view.live_orders if o.symbol == view.new.market.symbol]
+        why = "risk reduction on the old contract first"
+        cancels = tuple(Cancel(o.id, o.symbol, why) for o in on_new)
+        return HedgePlan(d.hedge, d.plan.state, cancels=cancels, notes=(why,)) if on_new else d.plan
     if blocked and d.verdict.ok:
         return HedgePlan(d.hedge, None, notes=d.plan.notes)
     if d.plan.state is None:
