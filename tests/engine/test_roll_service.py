@@ -77,3 +77,23 @@ async def test_a_roll_runs_through_the_cycle_and_ends_on_the_next_quarterly(
     assert kinds[0] == "start" and kinds[-1] == "done" and "fill" in kinds
     ((cost,),) = service.rows("SELECT cost FROM roll_events WHERE kind = 'done'")
     assert Decimal(cost) == 2 * (Decimal("60000") - Decimal("61000.1"))
+
+
+async def test_a_paused_roll_cancels_its_resting_order_and_places_nothing(
+    tmp_path: Path,
+) -> None:
+    """Paused mid-roll with a step resting: the cycle cancels it and sends nothing; resumed,
+    the roll goes on from where it stood (the roll started once)."""
+    service = await _rolling(tmp_path)
+    await service.cycles(2)  # the roll starts, then its first step rests
+    (resting,) = service.fake.open_orders()
+    service.rt.state.pause("BTC")
+    placed = len(service.placed())
+    await service.cycle()
+    assert not service.fake.open_orders() and len(service.placed()) == placed
+    assert any(c.startswith(f"cancel_order {resting.symbol}") for c in service.fake.calls)
+    service.rt.state.resume("BTC")
+    await service.cycle()
+    assert len(service.fake.open_orders()) == 1
+    kinds = [k for (k,) in service.rows("SELECT kind FROM roll_events")]
+    assert kinds == ["start"]
