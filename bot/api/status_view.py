@@ -182,6 +182,8 @@ def _state(hedge: Mapping[str, Any]) -> str:
     if hedge.get("paused"):
         reason = hedge.get("pause_reason")
         parts.append(f"[bold yellow]paused[/]{f' ({escape(str(reason))})' if reason else ''}")
+    if hedge.get("roll"):  # "rolling A → B (x of y moved)"
+        parts.append(f"[cyan]{escape(str(hedge['roll']))}[/]")
     if grade not in (None, "ok"):
         colour = "red" if grade in ("delever", "reduce") else "yellow"
         parts.append(f"[{colour}]risk {grade}[/]")

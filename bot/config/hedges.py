@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from bot.config.errors import problems_error
 from bot.config.rules import TargetRuleSettings
-from bot.domain.dated_series import DatedSeries, Expiry
+from bot.domain.dated_series import AtExpiry, DatedSeries, Expiry
 from bot.domain.hedge import HedgePolicy
 from bot.domain.model import MarginMode
 from bot.domain.target_rules import Rules
@@ -101,6 +101,12 @@ class FutureLeg(_ContractLeg):
         default=72,
         ge=1,
         description="with series: start rolling this long before the held contract expires, hours",
+    )
+    at_expiry: AtExpiry = Field(
+        default=AtExpiry.CLOSE,
+        description="close | deliver — close: the held contract is flat before delivery (a "
+        "series rolls into the next contract first); deliver: it is left to deliver and a "
+        "series opens the next contract after",
     )
 
     @model_validator(mode="after")

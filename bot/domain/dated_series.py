@@ -4,9 +4,11 @@ hedge holds.
 The venue lists the current and the next quarter of a series (ccxt symbols
 `<series>-YYMMDD`); `expiry: quarter` holds the nearest one, `next_quarter` the one after.
 A contract in its last hour (`CLOSE_BEFORE_MS`) is never chosen to open into. The held
-contract is kept while it is listed and not delivered (`held_or_resolved`): the short is
-bought back in its last hour (instrument.closing_before_delivery), and only once it has
-expired does the hedge move to the series' next contract.
+contract is kept while it is listed and not delivered (`held_or_resolved`) or until a roll
+moves the hedge to the next contract `roll_before_hours` ahead of expiry (`roll_plan`,
+`roll_step`, engine/roll.py). Whatever is left on it is bought back in its last hour
+(instrument.closing_before_delivery) unless `at_expiry: deliver`; a hedge whose contract
+expired moves to the series' next contract.
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ from enum import StrEnum
 from bot.domain.instrument import CLOSE_BEFORE_MS
 from bot.domain.model import Market
 
-__all__ = ["DatedSeries", "Expiry", "held_or_resolved", "listed_contracts", "resolve_series"]
+__all__ = [
+    "AtExpiry",
+    "DatedSeries",
+    "Expiry",
+    "held_or_resolved",
+    "listed_contracts",
+    "resolve_series",
+]
 
 HOUR_MS = 3_600_000
 
@@ -28,6 +37,14 @@ class Expiry(StrEnum):
 
     QUARTER = "quarter"
     NEXT_QUARTER = "next_quarter"
+
+
+class AtExpiry(StrEnum):
+    """What happens to the held contract at its expiry: bought back in its last hour
+    (`close`, after a roll to the next contract for a series) or left to deliver."""
+
+    CLOSE = "close"
+    DELIVER = "deliver"
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,6 +89,7 @@ class DecisionInputs:
     rules: Rules | None = None
     observation: Observation | None = None
     exposure: HedgeExposure | None = None
+    deliver: bool = False  # `at_expiry: deliver`: a dated contract is held into delivery
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,10 +247,10 @@ def _target(i: DecisionInputs, memory: HedgeMemory) -> Target:
 def _target_policy(i: DecisionInputs, ratio: Decimal) -> tuple[HedgePolicy, bool]:
     """The policy planned with: the effective target `ratio`, except that a dated contract
     in its last hour wants no short at all (judged on the venue's clock, the quote's stamp,
-    as the delivery time is the venue's)."""
+    as the delivery time is the venue's) unless it is left to deliver (`at_expiry`)."""
     market = i.perp.markets[i.policy.perp_symbol]
     quote = i.perp.quotes[i.policy.perp_symbol]
-    closing = closing_before_delivery(market, quote.timestamp_ms)
+    closing = not i.deliver and closing_before_delivery(market, quote.timestamp_ms)
     return replace(i.policy, target_ratio=ZERO if closing else ratio), closing
 
 

@@ -13,9 +13,10 @@ symbol or asset, its memory starts afresh (`after_reload`), since a baseline rea
 symbol says nothing about another.
 
 The target rules' state (tranches armed, a take-profit hit, funding streaks) is the `rules`
-field (`rule_memory.RuleMemory`, moved by `targets.effective_target`). Room to grow: further
-pipeline state (a roll in progress) joins this value as frozen fields with defaults, and
-`to_data`/`from_data` learn them; nothing else has to change shape.
+field (`rule_memory.RuleMemory`, moved by `targets.effective_target`). A `future.series`
+roll in progress is the `roll` field (`roll_state.RollState`): the legs stay those of the
+contract rolled out of until the roll is done. Further pipeline state joins this value as
+frozen fields with defaults, and `to_data`/`from_data` learn them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from bot.domain.backoff import Backoff, after_rejection
+from bot.domain.roll_state import RollState, roll_data, roll_from
 from bot.domain.rule_memory import RuleMemory, rule_memory_data, rule_memory_from
 
 __all__ = [
@@ -87,6 +89,7 @@ class HedgeMemory:
     rules: RuleMemory = field(default_factory=RuleMemory)
     backoff: Backoff | None = None
     margin_short: bool = False
+    roll: RollState | None = None
 
 
 def request_rebaseline(memory: HedgeMemory) -> HedgeMemory:
@@ -161,6 +164,7 @@ def to_data(memory: HedgeMemory) -> dict[str, object]:
         "rules": rule_memory_data(memory.rules),
         "backoff": _backoff_data(memory.backoff),
         "margin_short": memory.margin_short,
+        "roll": roll_data(memory.roll),
     }
 
 
@@ -196,6 +200,7 @@ def _parse(data: Mapping[str, object]) -> HedgeMemory:
         rules=rule_memory_from(data.get("rules")),
         backoff=_parsed_backoff(data.get("backoff")),
         margin_short=_flag(data.get("margin_short")),
+        roll=roll_from(data.get("roll")),
     )
 
 

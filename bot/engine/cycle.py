@@ -28,6 +28,8 @@ from .gather import AccountNeeds, GatherResult, gather_accounts, needs_by_accoun
 from .inputs import ensure_memories, hedge_inputs
 from .orders import resolve_unsettled, settle_vanished
 from .record import record_hedge
+from .roll import finish_roll, roll_decision
+from .roll_inputs import roll_cursors, roll_needs, roll_owners, roll_setup
 from .runtime import Runtime
 from .setup import ensure_setup
 
@@ -123,10 +125,10 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
     legs = rt.legs
     if trade:
         await ensure_setup(rt, legs, rt.policies)
-    result = await gather_accounts(
-        rt.exchanges, legs_needs(legs), fills_since_ms=fill_cursors(rt, legs), now_ms=rt.now_ms
-    )
-    journal_fills(rt, result, legs)
+        await ensure_setup(rt, *roll_setup(rt))  # the contract a roll moves into
+    needs, cursors = roll_needs(rt, legs_needs(legs)), roll_cursors(rt, fill_cursors(rt, legs))
+    result = await gather_accounts(rt.exchanges, needs, fills_since_ms=cursors, now_ms=rt.now_ms)
+    journal_fills(rt, result, legs, roll_owners(rt))
     note_clock(rt, result)
     for failure in result.failures:
         report.failures[failure.account] = str(failure.error)
@@ -164,10 +166,12 @@ async def _hedge(
         report.skipped[name] = d
         rt.state.hedges[name].data_pause_reason = d
         return
+    d = await roll_decision(rt, leg, result.snapshots[leg.perp_account], d, blocked=blocked)
     _remember(rt, name, d, leg)
     lines = await _act(rt, leg, d, policy, trade)
     perp = result.snapshots[leg.perp_account]
     record_hedge(rt, report.cycle_id, name, policy, perp, d, lines, trusted=d.trusted)
+    finish_roll(rt, d)
     report.decisions[name] = d
 
 

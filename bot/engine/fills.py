@@ -41,11 +41,19 @@ def fill_cursors(rt: Runtime, legs: Mapping[str, HedgeLegs]) -> dict[str, dict[s
     return out
 
 
-def journal_fills(rt: Runtime, result: GatherResult, legs: Mapping[str, HedgeLegs]) -> None:
-    """Journal every fill read this cycle (idempotent) and move the owner's fills cursor."""
+def journal_fills(
+    rt: Runtime,
+    result: GatherResult,
+    legs: Mapping[str, HedgeLegs],
+    more_owners: Mapping[tuple[str, str], str] | None = None,
+) -> None:
+    """Journal every fill read this cycle (idempotent) and move the owner's fills cursor: a
+    basket's fills are its lead's (the first named); `more_owners` names the hedge of other
+    (account, symbol)s: a roll's new contract."""
     owner: dict[tuple[str, str], str] = {}
-    for name, leg in legs.items():  # a basket's fills are its lead's (the first named)
+    for name, leg in legs.items():
         owner.setdefault((leg.perp_account, leg.perp_symbol), name)
+    owner.update(more_owners or {})
     for account, by_symbol in result.fills.items():
         snapshot = result.snapshots[account]
         for symbol, fills in by_symbol.items():

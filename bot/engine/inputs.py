@@ -22,6 +22,7 @@ from bot.store import Journal
 
 from .brackets import ensure_brackets
 from .gather import GatherResult
+from .roll_inputs import delivers
 from .rule_inputs import observe
 from .runtime import Runtime
 
@@ -95,9 +96,9 @@ def _history(
     since_trusted: tuple[Fill, ...] = ()
     if memory.trusted is not None and not memory.rebaseline:
         at = memory.trusted.at_ms
-        since_trusted = journal.fills_since(name, at) + tuple(
-            f for f in extra if f.timestamp_ms >= at
-        )
+        # this contract's only: during a roll the hedge also trades the next one
+        ours = tuple(f for f in journal.fills_since(name, at) if f.symbol == market.symbol)
+        since_trusted = ours + tuple(f for f in extra if f.timestamp_ms >= at)
     day = _utc_day_start_ms(now)
     turnover = journal.turnover_since(name, day) + sum(
         (fill_notional(market, f) for f in extra if f.timestamp_ms >= day), ZERO
@@ -162,4 +163,5 @@ async def hedge_inputs(
         allow_reduce=settings.risk.allow_reduce,
         rules=rules,
         observation=observation,
+        deliver=delivers(settings.hedges[name]),
     )

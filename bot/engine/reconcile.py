@@ -20,6 +20,7 @@ from bot.exchange.client_ids import hedge_of, hedge_tag, is_ours
 from bot.exchange.errors import ExchangeError
 from bot.exchange.port import OrderRequest
 
+from .roll_inputs import roll_symbols
 from .runtime import Runtime
 
 __all__ = ["ReconcileReport", "reconcile_open_orders"]
@@ -58,6 +59,7 @@ async def reconcile_open_orders(rt: Runtime, *, policy: str | None = None) -> Re
     report = ReconcileReport()
     tags = {hedge_tag(name): name for name in rt.settings.hedges}
     symbols = {(leg.perp_account, leg.perp_symbol) for leg in rt.legs.values()}
+    symbols |= roll_symbols(rt)  # a roll in progress trades the next contract too
     for account, symbol in sorted(symbols):
         exchange = rt.exchanges[account]
         try:

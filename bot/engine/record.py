@@ -17,6 +17,7 @@ from bot.domain.numbers import plain
 from bot.domain.planner import reference_price
 
 from .holding_view import holding_fields
+from .roll_view import roll_fields
 from .runtime import Runtime
 
 __all__ = ["record_hedge"]
@@ -81,6 +82,7 @@ def record_hedge(
         "venue_ms": quote.timestamp_ms,
         "contract_size": str(market.contract_size),
         **holding_fields(d, text=True),
+        **roll_fields(memory.roll, perp, text=True),
     }
     rt.journal.record_snapshot(
         cycle_id,
@@ -136,6 +138,7 @@ def record_hedge(
         "funding_asset": settle,  # the coin for an inverse perp, else the quote (USDT)
         "contract_size": market.contract_size,
         **holding_fields(d),
+        **roll_fields(memory.roll, perp),
         "risk_grade": risk.grade.name.lower() if risk else "ok",
         "notes": list(d.plan.notes),
     }

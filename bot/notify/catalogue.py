@@ -37,6 +37,7 @@ class AlertKind(StrEnum):
     RELOAD_REJECTED = "reload_rejected"
     GROW_FUNDED = "grow_funded"
     MARGIN_SHORT = "margin_short"
+    ROLL_LATE = "roll_late"
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,13 @@ _SPECS = (
         "not enough margin to grow the hedge fully",
         "Add collateral to the futures wallet, or set risk.auto_top_up: true to let hedgebot"
         " move it from the spot wallet; the rest of the hedge is opened once it is there.",
+    ),
+    AlertSpec(
+        AlertKind.ROLL_LATE,
+        _W,
+        "the roll to the next contract cannot finish post-only before expiry",
+        "Nothing to do: the remaining roll steps are sent IOC (crossing the spread) so the"
+        " expiring contract is flat an hour before delivery; check the book if it persists.",
     ),
     AlertSpec(
         AlertKind.COLLATERAL_EXHAUSTED,

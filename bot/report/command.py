@@ -3,7 +3,7 @@ hedge and per UTC day from the daemon's journal, opened read-only (works while i
 
 Per hedge and day: spot P&L, perp P&L, funding (received +), fees (paid +) and their total,
 which is the hedge's equity change exactly (Decimal); fills, orders, top-ups, risk events;
-in total also the realised hedge effectiveness and roll costs (0 until issue 9). `--out DIR`
+in total also the realised hedge effectiveness and the costs of completed rolls. `--out DIR`
 writes report.json and, per hedge, DIR/<hedge>/ with the backtest's plots and report.html.
 A user mistake (no journal yet, bad dates) raises `BacktestError` (one line, exit 2).
 """

@@ -1,7 +1,8 @@
 """One live hedge's report from its journal rows: per UTC day and in total, the exact P&L
 split (`split`), fills, orders, top-ups and risk events; realised hedge effectiveness and
 drawdowns through the backtest's own metrics (the readings become `Step`s), and the series
-for the same plots. Roll costs are 0 until dated futures are traded (issue 9). Pure."""
+for the same plots; the costs of the `future.series` rolls completed in the window (the
+journal's roll events: basis paid > 0, earned < 0, in quote). Pure."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from bot.report.split import Increment, Split, day_of, increments
 __all__ = ["DayRow", "HedgeReport", "hedge_report"]
 
 ZERO = Decimal(0)
-ROLL_COSTS = ZERO  # no dated futures are traded yet (issue 9)
+ROLL_COSTS = ZERO  # a hedge that never rolled
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,4 +153,5 @@ def hedge_report(
         sum(r.risk_events for r in rows),
     )
     metrics = sink.results()[1].get(hedge)
-    return HedgeReport(hedge, rows, total, metrics)
+    in_window = (c for ts, c in events.rolls if not (window.before(ts) or window.after(ts)))
+    return HedgeReport(hedge, rows, total, metrics, roll_costs=sum(in_window, ZERO))

@@ -38,11 +38,13 @@ class SnapshotRow:
 @dataclass(frozen=True, slots=True)
 class HedgeEvents:
     """What else the journal holds for a hedge: orders sent, top-ups done and risk events,
-    each as their times (local clock, ms)."""
+    each as their times (local clock, ms); `rolls`: (time, cost in quote) of each roll of a
+    `future.series` completed (basis paid > 0, earned < 0)."""
 
     orders: tuple[int, ...]
     top_ups: tuple[int, ...]
     risk_events: tuple[int, ...]
+    rolls: tuple[tuple[int, Decimal], ...] = ()
 
 
 def _dec(text: Any) -> Decimal | None:
@@ -113,8 +115,12 @@ class ReportJournal(Journal):
             "SELECT ts FROM margin_actions WHERE hedge = ? AND status = 'ok'", (hedge,)
         )
         risk = self._rows("SELECT ts FROM risk_events WHERE hedge = ?", (hedge,))
+        rolls = tuple(
+            (int(e["ts"]), e["cost"]) for e in self.roll_events(hedge) if e["kind"] == "done"
+        )
         return HedgeEvents(
             tuple(int(r[0]) for r in orders),
             tuple(int(r[0]) for r in top_ups),
             tuple(int(r[0]) for r in risk),
+            rolls,
         )

@@ -12,11 +12,12 @@ from bot.store.db import JournalError, wall_clock_ms
 from bot.store.events import EventsJournal
 from bot.store.fills import FillsJournal
 from bot.store.orders import DuplicateClientId, OrdersJournal
+from bot.store.rolls import RollsJournal
 
 __all__ = ["DuplicateClientId", "Journal", "JournalError", "wall_clock_ms"]
 
 
-class Journal(OrdersJournal, FillsJournal, EventsJournal):
+class Journal(OrdersJournal, FillsJournal, EventsJournal, RollsJournal):
     """Orders, fills, funding, cycles, snapshots, risk/operator events, alerts and config
     versions in one SQLite file. Use as a context manager or call `close()`."""
 

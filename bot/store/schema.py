@@ -132,7 +132,24 @@ CREATE TABLE alerts (
 CREATE INDEX risk_events_hedge_ts ON risk_events(hedge, ts);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# v3: the roll of a `future.series` hedge (start, each leg fill, late, done) and its cost
+_V3 = """
+CREATE TABLE roll_events (
+    id INTEGER PRIMARY KEY,
+    ts INTEGER NOT NULL,
+    hedge TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    from_symbol TEXT NOT NULL,
+    to_symbol TEXT NOT NULL,
+    moved TEXT NOT NULL,
+    cost TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '',
+    data TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX roll_events_hedge_ts ON roll_events(hedge, ts);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

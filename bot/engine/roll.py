@@ -1,0 +1,229 @@
+"""The paired roll of a `future.series` hedge, one step per cycle.
+
+Once the venue clock reaches `expiry − roll_before_hours` on the held contract (and
+`at_expiry` is `close`), the cycle that sees it starts a roll to the series' next listed
+contract (`roll_plan.roll_target`) and places nothing that cycle; from the next one, both
+contracts are gathered and each cycle's plan is `roll_step.plan_roll` in place of the
+planner's (one live order for the hedge across both, post-only, the old leg bought back
+reduce-only, old + new kept within [target − band, max_ratio] × exposure). A risk
+reduction on the old leg still wins; untrusted data or a pause cancels and places nothing.
+A roll that cannot finish post-only before `expiry − 1h` raises `roll_late` once and sends
+its remaining steps IOC. When the old leg is flat with nothing of ours resting on it, the
+roll is done: the hedge holds the new contract (its memory starts afresh, rules kept).
+
+Journal (`roll_events`): start, each leg fill, late, done (with the roll cost: the basis
+paid or earned, `roll_state.RollProgress.cost`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+import structlog
+
+from bot.config.hedges import HedgeSettings
+from bot.domain.contracts import base_exposure
+from bot.domain.decision import Decision
+from bot.domain.hedge import HedgePolicy, short_exposure
+from bot.domain.memory import HedgeLegs, HedgeMemory
+from bot.domain.model import AccountSnapshot, Fill, Order, Side
+from bot.domain.planner import Cancel, HedgePlan, reference_price
+from bot.domain.risk_policy import RiskGate
+from bot.domain.roll_plan import roll_due, roll_target
+from bot.domain.roll_state import RollState, roll_line, roll_progress, start_roll
+from bot.domain.roll_step import RollLeg, RollView, plan_roll, roll_late
+from bot.notify.catalogue import AlertKind, make_alert
+
+from .inputs import our_orders
+from .roll_inputs import delivers
+from .runtime import Runtime
+
+__all__ = ["finish_roll", "roll_decision"]
+
+log = structlog.get_logger(__name__)
+
+
+async def roll_decision(
+    rt: Runtime, leg: HedgeLegs, perp: AccountSnapshot, d: Decision, *, blocked: bool
+) -> Decision:
+    """`d` as the roll changes it: started this cycle, or this cycle's roll step in place
+    of the planner's plan; `d` itself for a hedge that is not rolling."""
+    hedge = rt.settings.hedges[d.hedge]
+    if d.memory.roll is not None:
+        return _stepped(rt, leg, perp, d, d.memory.roll, blocked=blocked)
+    if d.verdict.ok and not delivers(hedge):
+        roll = await _due_roll(rt, hedge, leg, perp, d)
+        if roll is not None:
+            return _started(rt, d, roll)
+    return d
+
+
+async def _due_roll(
+    rt: Runtime, hedge: HedgeSettings, leg: HedgeLegs, perp: AccountSnapshot, d: Decision
+) -> RollState | None:
+    """The roll to start now, if the held contract of a series is in its roll window and
+    the venue lists a later contract of the series."""
+    series = hedge.future.dated_series() if hedge.future is not None else None
+    market = perp.markets.get(leg.perp_symbol)
+    if series is None or market is None or market.expiry_ms is None:
+        return None
+    quote = perp.quotes[leg.perp_symbol]
+    now = quote.timestamp_ms
+    if not roll_due(now, market.expiry_ms, series.roll_before_ms):
+        return None
+    markets = await rt.exchanges[leg.perp_account].load_markets()
+    target = roll_target(markets.values(), market, series.series, now)
+    if target is None:
+        return None
+    size = short_exposure(market, d.position.contracts, reference_price(quote))
+    return start_roll(leg.perp_symbol, target.symbol, now, size)
+
+
+def _started(rt: Runtime, d: Decision, roll: RollState) -> Decision:
+    _journal(rt, d.hedge, "start", roll, f"{roll.size.normalize():f} to move")
+    log.warning("roll.started", hedge=d.hedge, old=roll.from_symbol, new=roll.to_symbol)
+    plan = replace(d.plan, orders=(), notes=(*d.plan.notes, f"roll started: {roll_line(roll)}"))
+    return replace(d, plan=plan, memory=replace(d.memory, roll=roll), funding=None)
+
+
+def _stepped(
+    rt: Runtime,
+    leg: HedgeLegs,
+    perp: AccountSnapshot,
+    d: Decision,
+    roll: RollState,
+    *,
+    blocked: bool,
+) -> Decision:
+    """This cycle's roll step (progress from the journal, lateness, the plan) in `d`."""
+    if roll.to_symbol not in perp.markets or roll.to_symbol not in perp.quotes:
+        why = f"roll: {roll.to_symbol} not read this cycle"
+        plan = HedgePlan(d.hedge, d.plan.state, notes=(roll_line(roll), why))
+        return replace(d, plan=plan, funding=None, order_key=None)
+    roll = _with_progress(rt, d.hedge, perp, roll)
+    view = _view(rt, leg, perp, d, roll)
+    if not roll.late and roll_late(view):
+        roll = _went_late(rt, d.hedge, roll)
+        view = replace(view, late=True)
+    plan = _plan(d, view, blocked=blocked)
+    plan = replace(plan, notes=(roll_line(roll), *plan.notes))
+    key = plan.orders[0].intent if plan.orders else None
+    memory = replace(d.memory, roll=roll)
+    live = view.live_orders
+    return replace(d, plan=plan, memory=memory, live_orders=live, funding=None, order_key=key)
+
+
+def _plan(d: Decision, view: RollView, *, blocked: bool) -> HedgePlan:
+    """The roll step, unless the risk guard reduces (its plan on the old leg wins), an
+    order's outcome is awaited (place nothing), the data is untrusted or the hedge paused
+    (cancel both legs' orders); a gate that blocks increases holds the new leg's sells."""
+    if d.risk.gate is RiskGate.REDUCE:
+        on_new = [o for o in view.live_orders if o.symbol == view.new.market.symbol]
+        why = "risk reduction on the old contract first"
+        cancels = tuple(Cancel(o.id, o.symbol, why) for o in on_new)
+        return HedgePlan(d.hedge, d.plan.state, cancels=cancels, notes=(why,)) if on_new else d.plan
+    if blocked and d.verdict.ok:
+        return HedgePlan(d.hedge, None, notes=d.plan.notes)
+    if d.plan.state is None:
+        why = d.plan.notes[0] if d.plan.notes else "no trading this cycle"
+        cancels = tuple(Cancel(o.id, o.symbol, why) for o in view.live_orders)
+        return HedgePlan(d.hedge, None, cancels=cancels, notes=(why,))
+    step = plan_roll(view)
+    if d.risk.gate is RiskGate.ALLOW or not any(o.side is Side.SELL for o in step.orders):
+        return step
+    why = f"roll: not selling {view.new.market.symbol} while the risk gate blocks increases"
+    return replace(step, orders=(), notes=(*step.notes, why))
+
+
+def _view(
+    rt: Runtime, leg: HedgeLegs, perp: AccountSnapshot, d: Decision, roll: RollState
+) -> RollView:
+    policy: HedgePolicy = rt.policies[d.hedge]
+    if d.target is not None:
+        policy = replace(policy, target_ratio=d.target.ratio)
+    old, new = leg.perp_symbol, roll.to_symbol
+    live = our_orders(perp, d.hedge, old) + our_orders(perp, d.hedge, new)
+    return RollView(
+        policy=policy,
+        old=RollLeg(perp.markets[old], d.position, perp.quotes[old]),
+        new=RollLeg(perp.markets[new], perp.position(new), perp.quotes[new]),
+        exposure=d.exposure_units,
+        now_ms=rt.now_ms(),
+        venue_ms=perp.quotes[old].timestamp_ms,
+        size=roll.size,
+        live_orders=_aged_locally(rt, d.hedge, live),
+        late=roll.late,
+    )
+
+
+def _aged_locally(rt: Runtime, hedge: str, orders: tuple[Order, ...]) -> tuple[Order, ...]:
+    """Our orders stamped with the local time we sent them (as the planner ages them)."""
+    sent = {r.client_id: r.created_at_ms for r in rt.journal.open_orders_for(hedge)}
+    return tuple(
+        replace(o, timestamp_ms=sent[o.client_id]) if o.client_id in sent else o for o in orders
+    )
+
+
+def _with_progress(rt: Runtime, hedge: str, perp: AccountSnapshot, roll: RollState) -> RollState:
+    """The roll's progress from our journaled fills since it started; each leg fill not
+    journaled as a roll event yet becomes one."""
+    fills = rt.journal.fills_since(hedge, roll.started_ms)
+
+    def base_of(fill: Fill) -> Decimal:
+        market = perp.markets.get(fill.symbol)
+        return fill.amount if market is None else base_exposure(market, fill.amount, fill.price)
+
+    after = roll_progress(roll, fills, base_of)
+    known = rt.journal.roll_fill_ids(hedge)
+    for fill in fills:
+        if fill.symbol in (roll.from_symbol, roll.to_symbol) and fill.id not in known:
+            line = f"{fill.side.value} {fill.amount} {fill.symbol} @ {fill.price}"
+            _journal(rt, hedge, "fill", after, line, trade_id=fill.id)
+    return after
+
+
+def _went_late(rt: Runtime, hedge: str, roll: RollState) -> RollState:
+    late = replace(roll, late=True)
+    detail = f"{roll_line(roll)}: it cannot finish post-only an hour before the old contract "
+    detail += "expires; the remaining steps are sent IOC"
+    _journal(rt, hedge, "late", late, detail)
+    log.warning("roll.late", hedge=hedge, detail=detail)
+    rt.notifier.notify(make_alert(AlertKind.ROLL_LATE, hedge, detail))
+    return late
+
+
+def finish_roll(rt: Runtime, d: Decision) -> None:
+    """After the cycle's actions: a roll whose old leg read flat (trusted), with nothing of
+    ours resting on either contract and nothing sent this cycle (the new leg holds the
+    short), is done; the hedge holds the new contract from the next cycle (a fresh memory
+    on it, the rule state kept)."""
+    memory = rt.memory.get(d.hedge)
+    roll = memory.roll if memory is not None else None
+    if memory is None or roll is None or not d.verdict.ok or not d.position.is_flat:
+        return
+    if d.plan.orders or d.live_orders:
+        return
+    cost = roll.progress.cost
+    _journal(rt, d.hedge, "done", roll, f"{roll_line(roll)}; roll cost {cost:f}")
+    log.warning("roll.done", hedge=d.hedge, new=roll.to_symbol, cost=str(cost))
+    legs = replace(memory.legs, perp_symbol=roll.to_symbol)
+    rt.resolved[d.hedge] = roll.to_symbol
+    rt.memory[d.hedge] = HedgeMemory(
+        legs=legs, fill_cursor_ms=memory.fill_cursor_ms, rules=memory.rules
+    )
+
+
+def _journal(
+    rt: Runtime, hedge: str, kind: str, roll: RollState, detail: str, trade_id: str | None = None
+) -> None:
+    rt.journal.record_roll_event(
+        hedge,
+        kind,
+        from_symbol=roll.from_symbol,
+        to_symbol=roll.to_symbol,
+        moved=roll.progress.moved,
+        cost=roll.progress.cost,
+        detail=detail,
+        data={"trade_id": trade_id} if trade_id else None,
+    )
