@@ -12,6 +12,7 @@ schema and this page.
 from __future__ import annotations
 
 import enum
+import inspect
 import re
 import sys
 import types
@@ -192,6 +193,16 @@ def _map_value_model(annotation: Any) -> type[BaseModel] | None:
     return _model_of(args[1]) if len(args) == 2 else None
 
 
+def _one_or_list_model(annotation: Any) -> type[BaseModel] | None:
+    """The model of a `Model | tuple[Model, ...]` union (`spot:` one source or a list)."""
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return None
+    one, *listed = (_base(a) for a in typing.get_args(annotation))
+    many = [typing.get_args(a) for a in listed if typing.get_origin(a) is tuple]
+    model = _model_of(one)
+    return model if model is not None and many and _model_of(many[0][0]) is model else None
+
+
 def rows(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, str, str, str, str]]:
     """(path, type, default, unit, meaning) for every YAML key under `model`, depth first;
     sub-models get a row of their own and then their keys."""
@@ -203,6 +214,12 @@ def rows(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, str, s
         annotation, optional = _unwrap(field.annotation)
         sub = _model_of(annotation)
         value_model = _map_value_model(annotation)
+        listed = _one_or_list_model(_base(annotation))
+        if listed is not None:
+            kind = "section, or a list of them"
+            yield path, kind, _default(field), "", description
+            yield from rows(listed, f"{path}.")
+            continue
         if value_model is not None:
             key = _MAP_KEYS.get(name, "<key>")
             kind = f"map of `{key}` → {value_model.__name__}"
@@ -253,7 +270,7 @@ def render() -> str:
         section = _model_of(field.annotation)
         value_model = _map_value_model(field.annotation)
         model = value_model or section
-        doc = (model.__doc__ or "").strip().replace("\n", " ") if model else ""
+        doc = inspect.cleandoc(model.__doc__ or "").replace("\n", " ") if model else ""
         lead = field.description or name
         out.append(f"\n## `{name}`\n\n{lead[0].upper()}{lead[1:]}.")
         if doc:

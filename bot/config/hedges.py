@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from bot.config.errors import problems_error
 from bot.config.rules import TargetRuleSettings
+from bot.config.spot_sources import ONE_SOURCE, SOURCE_LIST, source_problems, sources_of, spot_shape
 from bot.domain.dated_series import DatedSeries, Expiry
 from bot.domain.hedge import HedgePolicy
 from bot.domain.model import MarginMode
@@ -39,16 +49,28 @@ def _known_account(value: str, info: ValidationInfo) -> str:
 
 
 class SpotLeg(BaseModel):
-    """The holding being hedged: an asset in an account's spot wallet."""
+    """The holding being hedged: an asset in an account's spot wallet (or a wallet
+    account's `holdings`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    account: str = Field(description="name of the account (under accounts) holding the spot")
+    account: str = Field(
+        description="name of the account (under accounts) holding the spot: an exchange "
+        "account's spot wallet, or a wallet account (exchange: wallet)"
+    )
     asset: str = Field(
         pattern=r"^[A-Za-z0-9]{1,20}$", description="the ccxt currency code held, e.g. BTC"
     )
 
     _account_exists = field_validator("account")(_known_account)
+
+
+# `spot:` is one source or a non-empty list of them (see `spot_sources`).
+SpotSources = Annotated[
+    Annotated[SpotLeg, Tag(ONE_SOURCE)]
+    | Annotated[tuple[SpotLeg, ...], Field(min_length=1), Tag(SOURCE_LIST)],
+    Discriminator(spot_shape),
+]
 
 
 class _ContractLeg(BaseModel):
@@ -160,7 +182,10 @@ class HedgeSettings(TargetRuleSettings):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    spot: SpotLeg = Field(description="the spot holding: {account: NAME, asset: BTC}")
+    spot: SpotSources = Field(
+        description="the holding: one source {account: NAME, asset: BTC}, or a list of them "
+        "(summed, e.g. an exchange's spot wallet and a wallet account)"
+    )
     perp: PerpLeg | None = Field(
         default=None,
         description="the perpetual: {account: NAME, symbol: BTC/USDT:USDT}; exactly one of "
@@ -231,6 +256,16 @@ class HedgeSettings(TargetRuleSettings):
         assert leg is not None  # the validator requires exactly one
         return leg
 
+    @property
+    def spot_sources(self) -> tuple[SpotLeg, ...]:
+        """Where the holding is, one entry per source (one when `spot:` is a single one)."""
+        return sources_of(self.spot)
+
+    @property
+    def holding_asset(self) -> str:
+        """The coin held (every source holds the same one)."""
+        return self.spot_sources[0].asset
+
     @model_validator(mode="after")
     def _check_ratios(self) -> HedgeSettings:
         problems: list[tuple[str, str]] = []
@@ -264,6 +299,7 @@ class HedgeSettings(TargetRuleSettings):
                     f"{emergency} is not above band {self.band} (use a value > band, or omit it)",
                 )
             )
+        problems += source_problems(self.spot_sources)
         problems += self.rule_problems(self.max_ratio)
         if problems:
             raise problems_error(problems)
@@ -279,7 +315,7 @@ class HedgeSettings(TargetRuleSettings):
         execution = self.execution
         return HedgePolicy(
             name=name,
-            spot_asset=self.spot.asset,
+            spot_asset=self.holding_asset,
             perp_symbol=symbol or self.contract.label,
             target_ratio=self.target_ratio,
             band=self.band,

@@ -26,7 +26,7 @@ from bot.domain.dispatch import Dispatch, dispatch
 from bot.domain.grow_margin import GrowFunding
 from bot.domain.hedge import HedgePolicy
 from bot.domain.hold import risk_hold_after
-from bot.domain.holding import Holding
+from bot.domain.holding import Holding, Sources
 from bot.domain.instrument import annualised_basis, closing_before_delivery
 from bot.domain.liquidation import MarginBracket
 from bot.domain.memory import HedgeMemory, Trusted
@@ -65,7 +65,8 @@ class DecisionInputs:
     switch; `blocked_reason`: e.g. an order whose outcome is unknown — keep live orders, place
     nothing; `brackets`: empty when the venue's could not be read (then the short never grows);
     `rules` / `observation`: the hedge's target rules and what they see this cycle (None: the
-    policy's `target_ratio` alone, seen at `now_ms`).
+    policy's `target_ratio` alone, seen at `now_ms`); `holding_sources`: the balances of each
+    of the hedge's spot sources in order (None: `spot`'s spot wallet alone).
     """
 
     policy: HedgePolicy
@@ -86,6 +87,7 @@ class DecisionInputs:
     allow_reduce: bool = True
     rules: Rules | None = None
     observation: Observation | None = None
+    holding_sources: Sources | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +137,9 @@ def decide(i: DecisionInputs) -> Decision:
     position = i.perp.position(symbol)
     market = i.perp.markets[symbol]
     quote = i.perp.quotes[symbol]
-    exposure = sized_exposure(policy, market, i.spot, i.perp, reference_price(quote))
+    exposure = sized_exposure(
+        policy, market, i.spot, i.perp, reference_price(quote), i.holding_sources
+    )
     live = _aged_locally(i.live_orders, i.sent_at_ms)
     verdict = _verdict(i, memory.trusted, position)
     risk = assess(risk_view(policy, i.risk_policy, i.perp, i.brackets, reference_price(quote)))

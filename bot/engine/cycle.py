@@ -24,6 +24,7 @@ from .act import act, alert_guard, guard
 from .dated_resolve import move_past_expired, note_unlisted
 from .fills import fill_cursors, journal_fills, note_clock
 from .gather import AccountNeeds, GatherResult, gather_accounts, needs_by_account
+from .holding_sources import with_source_needs
 from .inputs import ensure_memories, hedge_inputs
 from .orders import resolve_unsettled, settle_vanished
 from .record import record_hedge
@@ -122,8 +123,9 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
     legs = rt.legs
     if trade:
         await ensure_setup(rt, legs, rt.policies)
+    needs = with_source_needs(rt.settings, legs_needs(legs))
     result = await gather_accounts(
-        rt.exchanges, legs_needs(legs), fills_since_ms=fill_cursors(rt, legs), now_ms=rt.now_ms
+        rt.exchanges, needs, fills_since_ms=fill_cursors(rt, legs), now_ms=rt.now_ms
     )
     journal_fills(rt, result, legs)
     note_clock(rt, result)

@@ -22,6 +22,7 @@ from bot.store import Journal
 
 from .brackets import ensure_brackets
 from .gather import GatherResult
+from .holding_sources import holding_sources
 from .rule_inputs import observe
 from .runtime import Runtime
 
@@ -130,6 +131,9 @@ async def hedge_inputs(
     if policy.perp_symbol not in perp.markets:
         return f"market {policy.perp_symbol} not found"
     name = policy.name
+    sources = holding_sources(rt.settings, name, {a: s.spot for a, s in snapshots.items()})
+    if isinstance(sources, str):
+        return sources
     rules = rt.settings.hedges[name].rules()
     try:
         observation = await observe(rules, legs, rt.exchanges, perp, now_ms)
@@ -162,4 +166,5 @@ async def hedge_inputs(
         allow_reduce=settings.risk.allow_reduce,
         rules=rules,
         observation=observation,
+        holding_sources=sources,
     )
