@@ -193,14 +193,20 @@ def _map_value_model(annotation: Any) -> type[BaseModel] | None:
     return _model_of(args[1]) if len(args) == 2 else None
 
 
-def _one_or_list_model(annotation: Any) -> type[BaseModel] | None:
-    """The model of a `Model | tuple[Model, ...]` union (`spot:` one source or a list)."""
+def _union_model(annotation: Any) -> tuple[type[BaseModel], str] | None:
+    """(model, type text) of a union with a model member: `Model | tuple[Model, ...]` (`spot:`
+    one source or a list) or `number | Model` (`beta:` fixed or estimated)."""
     if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
         return None
-    one, *listed = (_base(a) for a in typing.get_args(annotation))
-    many = [typing.get_args(a) for a in listed if typing.get_origin(a) is tuple]
-    model = _model_of(one)
-    return model if model is not None and many and _model_of(many[0][0]) is model else None
+    members = [_base(a) for a in typing.get_args(annotation)]
+    models = [m for m in members if _model_of(m) is not None]
+    if len(models) != 1:
+        return None
+    model = models[0]
+    other = next(m for m in members if m is not model)
+    if typing.get_origin(other) is tuple and _base(typing.get_args(other)[0]) is model:
+        return model, "section, or a list of them"
+    return model, f"{_type_name(other)}, or a section"
 
 
 def rows(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, str, str, str, str]]:
@@ -214,11 +220,10 @@ def rows(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, str, s
         annotation, optional = _unwrap(field.annotation)
         sub = _model_of(annotation)
         value_model = _map_value_model(annotation)
-        listed = _one_or_list_model(_base(annotation))
-        if listed is not None:
-            kind = "section, or a list of them"
-            yield path, kind, _default(field), "", description
-            yield from rows(listed, f"{path}.")
+        union = _union_model(_base(annotation))
+        if union is not None:
+            yield path, union[1], _default(field), "", description
+            yield from rows(union[0], f"{path}.")
             continue
         if value_model is not None:
             key = _MAP_KEYS.get(name, "<key>")

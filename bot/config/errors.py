@@ -14,7 +14,7 @@ from typing import Annotated, Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
 
-from bot.config.spot_sources import UNION_TAGS
+from bot.config.tags import UNION_TAGS
 
 __all__ = [
     "PROBLEMS_ERROR",

@@ -16,12 +16,15 @@ from pydantic import (
     model_validator,
 )
 
+from bot.config.beta import BetaEstimateSettings, BetaSetting
 from bot.config.errors import problems_error
 from bot.config.rules import TargetRuleSettings
-from bot.config.spot_sources import ONE_SOURCE, SOURCE_LIST, source_problems, sources_of, spot_shape
+from bot.config.spot_sources import source_problems, sources_of, spot_shape
+from bot.config.tags import ONE_SOURCE, SOURCE_LIST
 from bot.domain.dated_series import DatedSeries, Expiry
 from bot.domain.hedge import HedgePolicy
 from bot.domain.model import MarginMode
+from bot.domain.proxy import is_proxy
 from bot.domain.target_rules import Rules
 
 __all__ = [
@@ -220,11 +223,11 @@ class HedgeSettings(TargetRuleSettings):
     margin_mode: MarginMode = Field(
         default=MarginMode.ISOLATED, description="perp margin mode: isolated | cross"
     )
-    beta: Decimal = Field(
+    beta: BetaSetting = Field(
         default=ONE,
-        gt=0,
-        le=10,
-        description="perp exposure per unit of spot exposure (1 when the perp is on the same coin)",
+        description="perp exposure per unit of spot exposure (1 when the perp is on the same "
+        "coin): a number, or for a proxy {estimate: ols, lookback_days, interval, "
+        "refresh_hours, min, max, min_r2} estimated from the venue's candles",
     )
     count_margin: bool | None = Field(
         default=None,
@@ -255,6 +258,25 @@ class HedgeSettings(TargetRuleSettings):
         leg = self.perp or self.future
         assert leg is not None  # the validator requires exactly one
         return leg
+
+    @property
+    def beta_estimate(self) -> BetaEstimateSettings | None:
+        """The estimate settings when `beta:` is estimated, else None (a fixed beta)."""
+        return self.beta if isinstance(self.beta, BetaEstimateSettings) else None
+
+    def _beta_problems(self) -> list[tuple[str, str]]:
+        leg = self.perp or self.future  # neither: refused on its own
+        if self.beta_estimate is None or leg is None:
+            return []
+        if is_proxy(leg.label.partition("/")[0], self.holding_asset):
+            return []
+        return [
+            (
+                "beta",
+                f"an estimate needs a perp on another asset (a proxy): {self.holding_asset} "
+                f"hedged with {leg.label} is the same coin (use a number, or omit it)",
+            )
+        ]
 
     @property
     def spot_sources(self) -> tuple[SpotLeg, ...]:
@@ -300,6 +322,7 @@ class HedgeSettings(TargetRuleSettings):
                 )
             )
         problems += source_problems(self.spot_sources)
+        problems += self._beta_problems()
         problems += self.rule_problems(self.max_ratio)
         if problems:
             raise problems_error(problems)
@@ -321,7 +344,7 @@ class HedgeSettings(TargetRuleSettings):
             band=self.band,
             max_ratio=self.max_ratio,
             allow_over_hedge=self.allow_over_hedge,
-            beta=self.beta,
+            beta=self.beta if isinstance(self.beta, Decimal) else self.beta.max,
             leverage=self.leverage,
             margin_mode=self.margin_mode,
             post_only=execution.post_only,

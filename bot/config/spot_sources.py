@@ -13,13 +13,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bot.config.hedges import SpotLeg
 
-__all__ = ["ONE_SOURCE", "SOURCE_LIST", "UNION_TAGS", "source_problems", "sources_of", "spot_shape"]
+from bot.config.tags import ONE_SOURCE, SOURCE_LIST
 
-# Tags of the one-or-list union: they appear in pydantic's error paths and are dropped from
-# the dotted path we print (a space never occurs in a field, account or hedge name).
-ONE_SOURCE = "one spot source"
-SOURCE_LIST = "spot source list"
-UNION_TAGS = frozenset({ONE_SOURCE, SOURCE_LIST})
+__all__ = ["source_problems", "sources_of", "spot_shape"]
 
 
 def spot_shape(value: Any) -> str:

@@ -66,7 +66,8 @@ class DecisionInputs:
     nothing; `brackets`: empty when the venue's could not be read (then the short never grows);
     `rules` / `observation`: the hedge's target rules and what they see this cycle (None: the
     policy's `target_ratio` alone, seen at `now_ms`); `holding_sources`: the balances of each
-    of the hedge's spot sources in order (None: `spot`'s spot wallet alone).
+    of the hedge's spot sources in order (None: `spot`'s spot wallet alone); `grow_blocked`:
+    why the short may not grow this cycle (e.g. no estimated beta yet; "" when it may).
     """
 
     policy: HedgePolicy
@@ -88,6 +89,7 @@ class DecisionInputs:
     rules: Rules | None = None
     observation: Observation | None = None
     holding_sources: Sources | None = None
+    grow_blocked: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +164,7 @@ def decide(i: DecisionInputs) -> Decision:
     )
     sent = _sent(i, view, memory, data_trusted=verdict.ok)
     notes = (*exposure.holding.notes, *((CLOSING,) if closing else ()))
+    notes += (i.grow_blocked,) if i.grow_blocked else ()
     hedge_plan = replace(sent.plan, notes=(*sent.plan.notes, *notes))
     trust = step(sent.memory, ok=verdict.ok, position=position, stamp_ms=_stamp(i, position))
     after = _remember(i, trust.memory, risk, verdict.ok)
@@ -235,7 +238,7 @@ def _gate(i: DecisionInputs, risk: RiskAssessment, *, held: bool) -> tuple[RiskG
     gate, reduce = risk.gate, risk.reduce_contracts
     if gate is RiskGate.REDUCE and not i.allow_reduce:
         gate, reduce = RiskGate.BLOCK_INCREASE, ZERO
-    if gate is RiskGate.ALLOW and (held or not i.brackets):
+    if gate is RiskGate.ALLOW and (held or not i.brackets or i.grow_blocked):
         gate = RiskGate.BLOCK_INCREASE
     return gate, reduce
 

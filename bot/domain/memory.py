@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from bot.domain.backoff import Backoff, after_rejection
+from bot.domain.beta_memory import BetaMemory, beta_data, beta_from
 from bot.domain.rule_memory import RuleMemory, rule_memory_data, rule_memory_from
 
 __all__ = [
@@ -74,7 +75,8 @@ class HedgeMemory:
     time of the newest fill journaled for the hedge (None: none yet, read the venue's default
     window); `rejections` counts order rejections in a row; `backoff` holds a rejected plan
     back (see `backoff`); `margin_short`: the last GROW order was cut down or dropped because
-    the margin available could not fund it."""
+    the margin available could not fund it; `beta`: an estimated beta and its fit (None for
+    a fixed beta, or none estimated yet; see `beta_memory`)."""
 
     legs: HedgeLegs
     trusted: Trusted | None = None
@@ -87,6 +89,7 @@ class HedgeMemory:
     rules: RuleMemory = field(default_factory=RuleMemory)
     backoff: Backoff | None = None
     margin_short: bool = False
+    beta: BetaMemory | None = None
 
 
 def request_rebaseline(memory: HedgeMemory) -> HedgeMemory:
@@ -161,6 +164,7 @@ def to_data(memory: HedgeMemory) -> dict[str, object]:
         "rules": rule_memory_data(memory.rules),
         "backoff": _backoff_data(memory.backoff),
         "margin_short": memory.margin_short,
+        "beta": beta_data(memory.beta),
     }
 
 
@@ -196,6 +200,7 @@ def _parse(data: Mapping[str, object]) -> HedgeMemory:
         rules=rule_memory_from(data.get("rules")),
         backoff=_parsed_backoff(data.get("backoff")),
         margin_short=_flag(data.get("margin_short")),
+        beta=beta_from(data.get("beta")),
     )
 
 

@@ -27,6 +27,7 @@ from bot.exchange.errors import ExchangeError
 from bot.exchange.port import Exchange
 from bot.store import Journal, JournalError, SchemaTooNew, wall_clock_ms
 
+from .beta_refresh import refresh_betas
 from .check import (
     Level,
     Line,
@@ -284,6 +285,7 @@ async def snapshot_plan(rt: Runtime) -> dict[str, HedgeOutcome]:
     rt.state.kill_switch = kill_switch_on(rt.settings)
     await refresh_dated(rt)
     ensure_memories(rt)
+    await refresh_betas(rt)
     legs = rt.legs
     needs = with_source_needs(rt.settings, legs_needs(legs))
     result = await gather_accounts(

@@ -21,6 +21,7 @@ from bot.store import JournalError
 
 from . import watch
 from .act import act, alert_guard, guard
+from .beta_refresh import refresh_betas
 from .dated_resolve import move_past_expired, note_unlisted
 from .fills import fill_cursors, journal_fills, note_clock
 from .gather import AccountNeeds, GatherResult, gather_accounts, needs_by_account
@@ -120,6 +121,7 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
     watch.check_kill_switch(rt)
     await move_past_expired(rt)
     ensure_memories(rt)
+    await refresh_betas(rt)
     legs = rt.legs
     if trade:
         await ensure_setup(rt, legs, rt.policies)

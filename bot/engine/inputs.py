@@ -20,6 +20,7 @@ from bot.exchange.client_ids import hedge_of, hedge_tag, is_ours
 from bot.exchange.errors import ExchangeError
 from bot.store import Journal
 
+from .beta_view import planned_policy
 from .brackets import ensure_brackets
 from .gather import GatherResult
 from .holding_sources import holding_sources
@@ -143,6 +144,7 @@ async def hedge_inputs(
     # Read after the last await: the cycle stores the decision's memory without yielding in
     # between, so an operator's resume that arrives meanwhile is never overwritten.
     memory = rt.memory.get(name) or load_memory(rt.journal, name, legs)
+    policy, grow_blocked = planned_policy(rt.settings.hedges[name], policy, memory)
     extra = _unjournaled(rt, legs, _fresh_fills(result, legs))
     market = perp.markets[policy.perp_symbol]
     fills, turnover, last_fill = _history(rt, name, memory, market, extra, now_ms)
@@ -167,4 +169,5 @@ async def hedge_inputs(
         rules=rules,
         observation=observation,
         holding_sources=sources,
+        grow_blocked=grow_blocked,
     )

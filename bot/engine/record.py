@@ -16,6 +16,7 @@ from bot.domain.model import AccountSnapshot
 from bot.domain.numbers import plain
 from bot.domain.planner import reference_price
 
+from .beta_view import beta_fields
 from .holding_view import holding_fields
 from .runtime import Runtime
 
@@ -58,6 +59,7 @@ def record_hedge(
     gap = state.gap_contracts if state else None
     perp_base = base_exposure(market, d.position.contracts, reference_price(quote))
     memory = rt.memory.get(name, d.memory)
+    hedge = rt.settings.hedges[name]
     target, target_reason = _target(d, policy)
     data: dict[str, Any] = {
         "trusted": trusted,
@@ -81,6 +83,7 @@ def record_hedge(
         "venue_ms": quote.timestamp_ms,
         "contract_size": str(market.contract_size),
         **holding_fields(d, text=True),
+        **beta_fields(hedge, d.memory, text=True),
     }
     rt.journal.record_snapshot(
         cycle_id,
@@ -132,6 +135,7 @@ def record_hedge(
         "funding_asset": settle,  # the coin for an inverse perp, else the quote (USDT)
         "contract_size": market.contract_size,
         **holding_fields(d),
+        **beta_fields(hedge, d.memory),
         "risk_grade": risk.grade.name.lower() if risk else "ok",
         "notes": list(d.plan.notes),
     }
@@ -148,6 +152,7 @@ def record_hedge(
         risk=data["risk_grade"],
         notes=list(d.plan.notes),
         actions=lines,
+        **({"beta": data["beta_text"]} if "beta_text" in data else {}),
     )
 
 

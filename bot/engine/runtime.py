@@ -104,6 +104,7 @@ class Runtime:
     dry_run_forced: bool = False  # `run --dry-run`: a reload keeps the run dry
     resolved: dict[str, str] = field(default_factory=dict)  # series hedge -> held contract
     unlisted: set[str] = field(default_factory=set)  # accounts whose read met a delisted symbol
+    beta_checked: dict[str, int] = field(default_factory=dict)  # hedge -> last beta fit, local ms
 
     @property
     def policies(self) -> Mapping[str, HedgePolicy]:
