@@ -12,6 +12,7 @@ once; a read that fails is logged and retried after `RETRY_MS`.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import replace
 
 import structlog
@@ -22,18 +23,19 @@ from bot.domain.beta import BetaEstimate, estimate_beta
 from bot.domain.beta_memory import BetaLimits, describe_beta, next_beta
 from bot.domain.memory import HedgeLegs
 from bot.exchange.errors import ExchangeError
+from bot.exchange.port import Exchange
 from bot.notify.catalogue import AlertKind, make_alert
 
 from .gather import proxy_quote_symbol
 from .runtime import Runtime
 
-__all__ = ["RETRY_MS", "refresh_betas"]
+__all__ = ["RETRY_MS", "fit_beta", "limits_of", "refresh_betas"]
 
 log = structlog.get_logger(__name__)
 RETRY_MS = 300_000  # a failed candle read is tried again after 5 minutes
 
 
-def _limits(estimate: BetaEstimateSettings) -> BetaLimits:
+def limits_of(estimate: BetaEstimateSettings) -> BetaLimits:
     return BetaLimits(estimate.min, estimate.max, estimate.min_r2)
 
 
@@ -42,13 +44,16 @@ def _due(rt: Runtime, name: str, estimate: BetaEstimateSettings, now_ms: int) ->
     return checked is None or now_ms - checked >= estimate.refresh_ms
 
 
-async def _fit(rt: Runtime, legs: HedgeLegs, estimate: BetaEstimateSettings) -> BetaEstimate:
-    """Both legs' latest candles, fitted (the holding's spot market on the priced account)."""
+async def fit_beta(
+    exchanges: Mapping[str, Exchange], legs: HedgeLegs, estimate: BetaEstimateSettings
+) -> BetaEstimate:
+    """Both legs' latest candles, fitted (the holding's spot market on the priced account).
+    Raises ExchangeError when either read fails."""
     holding = proxy_quote_symbol(legs.spot_asset, legs.perp_symbol)
     if holding is None:  # the config refuses an estimate on a same-asset hedge
         raise ValueError(f"{legs.spot_asset} and {legs.perp_symbol} are the same coin")
     limit = estimate.candles
-    spot, perp = rt.exchanges[legs.spot_account], rt.exchanges[legs.perp_account]
+    spot, perp = exchanges[legs.spot_account], exchanges[legs.perp_account]
     held, hedged = await asyncio.gather(
         spot.fetch_candles(holding, estimate.interval, limit=limit),
         perp.fetch_candles(legs.perp_symbol, estimate.interval, limit=limit),
@@ -61,7 +66,7 @@ async def _refresh(rt: Runtime, name: str, hedge: HedgeSettings, now_ms: int) ->
     assert estimate is not None  # the caller picks estimated hedges
     legs = rt.legs[name]
     try:
-        fit = await _fit(rt, legs, estimate)
+        fit = await fit_beta(rt.exchanges, legs, estimate)
     except ExchangeError as exc:
         log.warning("beta.read_failed", hedge=name, detail=str(exc))
         rt.beta_checked[name] = now_ms - estimate.refresh_ms + RETRY_MS
@@ -70,7 +75,7 @@ async def _refresh(rt: Runtime, name: str, hedge: HedgeSettings, now_ms: int) ->
     memory = rt.memory.get(name)
     if memory is None or memory.legs != legs:  # a reload moved the hedge meanwhile
         return
-    step = next_beta(memory.beta, fit, _limits(estimate), now_ms)
+    step = next_beta(memory.beta, fit, limits_of(estimate), now_ms)
     rt.memory[name] = replace(memory, beta=step.memory)
     log.info("beta.estimated", hedge=name, beta=describe_beta(step.memory))
     if step.alert:

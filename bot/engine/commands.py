@@ -41,6 +41,7 @@ from .check import (
     notify_lines,
     perp_line,
 )
+from .check_beta import beta_line
 from .check_holding import summed_holding, wallet_line
 from .check_instrument import instrument_line
 from .cycle import WAITING, decide_hedge, legs_needs
@@ -211,6 +212,10 @@ async def _check_hedges(
             continue
         market = perp_read.markets[policy.perp_symbol]
         out(instrument_line(policy, market))
+        if hedge.beta_estimate is not None:
+            exchanges = {a: r.exchange for a, r in reads.items()}
+            beta, policy = await beta_line(exchanges, hedge, leg, policy)
+            out(beta)
         try:
             out(await leverage_line(perp_read.exchange, policy, market))
             if asset.level is Level.FAIL:

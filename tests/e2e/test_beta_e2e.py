@@ -77,3 +77,19 @@ def test_a_proxy_short_is_sized_with_the_estimated_beta(e2e: E2E) -> None:
         sim.position(PERP),
         wanted,
     )
+
+
+def test_check_fits_the_beta_and_sizes_the_target_with_it(e2e: E2E) -> None:
+    """`hedgebot check` fits the beta from the venue's klines as the daemon will, and sizes
+    the whole target short with it (not with the clamp's placeholder)."""
+    sim, sol, eth = _walked(e2e)
+    entry = hedge_entry("SOL", 1.0, symbol=PERP, beta=ESTIMATE)
+    result = e2e.cli("check", "-c", str(e2e.config(sim.url, {"SOL": entry})))
+    assert result.returncode == 0, result.stdout + result.stderr
+    line = next(x for x in result.stdout.splitlines() if "hedges.SOL.beta:" in x)
+    fitted = Decimal(line.split(": beta ")[1].split(" ")[0])
+    assert Decimal("1.45") <= fitted <= Decimal("1.55"), line
+    assert "over 1 days of 15m candles" in line
+    target = next(x for x in result.stdout.splitlines() if "hedges.SOL: target short" in x)
+    short = Decimal(target.split("target short ")[1].split(" ")[0])
+    assert abs(short - Decimal(150) * sol / eth) <= Decimal("0.3"), (target, sol, eth)
