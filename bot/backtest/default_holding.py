@@ -8,9 +8,13 @@ from decimal import Decimal
 
 from bot.config import HedgeSettings, Settings
 
-__all__ = ["default_holding"]
+__all__ = ["ESTIMATED_BETA_REFUSED", "default_holding"]
 
 ONE = Decimal(1)
+ESTIMATED_BETA_REFUSED = (
+    "an estimated beta is not replayed yet (it would be fitted on the candles being replayed); "
+    "set a fixed beta, e.g. the one `hedgebot check` fits"
+)
 
 
 def default_holding(settings: Settings, hedge: HedgeSettings) -> Decimal:

@@ -22,7 +22,7 @@ import yaml
 from bot.backtest.account import HedgeSetup
 from bot.backtest.bars import Bar
 from bot.backtest.data import DateRange, FundingSpec, MarketFeed, lockstep, market_spec, open_market
-from bot.backtest.default_holding import default_holding
+from bot.backtest.default_holding import ESTIMATED_BETA_REFUSED, default_holding
 from bot.backtest.errors import BacktestError
 from bot.backtest.fills import FeeSchedule
 from bot.backtest.metrics import MetricsSink
@@ -76,6 +76,8 @@ def _setups(
     risk = settings.risk
     out = []
     for name, hedge in settings.hedges.items():
+        if hedge.beta_estimate is not None:  # its placeholder beta would size every step
+            raise BacktestError(f"hedges.{name}.beta: {ESTIMATED_BETA_REFUSED}")
         policy = hedge.to_policy(name)
         held = (
             default_holding(settings, hedge)
