@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.config import ConfigError, parse_config, redacted_dump
+from bot.config import ConfigError, parse_config, redacted_dump, settings_json_schema
 from bot.engine.holding_sources import holding_sources, priced_account
 from bot.engine.runtime import hedge_legs
 
@@ -165,3 +165,10 @@ def test_sources_sum_and_an_unread_exchange_source_is_never_zero() -> None:
     assert read[1][1]["BTC"].total == Decimal("2.5")
     missing = holding_sources(settings, "BTC", {})
     assert missing == "account main unreachable this cycle (its BTC is not counted)"
+
+
+def test_the_json_schema_lets_a_wallet_account_omit_mode() -> None:
+    """Editors validating against `show-config --schema` accept a wallet account without
+    `mode` and see its `holdings`."""
+    account = settings_json_schema()["$defs"]["AccountSettings"]
+    assert "mode" not in account["required"] and "holdings" in account["properties"]

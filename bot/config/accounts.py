@@ -33,12 +33,18 @@ class Mode(StrEnum):
     LIVE = "live"  # real money
 
 
+def _mode_optional(schema: dict[str, Any]) -> None:
+    """In the JSON schema `mode` is optional: a wallet account has none (the validator
+    requires it on every exchange account)."""
+    schema["required"] = [r for r in schema.get("required", []) if r != "mode"]
+
+
 class AccountSettings(BaseModel):
     """One account on one venue; a hedge's spot and perp legs may share one or use two. An
     account of `exchange: wallet` is coins held off any exchange (`holdings`), never
     connected (see `bot.config.wallet`)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_mode_optional)
 
     exchange: str = Field(
         pattern=r"^[a-z][a-z0-9]*$",
