@@ -12,6 +12,7 @@ schema and this page.
 from __future__ import annotations
 
 import enum
+import inspect
 import re
 import sys
 import types
@@ -192,6 +193,22 @@ def _map_value_model(annotation: Any) -> type[BaseModel] | None:
     return _model_of(args[1]) if len(args) == 2 else None
 
 
+def _union_model(annotation: Any) -> tuple[type[BaseModel], str] | None:
+    """(model, type text) of a union with a model member: `Model | tuple[Model, ...]` (`spot:`
+    one source or a list) or `number | Model` (`beta:` fixed or estimated)."""
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return None
+    members = [_base(a) for a in typing.get_args(annotation)]
+    models = [m for m in members if _model_of(m) is not None]
+    if len(models) != 1:
+        return None
+    model = models[0]
+    other = next(m for m in members if m is not model)
+    if typing.get_origin(other) is tuple and _base(typing.get_args(other)[0]) is model:
+        return model, "section, or a list of them"
+    return model, f"{_type_name(other)}, or a section"
+
+
 def rows(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, str, str, str, str]]:
     """(path, type, default, unit, meaning) for every YAML key under `model`, depth first;
     sub-models get a row of their own and then their keys."""
@@ -203,6 +220,11 @@ def rows(model: type[BaseModel], prefix: str = "") -> Iterator[tuple[str, str, s
         annotation, optional = _unwrap(field.annotation)
         sub = _model_of(annotation)
         value_model = _map_value_model(annotation)
+        union = _union_model(_base(annotation))
+        if union is not None:
+            yield path, union[1], _default(field), "", description
+            yield from rows(union[0], f"{path}.")
+            continue
         if value_model is not None:
             key = _MAP_KEYS.get(name, "<key>")
             kind = f"map of `{key}` → {value_model.__name__}"
@@ -253,7 +275,7 @@ def render() -> str:
         section = _model_of(field.annotation)
         value_model = _map_value_model(field.annotation)
         model = value_model or section
-        doc = (model.__doc__ or "").strip().replace("\n", " ") if model else ""
+        doc = inspect.cleandoc(model.__doc__ or "").replace("\n", " ") if model else ""
         lead = field.description or name
         out.append(f"\n## `{name}`\n\n{lead[0].upper()}{lead[1:]}.")
         if doc:

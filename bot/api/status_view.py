@@ -243,6 +243,10 @@ def _activity(hedges: Mapping[str, Mapping[str, Any]]) -> list[str]:
     for name, hedge in sorted(hedges.items()):
         if hedge.get("target_reason"):
             lines.append(f"[bold]{name}[/] target: {escape(str(hedge['target_reason']))}")
+        if " + " in str(hedge.get("holding") or ""):  # several parts: say where the coins are
+            lines.append(f"[bold]{name}[/] holding: {escape(str(hedge['holding']))}")
+        if hedge.get("beta_text"):  # an estimated beta: the fit in use
+            lines.append(f"[bold]{name}[/] {escape(str(hedge['beta_text']))}")
         if _has_long_leg(hedge):
             lines.append(f"[bold]{name}[/] long leg: {_plain(hedge['long_leg'])} (not traded)")
         basket = hedge.get("basket")

@@ -71,7 +71,8 @@ def add_backtest_arguments(p: argparse.ArgumentParser) -> None:
         "--holdings",
         default=None,
         metavar="BTC=1,ETH=10",
-        help="spot held per asset (default: 1 unit of each hedged asset)",
+        help="spot held per asset (default: a wallet account's holdings, else 1 unit of each "
+        "hedged asset)",
     )
     p.add_argument(
         "--collateral",

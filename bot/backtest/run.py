@@ -2,9 +2,10 @@
 
 `run_params(request, params)` is module-level so a sweep pickles `partial(run_params,
 request)` to its workers; every user mistake leaves as a `BacktestError` (one line).
-Holdings default to 1 unit of each hedged asset; the collateral (the perp's settle currency)
-defaults to the hedges' notional at the first candle (holding × beta × perp close) and a
-given total is split between the hedges in proportion to those notionals.
+Holdings default to a wallet account's `holdings`, else 1 unit of each hedged asset; the
+collateral (the perp's settle currency) defaults to the hedges' notional at the first candle
+(holding × beta × perp close) and a given total is split between the hedges in proportion
+to those notionals.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import yaml
 from bot.backtest.account import HedgeSetup
 from bot.backtest.bars import Bar
 from bot.backtest.data import DateRange, FundingSpec, MarketFeed, lockstep, market_spec, open_market
+from bot.backtest.default_holding import ESTIMATED_BETA_REFUSED, default_holding
 from bot.backtest.errors import BacktestError
 from bot.backtest.fills import FeeSchedule
 from bot.backtest.metrics import MetricsSink
@@ -74,8 +76,14 @@ def _setups(
     risk = settings.risk
     out = []
     for name, hedge in settings.hedges.items():
+        if hedge.beta_estimate is not None:  # its placeholder beta would size every step
+            raise BacktestError(f"hedges.{name}.beta: {ESTIMATED_BETA_REFUSED}")
         policy = hedge.to_policy(name)
-        held = Decimal(1) if holdings is None else holdings.get(policy.spot_asset)
+        held = (
+            default_holding(settings, hedge)
+            if holdings is None
+            else holdings.get(policy.spot_asset)
+        )
         if held is None:
             given = ", ".join(sorted(holdings or {}))
             raise BacktestError(f"--holdings: no amount for {policy.spot_asset} (given: {given})")

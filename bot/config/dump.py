@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, SecretStr
 
+from bot.config.accounts import AccountSettings
 from bot.config.settings import Settings
 
 __all__ = ["config_fingerprint", "redacted_dump", "secret_values", "settings_json_schema"]
@@ -61,6 +62,8 @@ def _collect(value: Any, found: list[str]) -> None:
 def _redact(value: Any, field: str = "") -> Any:
     if isinstance(value, SecretStr):
         return _redact_url(value.get_secret_value()) if field == "urls" else REDACTED
+    if isinstance(value, AccountSettings) and value.is_wallet:  # no venue settings to show
+        return {"exchange": value.exchange, "holdings": _redact(dict(value.holdings))}
     if isinstance(value, BaseModel):
         return {n: _redact(getattr(value, n), n) for n in type(value).model_fields}
     if isinstance(value, dict):

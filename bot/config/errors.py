@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, get_args, get_origin
+from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError
+
+from bot.config.tags import UNION_TAGS
 
 __all__ = [
     "PROBLEMS_ERROR",
@@ -103,11 +105,11 @@ def format_validation_error(exc: ValidationError, root: type[BaseModel]) -> list
 
 
 def _dotted(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(p) for p in loc if p != "[key]")
+    return ".".join(str(p) for p in loc if p != "[key]" and p not in UNION_TAGS)
 
 
 def _format_one(err: ErrorDetails, root: type[BaseModel]) -> str:
-    loc = tuple(err["loc"])
+    loc = tuple(p for p in err["loc"] if p not in UNION_TAGS)
     path = _dotted(loc) or "(top level)"
     name = str(loc[-1]) if loc else ""
     kind = err["type"]
@@ -178,6 +180,8 @@ def _model_at(root: type[BaseModel], loc: Sequence[int | str]) -> type[BaseModel
     pending = list(loc[:-1])
     while pending:
         part = pending.pop(0)
+        if isinstance(part, int):  # an element of a list of models (`spot:` sources)
+            continue
         field = model.model_fields.get(str(part))
         if field is None:
             return None
@@ -200,6 +204,10 @@ def _inner_model(annotation: Any) -> tuple[type[BaseModel], bool] | None:
     for arg in get_args(annotation):
         if isinstance(arg, type) and issubclass(arg, BaseModel):
             return arg, is_mapping
+        if get_origin(arg) is Annotated:  # a tagged union member: `spot:` one or a list
+            found = _inner_model(get_args(arg)[0])
+            if found is not None:
+                return found[0], is_mapping or found[1]
     return None
 
 

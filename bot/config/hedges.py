@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from bot.config.beta import BetaEstimateSettings, BetaSetting
 from bot.config.errors import problems_error
 from bot.config.rules import TargetRuleSettings
 from bot.domain.dated_series import AtExpiry, DatedSeries, Expiry
+from bot.config.spot_sources import source_problems, sources_of, spot_shape
+from bot.config.tags import ONE_SOURCE, SOURCE_LIST
 from bot.domain.hedge import HedgePolicy
 from bot.domain.model import MarginMode
+from bot.domain.proxy import is_proxy
 from bot.domain.target_rules import Rules
 
 __all__ = [
@@ -39,16 +52,28 @@ def _known_account(value: str, info: ValidationInfo) -> str:
 
 
 class SpotLeg(BaseModel):
-    """The holding being hedged: an asset in an account's spot wallet."""
+    """The holding being hedged: an asset in an account's spot wallet (or a wallet
+    account's `holdings`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    account: str = Field(description="name of the account (under accounts) holding the spot")
+    account: str = Field(
+        description="name of the account (under accounts) holding the spot: an exchange "
+        "account's spot wallet, or a wallet account (exchange: wallet)"
+    )
     asset: str = Field(
         pattern=r"^[A-Za-z0-9]{1,20}$", description="the ccxt currency code held, e.g. BTC"
     )
 
     _account_exists = field_validator("account")(_known_account)
+
+
+# `spot:` is one source or a non-empty list of them (see `spot_sources`).
+SpotSources = Annotated[
+    Annotated[SpotLeg, Tag(ONE_SOURCE)]
+    | Annotated[tuple[SpotLeg, ...], Field(min_length=1), Tag(SOURCE_LIST)],
+    Discriminator(spot_shape),
+]
 
 
 class _ContractLeg(BaseModel):
@@ -166,7 +191,10 @@ class HedgeSettings(TargetRuleSettings):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    spot: SpotLeg = Field(description="the spot holding: {account: NAME, asset: BTC}")
+    spot: SpotSources = Field(
+        description="the holding: one source {account: NAME, asset: BTC}, or a list of them "
+        "(summed, e.g. an exchange's spot wallet and a wallet account)"
+    )
     perp: PerpLeg | None = Field(
         default=None,
         description="the perpetual: {account: NAME, symbol: BTC/USDT:USDT}; exactly one of "
@@ -201,11 +229,11 @@ class HedgeSettings(TargetRuleSettings):
     margin_mode: MarginMode = Field(
         default=MarginMode.ISOLATED, description="perp margin mode: isolated | cross"
     )
-    beta: Decimal = Field(
+    beta: BetaSetting = Field(
         default=ONE,
-        gt=0,
-        le=10,
-        description="perp exposure per unit of spot exposure (1 when the perp is on the same coin)",
+        description="perp exposure per unit of spot exposure (1 when the perp is on the same "
+        "coin): a number, or for a proxy {estimate: ols, lookback_days, interval, "
+        "refresh_hours, min, max, min_r2} estimated from the venue's candles",
     )
     count_margin: bool | None = Field(
         default=None,
@@ -236,6 +264,35 @@ class HedgeSettings(TargetRuleSettings):
         leg = self.perp or self.future
         assert leg is not None  # the validator requires exactly one
         return leg
+
+    @property
+    def beta_estimate(self) -> BetaEstimateSettings | None:
+        """The estimate settings when `beta:` is estimated, else None (a fixed beta)."""
+        return self.beta if isinstance(self.beta, BetaEstimateSettings) else None
+
+    def _beta_problems(self) -> list[tuple[str, str]]:
+        leg = self.perp or self.future  # neither: refused on its own
+        if self.beta_estimate is None or leg is None:
+            return []
+        if is_proxy(leg.label.partition("/")[0], self.holding_asset):
+            return []
+        return [
+            (
+                "beta",
+                f"an estimate needs a perp on another asset (a proxy): {self.holding_asset} "
+                f"hedged with {leg.label} is the same coin (use a number, or omit it)",
+            )
+        ]
+
+    @property
+    def spot_sources(self) -> tuple[SpotLeg, ...]:
+        """Where the holding is, one entry per source (one when `spot:` is a single one)."""
+        return sources_of(self.spot)
+
+    @property
+    def holding_asset(self) -> str:
+        """The coin held (every source holds the same one)."""
+        return self.spot_sources[0].asset
 
     @model_validator(mode="after")
     def _check_ratios(self) -> HedgeSettings:
@@ -270,6 +327,8 @@ class HedgeSettings(TargetRuleSettings):
                     f"{emergency} is not above band {self.band} (use a value > band, or omit it)",
                 )
             )
+        problems += source_problems(self.spot_sources)
+        problems += self._beta_problems()
         problems += self.rule_problems(self.max_ratio)
         if problems:
             raise problems_error(problems)
@@ -285,13 +344,13 @@ class HedgeSettings(TargetRuleSettings):
         execution = self.execution
         return HedgePolicy(
             name=name,
-            spot_asset=self.spot.asset,
+            spot_asset=self.holding_asset,
             perp_symbol=symbol or self.contract.label,
             target_ratio=self.target_ratio,
             band=self.band,
             max_ratio=self.max_ratio,
             allow_over_hedge=self.allow_over_hedge,
-            beta=self.beta,
+            beta=self.beta if isinstance(self.beta, Decimal) else self.beta.max,
             leverage=self.leverage,
             margin_mode=self.margin_mode,
             post_only=execution.post_only,

@@ -82,11 +82,11 @@ def missing_secrets(settings: Settings, *, secrets_dir: Path = DEFAULT_SECRETS_D
     problems = []
     for name, account in settings.accounts.items():
         absent = [f for f in ("api_key", "secret") if getattr(account, f) is None]
-        if account.mode is Mode.SIM or not absent:
+        if account.is_wallet or account.mode is Mode.SIM or not absent:
             continue
         names = " and ".join(account_secret_var(name, f) for f in absent)
         problems.append(
-            f"accounts.{name}: mode {account.mode.value} needs API keys (set {names} in the "
+            f"accounts.{name}: mode {account.venue_mode.value} needs API keys (set {names} in the "
             f"environment, or as lower-case files of those names in {secrets_dir})"
         )
     return problems

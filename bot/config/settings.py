@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -10,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from bot.config.accounts import ACCOUNT_NAME_PATTERN, AccountSettings
 from bot.config.baskets import basket_problems
 from bot.config.errors import problems_error
-from bot.config.hedges import HEDGE_NAME_PATTERN, HedgeSettings
+from bot.config.hedges import HEDGE_NAME_PATTERN, HedgeSettings, SpotLeg
 from bot.config.sections import (
     ApiSettings,
     ControlSettings,
@@ -85,22 +86,43 @@ class Settings(BaseModel):
         return {name: hedge.to_policy(name) for name, hedge in self.hedges.items()}
 
     def accounts_in_use(self) -> tuple[str, ...]:
-        """Names of the accounts some hedge uses, sorted."""
-        used = {h.spot.account for h in self.hedges.values()}
+        """Names of the exchange accounts some hedge uses (to connect), sorted; wallet
+        accounts are never connected (`wallet_holdings`)."""
+        used = {s.account for h in self.hedges.values() for s in h.spot_sources}
         used |= {h.contract.account for h in self.hedges.values()}
-        return tuple(sorted(used))
+        return tuple(sorted(a for a in used if not self.accounts[a].is_wallet))
+
+    def wallet_holdings(self) -> dict[str, Mapping[str, Decimal]]:
+        """Each wallet account's YAML `holdings` (asset → coins), by account name."""
+        return {n: a.holdings for n, a in self.accounts.items() if a.is_wallet}
+
+
+def _legs(hedge: HedgeSettings) -> Iterator[tuple[str, str]]:
+    """(path under the hedge, account) of every leg: each spot source, the contract."""
+    sources = hedge.spot_sources
+    for i, source in enumerate(sources):
+        yield ("spot" if isinstance(hedge.spot, SpotLeg) else f"spot.{i}", source.account)
+    for leg in ("perp", "future"):
+        found = getattr(hedge, leg)
+        if found is not None:
+            yield leg, found.account
 
 
 def _reference_problems(settings: Settings) -> Iterator[tuple[str, str]]:
     known = ", ".join(sorted(settings.accounts))
     for name, hedge in settings.hedges.items():
-        for leg in ("spot", "perp", "future"):
-            found = getattr(hedge, leg)
-            account = found.account if found is not None else None
-            if account is not None and account not in settings.accounts:
+        for leg, account in _legs(hedge):
+            found = settings.accounts.get(account)
+            if found is None:
                 yield (
                     f"hedges.{name}.{leg}.account",
                     f"unknown account {account!r} (define it under accounts; known: {known})",
+                )
+            elif found.is_wallet and not leg.startswith("spot"):
+                yield (
+                    f"hedges.{name}.{leg}.account",
+                    f"{account} is a wallet account (exchange: wallet): it holds coins and "
+                    "can only be a spot: source; name an exchange account here",
                 )
 
 
@@ -109,11 +131,12 @@ def _overlap_problems(settings: Settings) -> Iterator[tuple[str, str]]:
     holding on the same account (hedges sharing a perp form a basket: `baskets.py`)."""
     spots: dict[tuple[str, str], str] = {}
     for name, hedge in settings.hedges.items():
-        spot_key = (hedge.spot.account, hedge.spot.asset.upper())
-        if spot_key in spots:
-            yield (
-                f"hedges.{name}.spot.asset",
-                f"{hedge.spot.asset} on account {hedge.spot.account} is already hedged by "
-                f"{spots[spot_key]} (use one hedge per holding; set its target_ratio instead)",
-            )
-        spots.setdefault(spot_key, name)
+        for source in hedge.spot_sources:
+            spot_key = (source.account, source.asset.upper())
+            if spot_key in spots:
+                yield (
+                    f"hedges.{name}.spot.asset",
+                    f"{source.asset} on account {source.account} is already hedged by "
+                    f"{spots[spot_key]} (use one hedge per holding; set its target_ratio instead)",
+                )
+            spots.setdefault(spot_key, name)

@@ -27,7 +27,7 @@ from bot.domain.dispatch import Dispatch, dispatch
 from bot.domain.grow_margin import GrowFunding
 from bot.domain.hedge import HedgePolicy
 from bot.domain.hold import risk_hold_after
-from bot.domain.holding import Holding
+from bot.domain.holding import Holding, Sources
 from bot.domain.instrument import HedgeExposure, annualised_basis, closing_before_delivery
 from bot.domain.liquidation import MarginBracket
 from bot.domain.memory import HedgeMemory, Trusted
@@ -67,7 +67,10 @@ class DecisionInputs:
     nothing; `brackets`: empty when the venue's could not be read (then the short never grows);
     `rules` / `observation`: the hedge's target rules and what they see this cycle (None: the
     policy's `target_ratio` alone, seen at `now_ms`); `exposure`: already sized, used as is
-    (a basket's summed exposure, `basket_decision`), None: sized from `spot` here.
+    (a basket's summed exposure, `basket_decision`), None: sized from `spot` here;
+    `holding_sources`: the balances of each of the hedge's spot sources in order (None:
+    `spot`'s spot wallet alone); `grow_blocked`: why the short may not grow this cycle (e.g.
+    no estimated beta yet; "" when it may).
     """
 
     policy: HedgePolicy
@@ -90,6 +93,8 @@ class DecisionInputs:
     observation: Observation | None = None
     exposure: HedgeExposure | None = None
     deliver: bool = False  # `at_expiry: deliver`: a dated contract is held into delivery
+    holding_sources: Sources | None = None
+    grow_blocked: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +168,7 @@ def decide(i: DecisionInputs) -> Decision:
     )
     sent = _sent(i, view, memory, data_trusted=verdict.ok)
     notes = (*exposure.holding.notes, *((CLOSING,) if closing else ()))
+    notes += (i.grow_blocked,) if i.grow_blocked else ()
     hedge_plan = replace(sent.plan, notes=(*sent.plan.notes, *notes))
     trust = step(sent.memory, ok=verdict.ok, position=position, stamp_ms=_stamp(i, position))
     after = _remember(i, trust.memory, risk, verdict.ok)
@@ -233,7 +239,9 @@ def size_hedge(i: DecisionInputs, memory: HedgeMemory) -> Sized:
     policy, closing = _target_policy(i, target.ratio)
     symbol = policy.perp_symbol
     price = reference_price(i.perp.quotes[symbol])
-    exposure = i.exposure or sized_exposure(policy, i.perp.markets[symbol], i.spot, i.perp, price)
+    exposure = i.exposure or sized_exposure(
+        policy, i.perp.markets[symbol], i.spot, i.perp, price, i.holding_sources
+    )
     return Sized(target, policy, closing, exposure)
 
 
@@ -259,7 +267,7 @@ def _gate(i: DecisionInputs, risk: RiskAssessment, *, held: bool) -> tuple[RiskG
     gate, reduce = risk.gate, risk.reduce_contracts
     if gate is RiskGate.REDUCE and not i.allow_reduce:
         gate, reduce = RiskGate.BLOCK_INCREASE, ZERO
-    if gate is RiskGate.ALLOW and (held or not i.brackets):
+    if gate is RiskGate.ALLOW and (held or not i.brackets or i.grow_blocked):
         gate = RiskGate.BLOCK_INCREASE
     return gate, reduce
 

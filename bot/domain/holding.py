@@ -18,9 +18,12 @@ from decimal import Decimal
 from bot.domain.contracts import plain
 from bot.domain.model import Balance
 
-__all__ = ["Holding", "HoldingPart", "holding_of", "wallet_balances"]
+__all__ = ["Holding", "HoldingPart", "Sources", "holding_from", "holding_of", "wallet_balances"]
 
 ZERO = Decimal(0)
+
+# A hedge's holding sources in order: (label, balances) — "main spot", "cold wallet".
+Sources = tuple[tuple[str, Mapping[str, Balance]], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,11 +65,19 @@ def holding_of(
     """The holding of `asset`: the spot wallet's total, plus each of `more` (source name,
     balances: 1 BTC spot + 2.5 BTC in a cold wallet is 3.5 BTC), plus the COIN-M wallet's
     total of the same coin when `coinm` is given (an inverse hedge counting its margin)."""
-    sources = [("spot", spot), *more]
-    if coinm is not None:
-        sources.append(("coinm margin", coinm))
+    return holding_from(asset, (("spot", spot), *more), coinm)
+
+
+def holding_from(
+    asset: str,
+    sources: Sequence[tuple[str, Mapping[str, Balance]]],
+    coinm: Mapping[str, Balance] | None = None,
+) -> Holding:
+    """The holding of `asset` summed over `sources` (label, balances) in order, plus the
+    COIN-M wallet's total when `coinm` is given; each source is one part."""
+    listed = [*sources, *((("coinm margin", coinm),) if coinm is not None else ())]
     parts, notes = [], []
-    for source, balances in sources:
+    for source, balances in listed:
         part, note = _part(source, asset, balances)
         parts.append(part)
         if note:

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from bot.domain.exposure import exposure_units, parse_multiplier
 from bot.domain.hedge import HedgePolicy
-from bot.domain.holding import Holding, holding_of
+from bot.domain.holding import Holding, Sources, holding_from
 from bot.domain.model import AccountSnapshot, Market, MarketKind
 
 __all__ = [
@@ -62,12 +62,17 @@ def multiplier_of(market: Market, asset: str) -> Decimal:
 
 
 def hedge_exposure(
-    policy: HedgePolicy, market: Market, spot: AccountSnapshot, perp: AccountSnapshot
+    policy: HedgePolicy,
+    market: Market,
+    spot: AccountSnapshot,
+    perp: AccountSnapshot,
+    sources: Sources | None = None,
 ) -> HedgeExposure:
-    """The holding from the spot wallet (and the COIN-M wallet when it counts) and its
-    exposure in the instrument's base units."""
+    """The holding from the spot wallet — or from `sources` when the hedge lists several
+    (an exchange's spot wallet, a wallet account) — and the COIN-M wallet when it counts, and
+    its exposure in the instrument's base units."""
     coinm = perp.coinm if counts_margin(policy, market) else None
-    holding = holding_of(policy.spot_asset, spot.spot, coinm)
+    holding = holding_from(policy.spot_asset, sources or (("spot", spot.spot),), coinm)
     multiplier = multiplier_of(market, policy.spot_asset)
     return HedgeExposure(holding, multiplier, exposure_units(holding.coins, multiplier))
 

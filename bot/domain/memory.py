@@ -27,6 +27,7 @@ from decimal import Decimal, InvalidOperation
 
 from bot.domain.backoff import Backoff, after_rejection
 from bot.domain.roll_state import RollState, roll_data, roll_from
+from bot.domain.beta_memory import BetaMemory, beta_data, beta_from
 from bot.domain.rule_memory import RuleMemory, rule_memory_data, rule_memory_from
 
 __all__ = [
@@ -76,7 +77,8 @@ class HedgeMemory:
     time of the newest fill journaled for the hedge (None: none yet, read the venue's default
     window); `rejections` counts order rejections in a row; `backoff` holds a rejected plan
     back (see `backoff`); `margin_short`: the last GROW order was cut down or dropped because
-    the margin available could not fund it."""
+    the margin available could not fund it; `beta`: an estimated beta and its fit (None for
+    a fixed beta, or none estimated yet; see `beta_memory`)."""
 
     legs: HedgeLegs
     trusted: Trusted | None = None
@@ -90,6 +92,7 @@ class HedgeMemory:
     backoff: Backoff | None = None
     margin_short: bool = False
     roll: RollState | None = None
+    beta: BetaMemory | None = None
 
 
 def request_rebaseline(memory: HedgeMemory) -> HedgeMemory:
@@ -165,6 +168,7 @@ def to_data(memory: HedgeMemory) -> dict[str, object]:
         "backoff": _backoff_data(memory.backoff),
         "margin_short": memory.margin_short,
         "roll": roll_data(memory.roll),
+        "beta": beta_data(memory.beta),
     }
 
 
@@ -201,6 +205,7 @@ def _parse(data: Mapping[str, object]) -> HedgeMemory:
         backoff=_parsed_backoff(data.get("backoff")),
         margin_short=_flag(data.get("margin_short")),
         roll=roll_from(data.get("roll")),
+        beta=beta_from(data.get("beta")),
     )
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from bot.domain.exposure import exposure_units, parse_multiplier
 from bot.domain.hedge import HedgePolicy
+from bot.domain.holding import Sources
 from bot.domain.instrument import HedgeExposure, hedge_exposure
 from bot.domain.model import AccountSnapshot, Market, Quote
 
@@ -51,10 +52,11 @@ def sized_exposure(
     spot: AccountSnapshot,
     perp: AccountSnapshot,
     perp_price: Decimal,
+    sources: Sources | None = None,
 ) -> HedgeExposure:
     """`instrument.hedge_exposure`, by value for a proxy instrument (see the module docstring).
     Raises ValueError naming the hedge when the holding's spot price was not read."""
-    same = hedge_exposure(policy, market, spot, perp)
+    same = hedge_exposure(policy, market, spot, perp, sources)
     if not is_proxy(market.base, policy.spot_asset):
         return same
     symbol = proxy_spot_symbol(policy.spot_asset, market.quote)

@@ -154,7 +154,7 @@ def account_fix(name: str, settings: Settings, exc: BaseException) -> str:
         )
     if isinstance(exc, NotSupported):
         return f"fix accounts.{name}.exchange / mode"
-    if account.mode.value == "sim" and account.url:
+    if account.mode is not None and account.mode.value == "sim" and account.url:
         return f"is the simulator running at {account.url}? (hedgebot sim --port ...)"
     return f"is {account.exchange} reachable from here? (network, accounts.{name}.mode)"
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TextIO
 
-from bot.config import NotifySettings, Settings
+from bot.config import HedgeSettings, NotifySettings, Settings
 from bot.domain.hedge import HedgePolicy
 from bot.domain.instrument import multiplier_of
 from bot.domain.model import Balance, Market, Wallet
@@ -28,6 +28,7 @@ from bot.exchange.port import Exchange
 from bot.store import Journal, JournalError, SchemaTooNew, wall_clock_ms
 
 from .basket_cycle import hedge_groups
+from .beta_refresh import refresh_betas
 from .check import (
     Level,
     Line,
@@ -42,11 +43,14 @@ from .check import (
     perp_line,
 )
 from .check_basket import basket_lines
+from .check_beta import beta_line
+from .check_holding import summed_holding, wallet_line
 from .check_instrument import instrument_line
 from .cycle import WAITING, legs_needs
 from .dated_resolve import refresh_dated, resolve_dated
 from .fills import fill_cursors
 from .gather import gather_accounts
+from .holding_sources import with_source_needs
 from .inputs import ensure_memories
 from .orders import blocked_hedges, look_up_unsettled
 from .plan_groups import decide_each
@@ -112,7 +116,7 @@ async def _check_account(
 ) -> _AccountRead | None:
     """Connect, load markets and read the wallets the hedges need (proves the keys work)."""
     account = settings.accounts[name]
-    label = f"accounts.{name} ({account.exchange}, {account.mode.value})"
+    label = f"accounts.{name} ({account.exchange}, {account.venue_mode.value})"
     needs = legs_needs(hedge_legs(settings)).get(name)
     # An account no hedge uses is still checked: its futures wallet proves the keys.
     wallets = {
@@ -181,6 +185,12 @@ def _resolved_series(
     return resolved
 
 
+def _uses(hedge: HedgeSettings, account: str) -> bool:
+    return account == hedge.contract.account or any(
+        s.account == account for s in hedge.spot_sources
+    )
+
+
 async def _check_hedges(
     settings: Settings, reads: Mapping[str, _AccountRead], out: _Printer
 ) -> None:
@@ -188,12 +198,16 @@ async def _check_hedges(
     legs = hedge_legs(settings, resolved)
     for name, hedge in settings.hedges.items():
         policy, leg = hedge.to_policy(name, resolved.get(name)), legs[name]
-        missing = [a for a in (leg.spot_account, leg.perp_account) if a not in reads]
+        accounts = (leg.spot_account, leg.perp_account, *settings.accounts_in_use())
+        missing = [a for a in accounts if a not in reads and _uses(hedge, a)]
         if missing:
             out(Line(Level.WARN, f"hedges.{name}: not checked (account {missing[0]} failed)"))
             continue
         spot_read, perp_read = reads[leg.spot_account], reads[leg.perp_account]
+        summed = summed_holding(settings, name, {a: r.spot for a, r in reads.items()})
         asset = asset_line(name, policy.spot_asset, spot_read.spot, spot_read.markets)
+        if summed is not None:
+            asset = summed[0]
         out(asset)
         found = perp_line(name, policy.perp_symbol, perp_read.markets)
         out(found)
@@ -201,6 +215,10 @@ async def _check_hedges(
             continue
         market = perp_read.markets[policy.perp_symbol]
         out(instrument_line(policy, market))
+        if hedge.beta_estimate is not None:
+            exchanges = {a: r.exchange for a, r in reads.items()}
+            beta, policy = await beta_line(exchanges, hedge, leg, policy)
+            out(beta)
         try:
             out(await leverage_line(perp_read.exchange, policy, market))
             if asset.level is Level.FAIL:
@@ -208,6 +226,8 @@ async def _check_hedges(
             quote = await perp_read.exchange.fetch_quote(policy.perp_symbol)
             balance = spot_read.spot.get(policy.spot_asset)
             held = balance.total if balance else Decimal(0)
+            if summed is not None:
+                held = summed[1].coins
             price = reference_price(quote)
             held /= await _units_per_coin(spot_read.exchange, policy, market, price)
             out(dust_line(policy, market, held, price))
@@ -234,6 +254,9 @@ async def check_command(settings: Settings, *, stream: TextIO | None = None) -> 
     reads: dict[str, _AccountRead] = {}
     try:
         for name in sorted(settings.accounts):
+            if settings.accounts[name].is_wallet:
+                out(wallet_line(name, settings.accounts[name]))
+                continue
             read = await _check_account(settings, name, sim_holder, out)
             if read is not None:
                 reads[name] = read
@@ -272,9 +295,11 @@ async def snapshot_plan(rt: Runtime) -> dict[str, HedgeOutcome]:
     rt.state.kill_switch = kill_switch_on(rt.settings)
     await refresh_dated(rt)
     ensure_memories(rt)
+    await refresh_betas(rt)
     legs = rt.legs
+    needs = with_source_needs(rt.settings, legs_needs(legs))
     result = await gather_accounts(
-        rt.exchanges, legs_needs(legs), fills_since_ms=fill_cursors(rt, legs), now_ms=rt.now_ms
+        rt.exchanges, needs, fills_since_ms=fill_cursors(rt, legs), now_ms=rt.now_ms
     )
     failed = {f.account: str(f.error) for f in result.failures}
     blocked = blocked_hedges(await look_up_unsettled(rt, rt.exchanges, legs), rt.now_ms())

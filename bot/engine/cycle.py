@@ -22,9 +22,11 @@ from bot.store import JournalError
 from . import watch
 from .act import act, alert_guard, guard
 from .basket_cycle import decide_group, hedge_groups, record_members, share_with_members
+from .beta_refresh import refresh_betas
 from .dated_resolve import move_past_expired, note_unlisted
 from .fills import fill_cursors, journal_fills, note_clock
 from .gather import AccountNeeds, GatherResult, gather_accounts, needs_by_account
+from .holding_sources import with_source_needs
 from .inputs import ensure_memories, hedge_inputs
 from .orders import resolve_unsettled, settle_vanished
 from .record import record_hedge
@@ -122,11 +124,13 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
     watch.check_kill_switch(rt)
     await move_past_expired(rt)
     ensure_memories(rt)
+    await refresh_betas(rt)
     legs = rt.legs
     if trade:
         await ensure_setup(rt, legs, rt.policies)
         await ensure_setup(rt, *roll_setup(rt))  # the contract a roll moves into
-    needs, cursors = roll_needs(rt, legs_needs(legs)), roll_cursors(rt, fill_cursors(rt, legs))
+    needs = roll_needs(rt, with_source_needs(rt.settings, legs_needs(legs)))
+    cursors = roll_cursors(rt, fill_cursors(rt, legs))
     result = await gather_accounts(rt.exchanges, needs, fills_since_ms=cursors, now_ms=rt.now_ms)
     journal_fills(rt, result, legs, roll_owners(rt))
     note_clock(rt, result)

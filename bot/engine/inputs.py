@@ -20,9 +20,11 @@ from bot.exchange.client_ids import hedge_of, hedge_tag, is_ours
 from bot.exchange.errors import ExchangeError
 from bot.store import Journal
 
+from .beta_view import planned_policy
 from .brackets import ensure_brackets
 from .gather import GatherResult
 from .roll_inputs import delivers
+from .holding_sources import holding_sources
 from .rule_inputs import observe
 from .runtime import Runtime
 
@@ -131,6 +133,9 @@ async def hedge_inputs(
     if policy.perp_symbol not in perp.markets:
         return f"market {policy.perp_symbol} not found"
     name = policy.name
+    sources = holding_sources(rt.settings, name, {a: s.spot for a, s in snapshots.items()})
+    if isinstance(sources, str):
+        return sources
     rules = rt.settings.hedges[name].rules()
     try:
         observation = await observe(rules, legs, rt.exchanges, perp, now_ms)
@@ -140,6 +145,7 @@ async def hedge_inputs(
     # Read after the last await: the cycle stores the decision's memory without yielding in
     # between, so an operator's resume that arrives meanwhile is never overwritten.
     memory = rt.memory.get(name) or load_memory(rt.journal, name, legs)
+    policy, grow_blocked = planned_policy(rt.settings.hedges[name], policy, memory)
     extra = _unjournaled(rt, legs, _fresh_fills(result, legs))
     market = perp.markets[policy.perp_symbol]
     fills, turnover, last_fill = _history(rt, name, memory, market, extra, now_ms)
@@ -164,4 +170,6 @@ async def hedge_inputs(
         rules=rules,
         observation=observation,
         deliver=delivers(settings.hedges[name]),
+        holding_sources=sources,
+        grow_blocked=grow_blocked,
     )

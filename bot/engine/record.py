@@ -16,6 +16,7 @@ from bot.domain.model import AccountSnapshot
 from bot.domain.numbers import plain
 from bot.domain.planner import reference_price
 
+from .beta_view import beta_fields
 from .holding_view import holding_fields
 from .roll_view import roll_fields
 from .runtime import Runtime
@@ -59,6 +60,7 @@ def record_hedge(
     gap = state.gap_contracts if state else None
     perp_base = base_exposure(market, d.position.contracts, reference_price(quote))
     memory = rt.memory.get(name, d.memory)
+    hedge = rt.settings.hedges[name]
     target, target_reason = _target(d, policy)
     data: dict[str, Any] = {
         "trusted": trusted,
@@ -83,6 +85,7 @@ def record_hedge(
         "contract_size": str(market.contract_size),
         **holding_fields(d, text=True),
         **roll_fields(memory.roll, perp, text=True),
+        **beta_fields(hedge, d.memory, text=True),
     }
     rt.journal.record_snapshot(
         cycle_id,
@@ -139,6 +142,7 @@ def record_hedge(
         "contract_size": market.contract_size,
         **holding_fields(d),
         **roll_fields(memory.roll, perp),
+        **beta_fields(hedge, d.memory),
         "risk_grade": risk.grade.name.lower() if risk else "ok",
         "notes": list(d.plan.notes),
     }
@@ -155,6 +159,7 @@ def record_hedge(
         risk=data["risk_grade"],
         notes=list(d.plan.notes),
         actions=lines,
+        **({"beta": data["beta_text"]} if "beta_text" in data else {}),
     )
 
 

@@ -111,6 +111,7 @@ def _swap(rt: Runtime, new: Settings, fresh: dict[str, Exchange], changed: list[
     rt.settings = new
     rt.state.set_hedges(new.hedges)
     rt.setup_done.clear()
+    rt.beta_checked.clear()  # estimated betas are fitted again under the new settings
 
 
 async def apply_reload(rt: Runtime, path: Path | None) -> bool:

@@ -24,6 +24,7 @@ from bot.notify.alerts import Notifier
 from bot.store import Journal, wall_clock_ms
 
 from .brackets import BracketEntry
+from .holding_sources import priced_account
 from .state import RuntimeState
 
 __all__ = [
@@ -63,11 +64,15 @@ class EmbeddedSim(Protocol):
 def hedge_legs(
     settings: Settings, resolved: Mapping[str, str] | None = None
 ) -> dict[str, HedgeLegs]:
-    """Each hedge's legs; `resolved` names the contract a `future.series` hedge holds."""
+    """Each hedge's legs; `resolved` names the contract a `future.series` hedge holds. The
+    spot leg is the account the holding is priced on (`holding_sources.priced_account`)."""
     symbols = resolved or {}
     return {
         name: HedgeLegs(
-            h.spot.account, h.spot.asset, h.contract.account, symbols.get(name, h.contract.label)
+            priced_account(settings, h),
+            h.holding_asset,
+            h.contract.account,
+            symbols.get(name, h.contract.label),
         )
         for name, h in settings.hedges.items()
     }
@@ -99,6 +104,7 @@ class Runtime:
     dry_run_forced: bool = False  # `run --dry-run`: a reload keeps the run dry
     resolved: dict[str, str] = field(default_factory=dict)  # series hedge -> held contract
     unlisted: set[str] = field(default_factory=set)  # accounts whose read met a delisted symbol
+    beta_checked: dict[str, int] = field(default_factory=dict)  # hedge -> last beta fit, local ms
 
     @property
     def policies(self) -> Mapping[str, HedgePolicy]:
@@ -152,7 +158,7 @@ async def build_exchanges(
     for name in names:
         acc = settings.accounts[name]
         sim_url = acc.url
-        if acc.mode.value == "sim" and not sim_url:
+        if acc.venue_mode.value == "sim" and not sim_url:
             sim_url = await _embedded_sim_url(sim_holder)
         breaker = CircuitBreaker(
             failure_threshold=settings.reliability.breaker_failures,
@@ -162,7 +168,7 @@ async def build_exchanges(
         gateway = build_exchange(
             name,
             exchange_id=acc.exchange,
-            mode=acc.mode.value,
+            mode=acc.venue_mode.value,
             api_key=acc.api_key.get_secret_value() if acc.api_key else None,
             secret=acc.secret.get_secret_value() if acc.secret else None,
             password=acc.password.get_secret_value() if acc.password else None,

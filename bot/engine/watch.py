@@ -95,7 +95,7 @@ def _account_base(rt: Runtime, account: str) -> dict[str, str]:
     acc = rt.settings.accounts.get(account)
     if acc is None:
         return {}
-    return {"exchange": acc.exchange, "mode": acc.mode.value}
+    return {"exchange": acc.exchange, "mode": acc.venue_mode.value}
 
 
 def data_verdict(rt: Runtime, hedge: str, verdict: DataVerdict) -> None:

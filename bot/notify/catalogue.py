@@ -38,6 +38,7 @@ class AlertKind(StrEnum):
     GROW_FUNDED = "grow_funded"
     MARGIN_SHORT = "margin_short"
     ROLL_LATE = "roll_late"
+    BETA_UNRELIABLE = "beta_unreliable"
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,13 @@ _SPECS = (
         "Compare the position on the exchange's website; trading resumes when data agrees.",
     ),
     AlertSpec(AlertKind.STARTED, _I, "daemon started", "Nothing to do."),
+    AlertSpec(
+        AlertKind.BETA_UNRELIABLE,
+        _W,
+        "estimated beta not trustworthy, last beta kept",
+        "Check the two markets' candles; widen lookback_days or lower min_r2 if the fit is "
+        "poor, or set a fixed beta. With no beta yet the hedge does not grow.",
+    ),
     AlertSpec(
         AlertKind.STOPPED,
         _I,

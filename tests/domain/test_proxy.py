@@ -114,3 +114,15 @@ def test_value_multiplier_refuses_a_zero_price() -> None:
     """A zero holding price would divide by zero: refused with the prices named."""
     with pytest.raises(ValueError, match="prices must be positive"):
         value_multiplier(D(0), D(3000))
+
+
+def test_a_proxy_over_several_sources_sizes_their_sum() -> None:
+    """With `holding_sources` (exchange spot + wallet) the holding is their sum, each part
+    named, and the priced snapshot's own wallet is not counted a second time."""
+    sources = (("main spot", _balances(SOL="60")), ("cold wallet", _balances(SOL="40")))
+    inputs = replace(_inputs("60", "150", "3000", "1.2", "1"), holding_sources=sources)
+    decision = decide(inputs)
+    sold = sum((o.amount for o in decision.plan.orders if o.side is Side.SELL), D(0))
+    assert sold == D(6) and decision.spot_amount == D(100)
+    assert decision.holding is not None
+    assert decision.holding.describe() == "60 SOL main spot + 40 SOL cold wallet"

@@ -203,7 +203,7 @@ def test_every_catalogue_kind_builds_an_alert_with_advice() -> None:
         "liquidation_near", "paused", "resumed", "breaker_open", "breaker_closed",
         "orders_rejected_repeatedly", "stale_data", "started", "stopped", "kill_switch",
         "setup_refused", "brackets_unavailable", "reload_rejected", "grow_funded",
-        "margin_short", "roll_late",
+        "margin_short", "roll_late", "beta_unreliable",
     }  # fmt: skip
     for kind, spec in CATALOGUE.items():
         alert = make_alert(kind, "ETH", "some detail")
