@@ -28,7 +28,7 @@ def _hedge(daemon: DaemonProcess) -> dict[str, Any]:
 
 
 def _reaches(
-    sim: InProcessSim, daemon: DaemonProcess, ratio: str, reason: str, timeout: float = 40
+    sim: InProcessSim, daemon: DaemonProcess, ratio: str, reason: str, timeout: float = 90
 ) -> None:
     """Wait until the venue's hedge ratio is `ratio` (±0.01) and /status gives `reason`
     (a prefix)."""
