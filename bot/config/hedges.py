@@ -19,9 +19,9 @@ from pydantic import (
 from bot.config.beta import BetaEstimateSettings, BetaSetting
 from bot.config.errors import problems_error
 from bot.config.rules import TargetRuleSettings
-from bot.domain.dated_series import AtExpiry, DatedSeries, Expiry
 from bot.config.spot_sources import source_problems, sources_of, spot_shape
 from bot.config.tags import ONE_SOURCE, SOURCE_LIST
+from bot.domain.dated_series import AtExpiry, DatedSeries, Expiry
 from bot.domain.hedge import HedgePolicy
 from bot.domain.model import MarginMode
 from bot.domain.proxy import is_proxy

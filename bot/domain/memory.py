@@ -26,8 +26,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
 from bot.domain.backoff import Backoff, after_rejection
-from bot.domain.roll_state import RollState, roll_data, roll_from
 from bot.domain.beta_memory import BetaMemory, beta_data, beta_from
+from bot.domain.roll_state import RollState, roll_data, roll_from
 from bot.domain.rule_memory import RuleMemory, rule_memory_data, rule_memory_from
 
 __all__ = [

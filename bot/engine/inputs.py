@@ -23,8 +23,8 @@ from bot.store import Journal
 from .beta_view import planned_policy
 from .brackets import ensure_brackets
 from .gather import GatherResult
-from .roll_inputs import delivers
 from .holding_sources import holding_sources
+from .roll_inputs import delivers
 from .rule_inputs import observe
 from .runtime import Runtime
 
