@@ -23,6 +23,7 @@ from aiohttp.typedefs import Handler
 
 from bot.sim import (
     routes_admin,
+    routes_bybit_account,
     routes_bybit_market,
     routes_coinm,
     routes_klines,
@@ -64,6 +65,7 @@ def build_app(engine: SimExchange, faults: Faults | None = None) -> web.Applicat
     app.add_routes(routes_klines.routes)
     app.add_routes(routes_sapi.routes)
     app.add_routes(routes_bybit_market.routes)
+    app.add_routes(routes_bybit_account.routes)
     app.add_routes(routes_admin.routes)
     return app
 
