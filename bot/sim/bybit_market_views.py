@@ -172,6 +172,9 @@ def _perp_fields(engine: SimExchange, market: str, engine_id: str, prev: Decimal
         "deliveryFeeRate": "",
         "deliveryTime": "0",
         "basis": "",
+        "preOpenPrice": "",
+        "preQty": "",
+        "curPreListingPhase": "",
     }
 
 
