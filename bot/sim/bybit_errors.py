@@ -94,9 +94,9 @@ def to_bybit(error: SimError) -> SimError:
     """The Bybit form of an error: Bybit's own (code > 0) unchanged, an engine (Binance)
     rejection translated; anything else is a 10001 parameter error keeping its message.
     Business errors travel with HTTP 200, as Bybit sends them; 429 and 5xx keep their status."""
-    if error.code >= 0:
-        return error
     status = error.http_status if error.http_status >= 429 else 200
+    if error.code >= 0:
+        return SimError(error.code, error.msg, status)
     if error.code == -2010 and "insufficient balance" in error.msg:
         return SimError(BybitCode.SPOT_INSUFFICIENT, "Insufficient balance.", status)
     if error.code == -2010 and "Duplicate" in error.msg:
