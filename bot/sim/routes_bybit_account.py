@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.sim.bybit_errors import bybit_params_error
+from bot.sim.bybit_errors import bybit_params_error, position_mode_not_modified
 from bot.sim.bybit_params import category, req
 from bot.sim.bybit_render import bybit_ok
 from bot.sim.bybit_request import bybit_signed
@@ -74,3 +74,15 @@ async def set_leverage(request: web.Request) -> web.Response:
     symbol = req(auth.params, "symbol")
     result = request.app[ENGINE].bybit_set_leverage(auth.api_key, symbol, auth.params)
     return bybit_ok(request, result)
+
+
+@routes.post("/v5/position/switch-mode")
+async def switch_mode(request: web.Request) -> web.Response:
+    """Position mode: the simulator's Bybit is one-way (mode 0, 110025 "not modified")."""
+    auth = await bybit_signed(request)
+    category(auth.params, _LINEAR)
+    mode = req(auth.params, "mode")
+    if mode != "0":
+        raise bybit_params_error(f"mode {mode!r}: the simulator's Bybit is one-way (mode 0) only")
+    request.app[ENGINE].bybit_account_info(auth.api_key)  # a Bybit account
+    raise position_mode_not_modified()

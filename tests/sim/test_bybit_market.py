@@ -82,3 +82,16 @@ async def test_signing_errors_are_bybit_codes(served: RunningSim) -> None:
     finally:
         for exchange in (bad_sign, unknown, stale):
             await exchange.close()
+
+
+async def test_leverage_tiers_are_bybits_risk_limits(bybit: Any) -> None:
+    """fetch_leverage_tiers reads /v5/market/risk-limit: tier 1 is 2,000,000 USDT at 0.5 %."""
+    tiers = (await bybit.fetch_leverage_tiers(["BTC/USDT:USDT"]))["BTC/USDT:USDT"]
+    assert tiers[0]["maxNotional"] == 2_000_000 and tiers[0]["maintenanceMarginRate"] == 0.005
+    assert tiers[1]["maxLeverage"] == 50
+
+
+async def test_inverse_sizes_are_usd(bybit: Any) -> None:
+    """BTCUSD (inverse) book sizes are USD, as Bybit quotes them (engine contracts × 100)."""
+    book = await bybit.fetch_order_book("BTC/USD:BTC", 1)
+    assert book["bids"][0][1] == 25000
