@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.sim import bybit_fills, bybit_orders, bybit_positions, bybit_wallet
-from bot.sim.bybit_errors import bybit_params_error
+from bot.sim.bybit_errors import BybitCode, bybit_params_error, position_mode_not_modified
 from bot.sim.bybit_keys import query_api
+from bot.sim.errors import SimError
 from bot.sim.venue import Venue
 
 __all__ = ["BybitDesk"]
@@ -26,7 +27,21 @@ class BybitDesk:
 
     def _bybit_account(self, api_key: str) -> None:
         if self._venue.account(api_key).venue != "bybit":
-            raise bybit_params_error("this API key belongs to a Binance account, not a Bybit one")
+            raise SimError(BybitCode.API_KEY, "API key is invalid.")
+
+    def bybit_secret_for(self, api_key: str) -> str | None:
+        """The secret of a Bybit account's key (None for unknown and Binance keys)."""
+        account = self._venue.accounts.get(api_key)
+        return account.secret if account is not None and account.venue == "bybit" else None
+
+    def bybit_switch_mode(self, api_key: str, mode: str) -> JSON:
+        """Position mode 0 (one-way) is the only one: unchanged, Bybit's 110025."""
+        self._bybit_account(api_key)
+        if mode != "0":
+            raise bybit_params_error(
+                f"mode {mode!r}: the simulator's Bybit is one-way (mode 0) only"
+            )
+        raise position_mode_not_modified()
 
     def bybit_wallet(self, api_key: str, coins: set[str] | None = None) -> JSON:
         self._bybit_account(api_key)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.sim.bybit_errors import bybit_params_error, position_mode_not_modified
+from bot.sim.bybit_errors import bybit_params_error
 from bot.sim.bybit_params import category, req
 from bot.sim.bybit_render import bybit_ok
 from bot.sim.bybit_request import bybit_signed
@@ -82,7 +82,4 @@ async def switch_mode(request: web.Request) -> web.Response:
     auth = await bybit_signed(request)
     category(auth.params, _LINEAR)
     mode = req(auth.params, "mode")
-    if mode != "0":
-        raise bybit_params_error(f"mode {mode!r}: the simulator's Bybit is one-way (mode 0) only")
-    request.app[ENGINE].bybit_account_info(auth.api_key)  # a Bybit account
-    raise position_mode_not_modified()
+    return bybit_ok(request, request.app[ENGINE].bybit_switch_mode(auth.api_key, mode))
