@@ -7,6 +7,7 @@ codes, or the engine's, translated at the wire); the rules live in `bybit_wallet
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from bot.sim import bybit_fills, bybit_orders, bybit_positions, bybit_wallet
@@ -92,3 +93,11 @@ class BybitDesk:
     def bybit_closed_pnl(self, api_key: str, params: dict[str, str]) -> list[JSON]:
         self._bybit_account(api_key)
         return bybit_fills.closed_pnl_rows(self._venue, api_key, params)
+
+    def bybit_cancel_all(self, api_key: str, category: str, symbol: str | None) -> JSON:
+        self._bybit_account(api_key)
+        return bybit_orders.cancel_all(self._venue, api_key, category, symbol)
+
+    def bybit_add_margin(self, api_key: str, symbol: str, margin: Decimal) -> JSON:
+        self._bybit_account(api_key)
+        return bybit_positions.add_margin(self._venue, api_key, symbol, margin)

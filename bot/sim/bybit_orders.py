@@ -26,7 +26,14 @@ from bot.sim.errors import SimError
 from bot.sim.orders import Order
 from bot.sim.venue import Venue
 
-__all__ = ["POST_ONLY_REJECT", "cancel_order", "create_order", "find_order", "order_rows"]
+__all__ = [
+    "POST_ONLY_REJECT",
+    "cancel_all",
+    "cancel_order",
+    "create_order",
+    "find_order",
+    "order_rows",
+]
 
 JSON = dict[str, Any]
 POST_ONLY_REJECT = "EC_PostOnlyWillTakeLiquidity"
@@ -157,6 +164,17 @@ def cancel_order(venue: Venue, api_key: str, cat: str, symbol: str, params: dict
     else:
         cancel()
     return {"orderId": str(order.order_id), "orderLinkId": order.client_order_id}
+
+
+def cancel_all(venue: Venue, api_key: str, cat: str, symbol: str | None) -> JSON:
+    """Cancel every open order of `cat` (one symbol, or all); Bybit's list of what it cancelled."""
+    market = engine_market(cat)
+    account = venue.account(api_key)
+    cancelled = []
+    for order in account.open_orders(market, symbol):
+        ref = {"orderId": str(order.order_id)}
+        cancelled.append(cancel_order(venue, api_key, cat, order.symbol, ref))
+    return {"list": cancelled, "success": "1"}
 
 
 def _window(rows: list[Order], params: dict[str, str], limit: int) -> list[Order]:

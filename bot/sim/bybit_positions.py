@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from bot.sim import futures_settings
 from bot.sim.accounts import FuturesPosition
 from bot.sim.bybit_errors import bybit_params_error, leverage_not_modified
 from bot.sim.bybit_risk_limits import bybit_tiers
@@ -21,7 +22,7 @@ from bot.sim.margin import bracket_for
 from bot.sim.risk import PositionMetrics, account_metrics, flat_metrics, leg_key
 from bot.sim.venue import Venue
 
-__all__ = ["position_rows", "set_leverage", "set_margin_mode"]
+__all__ = ["add_margin", "position_rows", "set_leverage", "set_margin_mode"]
 
 JSON = dict[str, Any]
 ZERO = Decimal(0)
@@ -149,3 +150,14 @@ def set_margin_mode(venue: Venue, api_key: str, mode: str) -> JSON:
         settings.margin_type = margin_type
     account.touch("usdm", venue.now())
     return {"reasons": []}
+
+
+def add_margin(venue: Venue, api_key: str, symbol: str, margin: Decimal) -> JSON:
+    """Add (`margin` > 0) or reduce (< 0) an isolated position's margin, USDT; the result is
+    the position row. A cross or flat position is refused (10001, naming why)."""
+    if margin == 0:
+        raise bybit_params_error("margin must not be 0")
+    kind = 1 if margin > 0 else 2
+    futures_settings.modify_position_margin(venue, api_key, symbol, (abs(margin), kind))
+    [row] = position_rows(venue, api_key, symbol)
+    return {"category": "linear", **row}

@@ -124,3 +124,33 @@ async def test_spot_trades_from_the_same_wallet(bybit: Any) -> None:
     balance = await bybit.fetch_balance()
     assert balance["total"]["BTC"] == pytest.approx(1.01)
     assert balance["total"]["USDT"] < 20000 - 600
+
+
+async def test_cancel_all_cancels_every_open_order(bybit: Any) -> None:
+    """cancel_all_orders (/v5/order/cancel-all) cancels each resting order of the symbol."""
+    for link_id in ("hb-9", "hb-10"):
+        await bybit.create_order(PERP, "limit", "buy", 0.01, 50000, {"clientOrderId": link_id})
+    await bybit.cancel_all_orders(PERP)
+    assert await bybit.fetch_open_orders(PERP) == []
+    assert len(await bybit.fetch_canceled_orders(PERP)) == 2
+
+
+async def test_add_margin_to_an_isolated_short(bybit: Any) -> None:
+    """/v5/position/add-margin moves USDT into an isolated short and lifts its liqPrice."""
+    await bybit.set_margin_mode("isolated")
+    await _short(bybit, 0.1, "hb-11")
+    [before] = await bybit.fetch_positions([PERP])
+    body = {"category": "linear", "symbol": "BTCUSDT", "margin": "300"}
+    reply = await bybit.privatePostV5PositionAddMargin(body)
+    added = float(reply["result"]["positionBalance"]) - float(before["info"]["positionBalance"])
+    assert added == pytest.approx(300)
+    [after] = await bybit.fetch_positions([PERP])
+    assert after["liquidationPrice"] > before["liquidationPrice"]
+
+
+async def test_add_margin_on_a_cross_position_is_refused(bybit: Any) -> None:
+    """A cross position has no margin of its own to add to: 10001 saying so."""
+    await _short(bybit, 0.01, "hb-12")
+    body = {"category": "linear", "symbol": "BTCUSDT", "margin": "100"}
+    with pytest.raises(ccxt_async.BadRequest, match="isolated"):
+        await bybit.privatePostV5PositionAddMargin(body)
