@@ -44,8 +44,7 @@ def execution_rows(venue: Venue, api_key: str, cat: str, params: dict[str, str])
     if exec_type in (None, "Funding") and market == "usdm":
         for income in account.income:
             if income["incomeType"] == "FUNDING_FEE" and symbol in (None, income["symbol"]):
-                side = _funded_side(income, venue.board.funding_rate.get(income["symbol"]))
-                rows.append(funding_row(income, venue.board.mark(income["symbol"]), side))
+                rows.append(funding_row(income, _settlement(venue, income)))
     link_id, order_id = params.get("orderLinkId"), params.get("orderId")
     rows = [
         r
@@ -56,12 +55,12 @@ def execution_rows(venue: Venue, api_key: str, cat: str, params: dict[str, str])
     return _picked(rows, params, 50, "execTime")
 
 
-def _funded_side(income: JSON, rate: Decimal | None) -> str:
-    """Longs pay a positive rate and shorts receive it: the paid sign and the rate's sign
-    give the side (the current rate stands in for the settled one's sign)."""
-    paid = Decimal(income["income"]) < 0
-    positive = rate is None or rate >= 0
-    return "Buy" if paid == positive else "Sell"
+def _settlement(venue: Venue, income: JSON) -> JSON | None:
+    """The public funding row of the settlement that paid `income` (same symbol and time)."""
+    for row in venue.funding_history["usdm"]:
+        if row["symbol"] == income["symbol"] and row["fundingTime"] == income["time"]:
+            return row
+    return None
 
 
 def _mark(venue: Venue, market: str, symbol: str) -> Decimal:

@@ -133,15 +133,21 @@ def execution_row(order: Order, trade: Trade, mark: Decimal) -> JSON:
     }
 
 
-def funding_row(income: JSON, mark: Decimal, position_side: str) -> JSON:
-    """A settled funding payment as Bybit's execType Funding row (execFee > 0 = paid);
-    `position_side` "Buy" (long) or "Sell" (short) is the position it was paid on."""
+def funding_row(income: JSON, settled: JSON | None) -> JSON:
+    """A settled funding payment as Bybit's execType Funding row (execFee > 0 = paid).
+
+    `settled` is the public funding row (rate, mark) of that settlement: it gives the
+    position's size (|payment| / (|rate| × mark)) and side (longs pay a positive rate)."""
     fee = -Decimal(income["income"])
+    rate = Decimal(settled["fundingRate"]) if settled else ZERO
+    mark = Decimal(settled["markPrice"]) if settled else ZERO
+    size = abs(fee) / (abs(rate) * mark) if rate and mark else ZERO
+    long = (fee > 0) == (rate > 0)
     return {
         "symbol": income["symbol"],
         "orderId": "",
         "orderLinkId": "",
-        "side": position_side,
+        "side": "Buy" if long else "Sell",
         "orderPrice": "0",
         "orderQty": "0",
         "leavesQty": "0",
@@ -152,12 +158,12 @@ def funding_row(income: JSON, mark: Decimal, position_side: str) -> JSON:
         "feeCurrency": income["asset"],
         "execId": str(income["tranId"]),
         "execPrice": plain(mark),
-        "execQty": "0",
+        "execQty": plain(size.quantize(Decimal("0.00000001")).normalize() if size else ZERO),
         "execType": "Funding",
-        "execValue": "0",
+        "execValue": plain(size * mark),
         "execTime": str(income["time"]),
         "isMaker": False,
-        "feeRate": "",
+        "feeRate": plain(rate),
         "tradeIv": "",
         "markIv": "",
         "markPrice": plain(mark),

@@ -114,6 +114,7 @@ async def test_funding_is_paid_into_the_unified_wallet(served: RunningSim, bybit
     served.engine.settle_funding("BTCUSDT", Decimal("0.0001"))
     [funding] = await bybit.fetch_funding_history(PERP)
     assert funding["amount"] < 0 and funding["info"]["side"] == "Sell"
+    assert funding["info"]["execQty"] == "0.1" and funding["rate"] == 0.0001
     after = (await bybit.fetch_balance())["total"]["USDT"]
     assert after == pytest.approx(before - funding["amount"])
 
