@@ -67,7 +67,7 @@ def _mark(venue: Venue, market: str, symbol: str) -> Decimal:
     return venue.board.last(market, symbol) if market == "spot" else venue.board.mark(symbol)
 
 
-def _closed_row(trade: Trade, leverage: int) -> JSON:
+def _closed_row(trade: Trade, leverage: int, order_type: str) -> JSON:
     """A closing execution: the position side it closed (the trade's opposite) and its P&L
     net of the fee; entry price back-computed from the realised P&L."""
     long_closed = trade.side == "SELL"
@@ -79,7 +79,7 @@ def _closed_row(trade: Trade, leverage: int) -> JSON:
         "side": _SIDES[trade.side],
         "qty": plain(trade.qty),
         "orderPrice": plain(trade.price),
-        "orderType": "Limit",
+        "orderType": "Market" if order_type == "MARKET" else "Limit",
         "execType": "Trade",
         "closedSize": plain(trade.qty),
         "cumEntryValue": plain(entry * trade.qty),
@@ -99,7 +99,9 @@ def closed_pnl_rows(venue: Venue, api_key: str, params: dict[str, str]) -> list[
     account = venue.account(api_key)
     symbol = params.get("symbol") or None
     rows = [
-        _closed_row(t, account.symbol_settings(t.symbol).leverage)
+        _closed_row(
+            t, account.symbol_settings(t.symbol).leverage, account.orders[t.order_id].order_type
+        )
         for t in account.trades
         if t.market == "usdm" and t.realized_pnl != 0 and symbol in (None, t.symbol)
     ]

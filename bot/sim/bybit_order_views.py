@@ -24,6 +24,27 @@ _TIFS = {"GTX": "PostOnly", "GTC": "GTC", "IOC": "IOC", "FOK": "FOK"}
 _OPEN = {"NEW": "New", "PARTIALLY_FILLED": "PartiallyFilled", "FILLED": "Filled"}
 
 
+# What a plain limit / market order carries in the conditional, TP/SL and SMP fields.
+_NO_TRIGGERS: JSON = {
+    **dict.fromkeys(
+        ("blockTradeId", "stopOrderType", "orderIv", "marketUnit", "triggerPrice", "takeProfit",
+         "stopLoss", "tpslMode", "ocoTriggerBy", "tpLimitPrice", "slLimitPrice", "tpTriggerBy",
+         "slTriggerBy", "triggerBy", "lastPriceOnCreated", "placeType", "smpOrderId"),
+        "",
+    ),
+    "triggerDirection": 0,
+    "closeOnTrigger": False,
+    "smpType": "None",
+    "smpGroup": 0,
+}  # fmt: skip
+
+
+# Option, block-trade and index fields a linear or spot execution leaves empty.
+_EXEC_BLANKS: JSON = dict.fromkeys(
+    ("tradeIv", "markIv", "indexPrice", "underlyingPrice", "blockTradeId", "marketUnit"), ""
+)
+
+
 def _status(order: Order) -> str:
     if order.status in _OPEN:
         return _OPEN[order.status]
@@ -51,7 +72,6 @@ def order_row(account: Account, order: Order, category: str) -> JSON:
     return {
         "orderId": str(order.order_id),
         "orderLinkId": order.client_order_id,
-        "blockTradeId": "",
         "symbol": order.symbol,
         "price": plain(price),
         "qty": plain(order.quantity),
@@ -70,27 +90,8 @@ def order_row(account: Account, order: Order, category: str) -> JSON:
         "cumExecFee": plain(fee),
         "timeInForce": _tif(order),
         "orderType": _TYPES[order.order_type],
-        "stopOrderType": "",
-        "orderIv": "",
-        "marketUnit": "",
-        "triggerPrice": "",
-        "takeProfit": "",
-        "stopLoss": "",
-        "tpslMode": "",
-        "ocoTriggerBy": "",
-        "tpLimitPrice": "",
-        "slLimitPrice": "",
-        "tpTriggerBy": "",
-        "slTriggerBy": "",
-        "triggerDirection": 0,
-        "triggerBy": "",
-        "lastPriceOnCreated": "",
         "reduceOnly": order.reduce_only,
-        "closeOnTrigger": False,
-        "placeType": "",
-        "smpType": "None",
-        "smpGroup": 0,
-        "smpOrderId": "",
+        **_NO_TRIGGERS,
         "createdTime": str(order.time_ms),
         "updatedTime": str(order.update_ms),
     }
@@ -121,15 +122,10 @@ def execution_row(order: Order, trade: Trade, mark: Decimal) -> JSON:
         "execTime": str(trade.time_ms),
         "isMaker": trade.maker,
         "feeRate": plain(rate),
-        "tradeIv": "",
-        "markIv": "",
         "markPrice": plain(mark),
-        "indexPrice": "",
-        "underlyingPrice": "",
-        "blockTradeId": "",
+        **_EXEC_BLANKS,
         "closedSize": plain(closed),
         "seq": trade.trade_id,
-        "marketUnit": "",
     }
 
 
@@ -164,13 +160,8 @@ def funding_row(income: JSON, settled: JSON | None) -> JSON:
         "execTime": str(income["time"]),
         "isMaker": False,
         "feeRate": plain(rate),
-        "tradeIv": "",
-        "markIv": "",
         "markPrice": plain(mark),
-        "indexPrice": "",
-        "underlyingPrice": "",
-        "blockTradeId": "",
+        **_EXEC_BLANKS,
         "closedSize": "0",
         "seq": income["tranId"],
-        "marketUnit": "",
     }
