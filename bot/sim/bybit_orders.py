@@ -62,6 +62,7 @@ def _link_id(account: Account, params: dict[str, str]) -> str | None:
 
 
 def _order_terms(cat: str, params: dict[str, str]) -> dict[str, Any]:
+    """The engine's order terms of a Bybit create request (10001 for a bad value)."""
     order_type = _enum(params, "orderType", _TYPES)
     default_tif = "IOC" if order_type == "MARKET" else "GTC"
     tif = _TIFS.get(params.get("timeInForce") or default_tif)
@@ -72,10 +73,8 @@ def _order_terms(cat: str, params: dict[str, str]) -> dict[str, Any]:
     if params.get("positionIdx", "0") != "0":
         raise bybit_params_error("positionIdx must be 0: the simulator's Bybit is one-way mode")
     reduce_only = params.get("reduceOnly", "false").lower() == "true"
-    if cat == "spot" and reduce_only:
-        raise bybit_params_error("reduceOnly is not valid for spot orders")
-    if cat == "spot" and tif == "GTX":
-        order_type, tif = "LIMIT_MAKER", "GTC"
+    if cat == "spot":
+        order_type, tif = _spot_terms(params, order_type, tif, reduce_only)
     return {
         "side": _enum(params, "side", _SIDES),
         "order_type": order_type,
@@ -84,6 +83,19 @@ def _order_terms(cat: str, params: dict[str, str]) -> dict[str, Any]:
         "time_in_force": None if order_type != "LIMIT" else tif,
         "reduce_only": reduce_only if cat != "spot" else None,
     }
+
+
+def _spot_terms(
+    params: dict[str, str], order_type: str, tif: str, reduce_only: bool
+) -> tuple[str, str]:
+    """Spot: no reduce-only; a post-only is the engine's LIMIT_MAKER; a market buy's qty must
+    be base coin (Bybit reads it as USDT unless marketUnit is baseCoin)."""
+    if reduce_only:
+        raise bybit_params_error("reduceOnly is not valid for spot orders")
+    quote_qty = params.get("marketUnit", "quoteCoin") == "quoteCoin"
+    if order_type == "MARKET" and params.get("side") == "Buy" and quote_qty:
+        raise bybit_params_error("spot market buys need marketUnit baseCoin in the simulator")
+    return ("LIMIT_MAKER", "GTC") if tif == "GTX" else (order_type, tif)
 
 
 def _would_take(error: SimError) -> bool:

@@ -155,3 +155,18 @@ async def test_add_margin_on_a_cross_position_is_refused(bybit: Any) -> None:
     body = {"category": "linear", "symbol": "BTCUSDT", "margin": "100"}
     with pytest.raises(ccxt_async.BadRequest, match="isolated"):
         await bybit.privatePostV5PositionAddMargin(body)
+
+
+async def test_spot_post_only_that_would_take_is_cancelled(bybit: Any) -> None:
+    """On spot too, a crossing post-only is booked Cancelled with Bybit's reject reason."""
+    placed = await bybit.create_order("BTC/USDT", "limit", "buy", 0.01, 61000, {"postOnly": True})
+    order = await bybit.fetch_order(placed["id"], "BTC/USDT", ACK)
+    assert order["status"] == "canceled"
+    assert order["info"]["rejectReason"] == "EC_PostOnlyWillTakeLiquidity"
+
+
+async def test_spot_market_buy_in_quote_units_is_refused(bybit: Any) -> None:
+    """A spot market buy without marketUnit baseCoin (qty in USDT) is refused, naming it."""
+    body = {"category": "spot", "symbol": "BTCUSDT", "side": "Buy", "orderType": "Market"}
+    with pytest.raises(ccxt_async.BadRequest, match="marketUnit"):
+        await bybit.privatePostV5OrderCreate(body | {"qty": "100"})
