@@ -31,16 +31,19 @@ def _picked(
 
 
 def execution_rows(venue: Venue, api_key: str, cat: str, params: dict[str, str]) -> list[JSON]:
-    """The account's executions of `cat` (execType Trade, and Funding for linear)."""
+    """The account's executions of `cat`: execType Trade, BustTrade (liquidations) and, for
+    linear, Funding."""
     market = engine_market(cat)
     account = venue.account(api_key)
     symbol, exec_type = params.get("symbol") or None, params.get("execType") or None
     rows: list[JSON] = []
-    if exec_type in (None, "Trade"):
-        for trade in account.trades:
-            if trade.market == market and (symbol is None or trade.symbol == symbol):
-                order = account.orders[trade.order_id]
-                rows.append(execution_row(order, trade, _mark(venue, market, trade.symbol)))
+    busts = {row["orderId"] for row in account.liquidations}
+    for trade in account.trades:
+        kind = "BustTrade" if trade.order_id in busts else "Trade"
+        if trade.market == market and symbol in (None, trade.symbol) and exec_type in (None, kind):
+            order = account.orders[trade.order_id]
+            mark = _mark(venue, market, trade.symbol)
+            rows.append(execution_row(order, trade, mark, kind))
     if exec_type in (None, "Funding") and market == "usdm":
         for income in account.income:
             if income["incomeType"] == "FUNDING_FEE" and symbol in (None, income["symbol"]):

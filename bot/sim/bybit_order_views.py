@@ -97,8 +97,9 @@ def order_row(account: Account, order: Order, category: str) -> JSON:
     }
 
 
-def execution_row(order: Order, trade: Trade, mark: Decimal) -> JSON:
-    """One /v5/execution/list row of execType Trade (fee in the settle coin, > 0 = paid)."""
+def execution_row(order: Order, trade: Trade, mark: Decimal, exec_type: str = "Trade") -> JSON:
+    """One /v5/execution/list row (fee in the settle coin, > 0 = paid); `exec_type` "Trade",
+    or "BustTrade" for the venue's liquidation of the position."""
     rate = trade.commission / trade.quote_qty if trade.quote_qty else ZERO
     closed = trade.qty if trade.realized_pnl != 0 else ZERO
     return {
@@ -117,7 +118,7 @@ def execution_row(order: Order, trade: Trade, mark: Decimal) -> JSON:
         "execId": str(trade.trade_id),
         "execPrice": plain(trade.price),
         "execQty": plain(trade.qty),
-        "execType": "Trade",
+        "execType": exec_type,
         "execValue": plain(trade.quote_qty),
         "execTime": str(trade.time_ms),
         "isMaker": trade.maker,

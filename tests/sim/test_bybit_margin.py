@@ -70,6 +70,8 @@ def test_the_engine_liquidates_at_bybits_price_not_before(engine: SimExchange) -
     engine.set_mark_price("BTCUSDT", liq * D("1.001"))
     assert _position(engine)["size"] == "0"
     assert engine.state()["accounts"][KEY]["liquidations"]
+    [bust] = engine.bybit_executions(KEY, "linear", {"execType": "BustTrade"})
+    assert bust["side"] == "Buy" and bust["execQty"] == "0.1"
 
 
 def test_isolated_short_is_margined_by_its_own_wallet(engine: SimExchange) -> None:
