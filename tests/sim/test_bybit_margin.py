@@ -101,3 +101,21 @@ def test_funding_settles_every_8_hours_into_the_unified_wallet(engine: SimExchan
     assert len(rows) == 1
     after = D(engine.bybit_wallet(KEY)["list"][0]["coin"][0]["walletBalance"])
     assert after - before == -D(rows[0]["execFee"])
+
+
+def test_wallet_margin_figures_follow_the_short(engine: SimExchange) -> None:
+    """After a rally on a short: equity drops by the loss, MM rate = MM / margin balance,
+    available = margin balance − initial margin; BTC is valued at the spot price."""
+    _short(engine, "0.1")
+    engine.set_price("BTCUSDT", D(63000))
+    [wallet] = engine.bybit_wallet(KEY)["list"]
+    usdt, btc = wallet["coin"]
+    upnl = D(usdt["unrealisedPnl"])
+    assert upnl == pytest.approx(D("-0.1") * (D(63000) - D("59999.9")), rel=D("0.001"))
+    margin = D(wallet["totalMarginBalance"])
+    assert margin == D(usdt["walletBalance"]) + upnl
+    assert D(wallet["accountMMRate"]) == pytest.approx(
+        D(wallet["totalMaintenanceMargin"]) / margin, abs=D("0.0001")
+    )
+    assert D(wallet["totalAvailableBalance"]) == margin - D(wallet["totalInitialMargin"])
+    assert btc["coin"] == "BTC" and D(btc["usdValue"]) == D(63000)
