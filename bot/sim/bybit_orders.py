@@ -20,7 +20,7 @@ from bot.sim.bybit_errors import (
     order_not_found,
 )
 from bot.sim.bybit_order_views import order_row
-from bot.sim.bybit_params import engine_market, opt_decimal, opt_int, req, req_decimal
+from bot.sim.bybit_params import engine_market, listed, opt_decimal, opt_int, req, req_decimal
 from bot.sim.bybit_spot_wallet import through_unified_usdt
 from bot.sim.errors import SimError
 from bot.sim.orders import Order
@@ -123,6 +123,7 @@ def create_order(venue: Venue, api_key: str, cat: str, symbol: str, params: dict
     if cat not in ("spot", "linear"):
         raise bybit_params_error(f"category {cat!r}: the simulator trades spot and linear only")
     market = engine_market(cat)
+    listed(cat, symbol, venue.now())
     account = venue.account(api_key)
     link_id = _link_id(account, params) or venue.ids.client_order_id()
     terms = _order_terms(cat, params)

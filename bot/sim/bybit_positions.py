@@ -14,6 +14,7 @@ from typing import Any
 from bot.sim import futures_settings
 from bot.sim.accounts import FuturesPosition
 from bot.sim.bybit_errors import bybit_params_error, leverage_not_modified
+from bot.sim.bybit_params import listed
 from bot.sim.bybit_risk_limits import bybit_tiers
 from bot.sim.bybit_wallet import MARGIN_MODES
 from bot.sim.errors import SimError
@@ -81,6 +82,8 @@ def _row(m: PositionMetrics, realized: Decimal) -> JSON:
 def position_rows(venue: Venue, api_key: str, symbol: str | None) -> list[JSON]:
     """The account's linear positions: one symbol's (flat included), or every open one."""
     account = venue.account(api_key)
+    if symbol:
+        listed("linear", symbol, venue.now())
     marks = venue.marks()
     metrics = account_metrics(account, marks).positions
     legs: list[FuturesPosition] = (
@@ -118,6 +121,7 @@ def _whole_leverage(params: dict[str, str]) -> int:
 
 def set_leverage(venue: Venue, api_key: str, symbol: str, params: dict[str, str]) -> JSON:
     """Set the leverage of a linear symbol (1..its tier's max); 110043 when unchanged."""
+    listed("linear", symbol, venue.now())
     leverage = _whole_leverage(params)
     account = venue.account(api_key)
     pos = account.position(symbol)
@@ -155,6 +159,7 @@ def set_margin_mode(venue: Venue, api_key: str, mode: str) -> JSON:
 def add_margin(venue: Venue, api_key: str, symbol: str, margin: Decimal) -> JSON:
     """Add (`margin` > 0) or reduce (< 0) an isolated position's margin, USDT; the result is
     the position row. A cross or flat position is refused (10001, naming why)."""
+    listed("linear", symbol, venue.now())
     if margin == 0:
         raise bybit_params_error("margin must not be 0")
     kind = 1 if margin > 0 else 2

@@ -170,3 +170,20 @@ async def test_spot_market_buy_in_quote_units_is_refused(bybit: Any) -> None:
     body = {"category": "spot", "symbol": "BTCUSDT", "side": "Buy", "orderType": "Market"}
     with pytest.raises(ccxt_async.BadRequest, match="marketUnit"):
         await bybit.privatePostV5OrderCreate(body | {"qty": "100"})
+
+
+@pytest.mark.parametrize("symbol", ["NOPEUSDT", "BTCUSDT_261225"])
+async def test_unlisted_symbols_are_10001_everywhere(bybit: Any, symbol: str) -> None:
+    """Orders, positions and leverage on a symbol Bybit does not list (an engine quarterly
+    included) are 10001 naming it, never a server error."""
+    linear = {"category": "linear", "symbol": symbol}
+    order = {"side": "Sell", "orderType": "Market", "qty": "0.01"}
+    leverage = {"buyLeverage": "2", "sellLeverage": "2"}
+    calls = [
+        lambda: bybit.privatePostV5OrderCreate(linear | order),
+        lambda: bybit.privateGetV5PositionList(linear),
+        lambda: bybit.privatePostV5PositionSetLeverage(linear | leverage),
+    ]
+    for call in calls:
+        with pytest.raises(ccxt_async.BadRequest, match=f"{symbol}.*not listed"):
+            await call()
