@@ -90,4 +90,7 @@ class PriceBoard:
 
     def marks(self) -> dict[str, Decimal]:
         """Mark of every priced futures symbol, by symbol."""
-        return {sym: self.mark(sym) for (market, sym) in self._last if market != "spot"}
+        marks = self._mark
+        return {
+            sym: marks.get(sym) or p for (market, sym), p in self._last.items() if market != "spot"
+        }

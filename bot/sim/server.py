@@ -36,9 +36,10 @@ from bot.sim.engine import SimExchange
 from bot.sim.errors import SimError
 from bot.sim.faults import Faults
 from bot.sim.feed import PriceFeed, tick_time
-from bot.sim.prices import CsvReplay, PricePath, SyntheticPath
+from bot.sim.prices import CsvReplay, PricePath
 from bot.sim.quarterlies import DEFAULT_BASIS
 from bot.sim.render import CLOCKS, ENGINE, FAULTS, STATS, RequestStats, binance_error, json_ok
+from bot.sim.walk import SyntheticPath
 from bot.sim.weight_gate import WEIGHTS, weigh
 from bot.sim.weight_ledger import WeightLedger, binance_limits
 
