@@ -20,7 +20,9 @@ from collections.abc import Collection
 from decimal import Decimal
 
 from bot.sim import quarterlies
+from bot.sim.accounts import Account
 from bot.sim.errors import SimError, bad_param, invalid_symbol
+from bot.sim.orders import Order
 from bot.sim.prices import PriceTick
 from bot.sim.settlement import liquidate_due, match_resting
 from bot.sim.specs import (
@@ -50,27 +52,30 @@ def _on_tick(spec: SymbolSpec, price: Decimal) -> Decimal:
     return max(spec.tick, (price / spec.tick).to_integral_value() * spec.tick)
 
 
-Resting = set[tuple[str, str]] | None  # (market, symbol) with open orders; None: look
+# The resting orders of one price step, by (market, symbol), with their accounts; None: look.
+Resting = dict[tuple[str, str], list[tuple[Order, Account]]] | None
 
 
 def _trade(
     venue: Venue, spec: SymbolSpec, price: Decimal, now_ms: int, resting: Resting = None
 ) -> None:
     venue.board.set_last(spec.market, spec.symbol, price, now_ms)
-    if resting is not None and (spec.market, spec.symbol) not in resting:
+    book = None if resting is None else resting.get((spec.market, spec.symbol))
+    if resting is not None and not book:
         return
     accounts = venue.accounts.values()
-    match_resting(accounts, spec.market, spec.symbol, price, ids=venue.ids, now_ms=now_ms)
+    match_resting(
+        accounts, spec.market, spec.symbol, price, ids=venue.ids, now_ms=now_ms, book=book
+    )
 
 
-def _resting(venue: Venue) -> set[tuple[str, str]]:
-    """Where open orders rest now (one pass over every order, instead of one per trade)."""
-    return {
-        (o.market, o.symbol)
-        for a in venue.accounts.values()
-        for o in a.orders.values()
-        if o.is_open
-    }
+def _resting(venue: Venue) -> dict[tuple[str, str], list[tuple[Order, Account]]]:
+    """Where orders rest now, gathered once per step instead of once per trade."""
+    out: dict[tuple[str, str], list[tuple[Order, Account]]] = {}
+    for account in venue.accounts.values():
+        for order in account.orders.still_open():
+            out.setdefault((order.market, order.symbol), []).append((order, account))
+    return out
 
 
 def _derived(now_ms: int, indices: Collection[str] | None) -> list[SymbolSpec]:
