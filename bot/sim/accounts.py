@@ -23,6 +23,7 @@ __all__ = [
     "VENUE_DEFAULT_LEVERAGE",
     "Account",
     "FuturesPosition",
+    "OrderTable",
     "SpotBalance",
     "SymbolSettings",
     "apply_fill",
@@ -33,6 +34,31 @@ VENUE_DEFAULT_LEVERAGE = {"binance": DEFAULT_LEVERAGE, "bybit": 10}  # Bybit lin
 ONE_WAY_SIDE = "BOTH"
 HEDGE_SIDES = ("LONG", "SHORT")
 ZERO = Decimal(0)
+
+
+class OrderTable(dict[int, Order]):
+    """An account's orders by id, remembering which may still be open: finding the open ones
+    then costs what is open, not the whole history (an order never reopens)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._maybe_open: dict[int, None] = {}  # ids in placement order
+
+    def __setitem__(self, order_id: int, order: Order) -> None:
+        super().__setitem__(order_id, order)
+        if order.is_open:
+            self._maybe_open[order_id] = None
+
+    def still_open(self) -> list[Order]:
+        """The open orders, oldest first (forgetting those that closed since)."""
+        out = []
+        for order_id in list(self._maybe_open):
+            order = self[order_id]
+            if order.is_open:
+                out.append(order)
+            else:
+                del self._maybe_open[order_id]
+        return out
 
 
 @dataclass(slots=True)
@@ -92,7 +118,7 @@ class Account:
     usdm: dict[str, Decimal] = field(default_factory=dict)
     positions: dict[tuple[str, str], FuturesPosition] = field(default_factory=dict)
     settings: dict[str, SymbolSettings] = field(default_factory=dict)
-    orders: dict[int, Order] = field(default_factory=dict)
+    orders: OrderTable = field(default_factory=OrderTable)
     trades: list[Trade] = field(default_factory=list)
     transfers: list[dict[str, Any]] = field(default_factory=list)
     liquidations: list[dict[str, Any]] = field(default_factory=list)
@@ -176,8 +202,8 @@ class Account:
         """Open orders on `market` (optionally one symbol), oldest first."""
         return [
             o
-            for o in self.orders.values()
-            if o.is_open and o.market == market and (symbol is None or o.symbol == symbol)
+            for o in self.orders.still_open()
+            if o.market == market and (symbol is None or o.symbol == symbol)
         ]
 
 

@@ -1,4 +1,5 @@
-"""Price paths that drive the simulator: a seeded synthetic walk and CSV candle replays.
+"""Price paths that drive the simulator: CSV candle replays here, the seeded synthetic walk in
+`walk`.
 
 `step()` returns one price per symbol (the perp's, else the spot's) for callers that move
 both markets together; `next_ticks()` returns the full `PriceTick` (spot, perp, mark,
@@ -9,11 +10,11 @@ up candle and open → high → low → close for a down one, so resting orders 
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import functools
 import gzip
 import io
-import math
-import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -22,9 +23,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["CsvReplay", "PricePath", "PriceTick", "SyntheticPath"]
+from bot.sim.errors import SimError
+from bot.sim.specs import get_spec
 
-# Tick grid used to round generated prices (the USDⓈ-M tick, coarser than spot's).
+__all__ = ["CsvReplay", "PricePath", "PriceTick", "round_tick"]
+
+# Tick grid used to round generated prices (the USDⓈ-M tick, coarser than spot's); the rest
+# of the listing rounds to its perpetual's tick, else its spot pair's (`_tick`).
 _TICKS = {
     "BTCUSDT": Decimal("0.1"),
     "ETHUSDT": Decimal("0.01"),
@@ -63,54 +68,20 @@ class PricePath(Protocol):
         """The venue's prices of `symbol` were moved to these (by the admin API)."""
 
 
-def _round_tick(symbol: str, value: Decimal) -> Decimal:
-    tick = _TICKS.get(symbol, _DEFAULT_TICK)
+@functools.lru_cache(maxsize=1024)
+def _tick(symbol: str) -> Decimal:
+    if symbol in _TICKS:
+        return _TICKS[symbol]
+    for market in ("usdm", "spot"):
+        with contextlib.suppress(SimError):
+            return get_spec(market, symbol).tick
+    return _DEFAULT_TICK
+
+
+def round_tick(symbol: str, value: Decimal) -> Decimal:
+    """`value` on `symbol`'s tick grid (at least one tick)."""
+    tick = _tick(symbol)
     return max(tick, (value / tick).to_integral_value() * tick)
-
-
-class SyntheticPath:
-    """Seeded geometric random walk per symbol with occasional jumps; the perp trades at a
-    small basis (a few bp) that mean-reverts to its centre (0, or the premium an admin price
-    set). Same seed → same path; `anchor` moves a symbol's walk to given prices."""
-
-    def __init__(
-        self,
-        symbols_start: dict[str, Decimal],
-        seed: int,
-        vol_per_step: float = 0.0005,
-        jump_prob: float = 0.002,
-        jump_size: float = 0.02,
-    ) -> None:
-        self._rng = random.Random(seed)
-        self._log = {s: math.log(float(p)) for s, p in symbols_start.items()}
-        self._basis = dict.fromkeys(symbols_start, 0.0)
-        self._centre = dict.fromkeys(symbols_start, 0.0)
-        self._vol, self._jump_prob, self._jump_size = vol_per_step, jump_prob, jump_size
-
-    def anchor(self, symbol: str, spot: Decimal, perp: Decimal) -> None:
-        """Continue `symbol`'s walk from `spot`, keeping the perp at its premium `perp`/`spot`
-        (the next steps walk on from there; nothing snaps back)."""
-        if symbol not in self._log or spot <= 0:
-            return
-        self._log[symbol] = math.log(float(spot))
-        self._centre[symbol] = float(perp / spot) - 1
-        self._basis[symbol] = 0.0
-
-    def next_ticks(self) -> dict[str, PriceTick]:
-        out = {}
-        for symbol in self._log:
-            shock = self._rng.gauss(0.0, self._vol)
-            if self._rng.random() < self._jump_prob:
-                shock += self._rng.choice((-1, 1)) * self._jump_size
-            self._log[symbol] += shock
-            self._basis[symbol] = 0.9 * self._basis[symbol] + self._rng.gauss(0.0, 0.00005)
-            spot = Decimal(repr(math.exp(self._log[symbol])))
-            perp = spot * Decimal(repr(1 + self._centre[symbol] + self._basis[symbol]))
-            out[symbol] = PriceTick(_round_tick(symbol, spot), _round_tick(symbol, perp))
-        return out
-
-    def step(self) -> dict[str, Decimal]:
-        return {s: t.price for s, t in self.next_ticks().items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +175,7 @@ def _path_points(symbol: str, ohlc: tuple[Decimal, ...], n: int) -> list[Decimal
             points.append(anchors[leg])
         else:
             between = anchors[leg] + (anchors[leg + 1] - anchors[leg]) * frac
-            points.append(_round_tick(symbol, between))
+            points.append(round_tick(symbol, between))
     return points
 
 

@@ -16,10 +16,13 @@ to zero at delivery); resting orders it reaches fill, as for any price move.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from decimal import Decimal
 
 from bot.sim import quarterlies
+from bot.sim.accounts import Account
 from bot.sim.errors import SimError, bad_param, invalid_symbol
+from bot.sim.orders import Order
 from bot.sim.prices import PriceTick
 from bot.sim.settlement import liquidate_due, match_resting
 from bot.sim.specs import (
@@ -49,27 +52,49 @@ def _on_tick(spec: SymbolSpec, price: Decimal) -> Decimal:
     return max(spec.tick, (price / spec.tick).to_integral_value() * spec.tick)
 
 
-def _trade(venue: Venue, spec: SymbolSpec, price: Decimal, now_ms: int) -> None:
+# The resting orders of one price step, by (market, symbol), with their accounts; None: look.
+Resting = dict[tuple[str, str], list[tuple[Order, Account]]] | None
+
+
+def _trade(
+    venue: Venue, spec: SymbolSpec, price: Decimal, now_ms: int, resting: Resting = None
+) -> None:
     venue.board.set_last(spec.market, spec.symbol, price, now_ms)
+    book = None if resting is None else resting.get((spec.market, spec.symbol))
+    if resting is not None and not book:
+        return
     accounts = venue.accounts.values()
-    match_resting(accounts, spec.market, spec.symbol, price, ids=venue.ids, now_ms=now_ms)
+    match_resting(
+        accounts, spec.market, spec.symbol, price, ids=venue.ids, now_ms=now_ms, book=book
+    )
 
 
-def _derived(now_ms: int, index_symbol: str | None) -> list[SymbolSpec]:
+def _resting(venue: Venue) -> dict[tuple[str, str], list[tuple[Order, Account]]]:
+    """Where orders rest now, gathered once per step instead of once per trade."""
+    out: dict[tuple[str, str], list[tuple[Order, Account]]] = {}
+    for account in venue.accounts.values():
+        for order in account.orders.still_open():
+            out.setdefault((order.market, order.symbol), []).append((order, account))
+    return out
+
+
+def _derived(now_ms: int, indices: Collection[str] | None) -> list[SymbolSpec]:
     specs = (get_spec(m, s) for m in FUTURES_MARKETS for s in listed_symbols(m, now_ms))
-    return [s for s in specs if s.derived and index_symbol in (None, s.index_of)]
+    return [s for s in specs if s.derived and (indices is None or s.index_of in indices)]
 
 
-def reprice_derived(venue: Venue, now_ms: int, index_symbol: str | None = None) -> bool:
-    """Reprice the listed derived contracts (of one index, or all) at `now_ms`; True when a
-    price changed (the caller then runs liquidations)."""
+def reprice_derived(
+    venue: Venue, now_ms: int, indices: Collection[str] | None = None, resting: Resting = None
+) -> bool:
+    """Reprice the listed derived contracts (of these index symbols, or all) at `now_ms`;
+    True when a price changed (the caller then runs liquidations)."""
     changed = False
-    for spec in _derived(now_ms, index_symbol):
+    for spec in _derived(now_ms, indices):
         price = _on_tick(spec, fair_price(venue, spec, now_ms))
         board = venue.board
         if board.has(spec.market, spec.symbol) and board.last(spec.market, spec.symbol) == price:
             continue
-        _trade(venue, spec, price, now_ms)
+        _trade(venue, spec, price, now_ms, resting)
         changed = True
     return changed
 
@@ -107,7 +132,7 @@ def set_price(venue: Venue, symbol: str, price: Decimal, market: str | None = No
             venue.board.premium[symbol] = price / fair_price(venue, spec, now) - 1
         _trade(venue, spec, price, now)
     if any(s.market == "spot" for s in specs):
-        reprice_derived(venue, now, symbol)
+        reprice_derived(venue, now, {symbol})
     liquidate_due(venue.accounts.values(), venue.marks(), ids=venue.ids, now_ms=now)
 
 
@@ -118,17 +143,21 @@ def _walks(market: str, symbol: str, now_ms: int) -> bool:
 
 
 def apply_ticks(venue: Venue, ticks: dict[str, PriceTick]) -> None:
-    """Apply one replay/synthetic step: spot and perp prices, explicit marks, funding rates.
-    Parts for a market that does not walk the symbol (a spot-only pair's perp, a derived
-    contract) are ignored: derived contracts follow their index."""
-    now = venue.now()
+    """Apply one replay/synthetic step at one instant: spot and perp prices, explicit marks,
+    funding rates; then the contracts derived from the moved spot prices, then liquidations
+    once. Parts for a market that does not walk the symbol (a spot-only pair's perp, a
+    derived contract) are ignored: derived contracts follow their index."""
+    now, board, resting = venue.now(), venue.board, _resting(venue)
+    moved = set()
     for symbol, tick in ticks.items():
         if tick.spot is not None and _walks("spot", symbol, now):
-            set_price(venue, symbol, tick.spot, "spot")
+            _trade(venue, get_spec("spot", symbol), tick.spot, now, resting)
+            moved.add(symbol)
         if tick.perp is not None and _walks("usdm", symbol, now):
-            set_price(venue, symbol, tick.perp, "usdm")
+            _trade(venue, get_spec("usdm", symbol), tick.perp, now, resting)
         if tick.mark is not None and _walks("usdm", symbol, now):
-            venue.board.set_mark(symbol, tick.mark)
-            liquidate_due(venue.accounts.values(), venue.marks(), ids=venue.ids, now_ms=now)
-        if tick.funding_rate is not None and symbol in venue.board.funding_rate:
-            venue.board.funding_rate[symbol] = tick.funding_rate
+            board.set_mark(symbol, tick.mark)
+        if tick.funding_rate is not None and symbol in board.funding_rate:
+            board.funding_rate[symbol] = tick.funding_rate
+    reprice_derived(venue, now, moved, resting)
+    liquidate_due(venue.accounts.values(), venue.marks(), ids=venue.ids, now_ms=now)

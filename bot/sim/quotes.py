@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import deque
 from decimal import Decimal
 
+from bot.sim.price_history import record
 from bot.sim.quarterlies import DEFAULT_BASIS
 from bot.sim.specs import FUTURES_MARKETS, futures_market, get_spec, symbols
 
@@ -19,7 +20,6 @@ __all__ = ["DEFAULT_FUNDING_RATE", "FUNDING_INTERVAL_MS", "PriceBoard", "next_fu
 
 DEFAULT_FUNDING_RATE = Decimal("0.0001")
 FUNDING_INTERVAL_MS = 8 * 3600 * 1000  # settlements at 00:00, 08:00, 16:00 UTC
-_DAY_MS = 24 * 3600 * 1000
 
 Key = tuple[str, str]  # (market, symbol)
 
@@ -49,10 +49,7 @@ class PriceBoard:
         key = (market, symbol)
         previous = self._last.get(key, price)
         self._last[key] = price
-        history = self._history.setdefault(key, deque())
-        history.append((now_ms, price))
-        while history and history[0][0] < now_ms - _DAY_MS and len(history) > 1:
-            history.popleft()
+        record(self._history.setdefault(key, deque()), now_ms, price)
         if market != "spot":
             self._mark.pop(symbol, None)
         self.update_id += 1
@@ -76,7 +73,8 @@ class PriceBoard:
         return self._last[(market, symbol)]
 
     def history(self, market: str, symbol: str) -> deque[tuple[int, Decimal]]:
-        """(time, price) of the last 24 h of trade prices, oldest first."""
+        """(time, price) of the last 24 h of trade prices, oldest first (each minute's open,
+        high, low and close: `price_history`)."""
         return self._history[(market, symbol)]
 
     def mark(self, symbol: str) -> Decimal:
@@ -90,4 +88,7 @@ class PriceBoard:
 
     def marks(self) -> dict[str, Decimal]:
         """Mark of every priced futures symbol, by symbol."""
-        return {sym: self.mark(sym) for (market, sym) in self._last if market != "spot"}
+        marks = self._mark
+        return {
+            sym: marks.get(sym) or p for (market, sym), p in self._last.items() if market != "spot"
+        }

@@ -32,15 +32,15 @@ def match_resting(
     *,
     ids: Ids,
     now_ms: int,
+    book: list[tuple[Order, Account]] | None = None,
 ) -> None:
-    """Fill, in order-id (time) priority, the resting orders the new `last_price` reaches."""
+    """Fill, in order-id (time) priority, the resting orders the new `last_price` reaches
+    (`book`: those orders with their accounts, when the caller already gathered them)."""
     spec = get_spec(market, symbol)
-    book = sorted(
-        ((o, a) for a in accounts for o in a.open_orders(market, symbol)),
-        key=lambda pair: pair[0].order_id,
-    )
-    for order, account in book:
-        qty = resting_fill_qty(spec, order, last_price)
+    if book is None:
+        book = [(o, a) for a in accounts for o in a.open_orders(market, symbol)]
+    for order, account in sorted(book, key=lambda pair: pair[0].order_id):
+        qty = resting_fill_qty(spec, order, last_price) if order.is_open else ZERO
         if qty <= 0 or order.price is None:
             continue
         if market == "spot":

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.sim.engine import SimExchange
-from bot.sim.prices import CsvReplay, SyntheticPath
+from bot.sim.prices import CsvReplay
+from bot.sim.walk import SyntheticPath
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 START = {"BTCUSDT": D(65000), "XRPUSDT": D("0.6")}

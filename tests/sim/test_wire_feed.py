@@ -17,8 +17,8 @@ import pytest
 
 from bot.cli import main
 from bot.sim.feed import PriceFeed
-from bot.sim.prices import SyntheticPath
 from bot.sim.server import RunningSim, start
+from bot.sim.walk import SyntheticPath
 
 REPO = Path(__file__).resolve().parents[2]
 
