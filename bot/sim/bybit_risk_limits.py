@@ -12,7 +12,6 @@ so a Bybit account is margined and liquidated by this table, not Binance's brack
 
 from __future__ import annotations
 
-from bot.sim.errors import invalid_symbol
 from bot.sim.margin import Bracket, build_brackets
 
 __all__ = ["BYBIT_TIERS", "bybit_tiers"]
@@ -47,10 +46,10 @@ BYBIT_TIERS: dict[str, tuple[Bracket, ...]] = {
     "XRPUSDT": build_brackets(_ALT),
     "1000PEPEUSDT": build_brackets(_ALT),
 }
+_ALT_TIERS = build_brackets(_ALT)
 
 
 def bybit_tiers(symbol: str) -> tuple[Bracket, ...]:
-    """Bybit's risk-limit tiers of a linear perpetual (SimError -1121 when not listed)."""
-    if symbol not in BYBIT_TIERS:
-        raise invalid_symbol()
-    return BYBIT_TIERS[symbol]
+    """Bybit's risk-limit tiers of a linear perpetual: the table's, else the alt-coin tiers
+    (callers check that the venue lists `symbol`)."""
+    return BYBIT_TIERS.get(symbol, _ALT_TIERS)
