@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from bot.config.accounts import ACCOUNT_NAME_PATTERN, AccountSettings
+from bot.config.bybit_rules import bybit_problems
 from bot.config.errors import problems_error
 from bot.config.hedges import HEDGE_NAME_PATTERN, HedgeSettings
 from bot.config.sections import (
@@ -74,6 +75,7 @@ class Settings(BaseModel):
     @model_validator(mode="after")
     def _check_references(self) -> Settings:
         problems = list(_reference_problems(self)) + list(_overlap_problems(self))
+        problems += bybit_problems(self.accounts, self.hedges)
         if problems:
             raise problems_error(problems)
         return self
