@@ -33,8 +33,10 @@ class AccountDesk:
         *,
         dual_side: bool = False,
         can_withdraw: bool = False,
+        venue_name: str = "binance",
     ) -> None:
-        """`balances[wallet][asset]` with wallets "spot", "usdm" and "coinm" (coin → amount)."""
+        """`balances[wallet][asset]` with wallets "spot", "usdm" and "coinm" (coin → amount);
+        `venue_name` "bybit" for a unified trading account."""
         account_ops.create_account(
             self._venue,
             api_key,
@@ -42,6 +44,7 @@ class AccountDesk:
             balances,
             dual_side=dual_side,
             can_withdraw=can_withdraw,
+            venue_name=venue_name,
         )
 
     def secret_for(self, api_key: str) -> str | None:

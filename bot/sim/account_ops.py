@@ -47,9 +47,11 @@ def create_account(
     *,
     dual_side: bool = False,
     can_withdraw: bool = False,
+    venue_name: str = "binance",
 ) -> None:
     """Create (or replace) the account of `api_key` with `balances[wallet][asset]`, in hedge
-    mode when `dual_side`, with a key allowed to withdraw when `can_withdraw`."""
+    mode when `dual_side`, with a key allowed to withdraw when `can_withdraw`; `venue_name`
+    "bybit" makes it a unified trading account served on /v5 (`bybit_wallet`)."""
     if not api_key or not secret:
         raise bad_param("api_key/secret", "both must be non-empty strings")
     unknown = set(balances) - set(WALLETS)
@@ -59,6 +61,7 @@ def create_account(
     account = Account(
         api_key, secret, update_ms=now, dual_side=dual_side, can_withdraw=can_withdraw
     )
+    account.venue = venue_name
     account.created_ms = account.coinm_update_ms = now
     for wallet, assets in balances.items():
         for asset, amount in assets.items():

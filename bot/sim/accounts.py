@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_LEVERAGE",
     "HEDGE_SIDES",
     "ONE_WAY_SIDE",
+    "VENUE_DEFAULT_LEVERAGE",
     "Account",
     "FuturesPosition",
     "SpotBalance",
@@ -28,6 +29,7 @@ __all__ = [
 ]
 
 DEFAULT_LEVERAGE = 20  # Binance's default for a symbol the user never configured
+VENUE_DEFAULT_LEVERAGE = {"binance": DEFAULT_LEVERAGE, "bybit": 10}  # Bybit linear: 10x
 ONE_WAY_SIDE = "BOTH"
 HEDGE_SIDES = ("LONG", "SHORT")
 ZERO = Decimal(0)
@@ -45,6 +47,7 @@ class SymbolSettings:
 
     leverage: int = DEFAULT_LEVERAGE
     margin_type: str = "CROSSED"
+    venue: str = "binance"  # whose maintenance-margin tiers apply ("binance" | "bybit")
 
 
 @dataclass(slots=True)
@@ -102,6 +105,8 @@ class Account:
     dual_side: bool = False
     can_withdraw: bool = False
     created_ms: int = 0
+    venue: str = "binance"  # "bybit": a unified trading account served on /v5 (bybit_wallet)
+    default_margin_type: str = "CROSSED"  # Bybit sets the margin mode per account
 
     @property
     def cross_wallet(self) -> Decimal:
@@ -141,8 +146,12 @@ class Account:
         return self.spot.setdefault(asset, SpotBalance())
 
     def symbol_settings(self, symbol: str) -> SymbolSettings:
-        """Leverage and margin type of `symbol`, created with Binance's defaults on first use."""
-        return self.settings.setdefault(symbol, SymbolSettings())
+        """Leverage and margin type of `symbol`, created with the venue's defaults on first use."""
+        if symbol not in self.settings:
+            leverage = VENUE_DEFAULT_LEVERAGE[self.venue]
+            margin_type = self.default_margin_type
+            self.settings[symbol] = SymbolSettings(leverage, margin_type, self.venue)
+        return self.settings[symbol]
 
     def position(
         self, symbol: str, side: str = ONE_WAY_SIDE, market: str = "usdm"

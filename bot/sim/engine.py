@@ -4,7 +4,8 @@ A thin facade over the state (`venue.Venue`) and the operations modules; every m
 returns exactly what the Binance endpoint returns (string decimals, enum strings) or raises
 `SimError`. Markets are "spot", "usdm" and "coinm"; symbols are venue ids ("BTCUSDT",
 "BTCUSD_PERP", "BTCUSDT_261225"); amounts and prices are Decimal; time is simulated epoch
-milliseconds. The order methods are `OrderDesk`'s, the account methods `AccountDesk`'s.
+milliseconds. The order methods are `OrderDesk`'s, the account methods `AccountDesk`'s, the
+Bybit v5 dialect's `BybitDesk`'s.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from bot.sim import market_ops, pricing
 from bot.sim.account_desk import AccountDesk
 from bot.sim.book import Level, best_bid_ask
+from bot.sim.bybit_desk import BybitDesk
 from bot.sim.clock import SimClock
 from bot.sim.errors import bad_param
 from bot.sim.exchange_info import exchange_info
@@ -43,7 +45,7 @@ DEFAULT_BALANCES: dict[str, dict[str, Decimal]] = {
 }
 
 
-class SimExchange(OrderDesk, AccountDesk):
+class SimExchange(OrderDesk, AccountDesk, BybitDesk):
     """The simulated venue. Deterministic given `seed` and the `now_ms` clock; simulated time
     runs at `time_scale` simulated ms per `now_ms` ms (see `bot.sim.clock`); `basis` is the
     quarterlies' annualised basis over their index (fraction: 0.08 = 8 %/yr)."""

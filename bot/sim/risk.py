@@ -16,7 +16,8 @@ from decimal import Decimal
 from bot.sim.accounts import Account, FuturesPosition
 from bot.sim.contracts import contract_math
 from bot.sim.margin import hedged_liquidation_price, maintenance_margin, margin_ratio
-from bot.sim.specs import SymbolSpec, brackets_for, get_spec
+from bot.sim.specs import SymbolSpec, get_spec
+from bot.sim.venue_tiers import position_tiers
 
 __all__ = [
     "USDM_POOL",
@@ -113,7 +114,7 @@ def _base_metrics(pos: FuturesPosition, mark: Decimal) -> tuple[Decimal, Decimal
     math = contract_math(_spec(pos))
     notional = math.notional(pos.amt, mark)
     upnl = math.upnl(pos.amt, pos.entry_price, mark)
-    mm = maintenance_margin(brackets_for(pos.symbol), notional)
+    mm = maintenance_margin(position_tiers(pos), notional)
     return notional, upnl, mm, abs(notional) / pos.leverage
 
 
@@ -132,14 +133,14 @@ def _cross_liquidation(
             wallet_balance=wallet,
             amt=legs[0].amt,
             entry_price=legs[0].entry_price,
-            brackets=brackets_for(legs[0].symbol),
+            brackets=position_tiers(legs[0]),
             other_maint_margin=other_mm,
             other_upnl=other_upnl,
         )
     return hedged_liquidation_price(
         wallet_balance=wallet,
         legs=[(p.amt, p.entry_price) for p in legs],
-        brackets=brackets_for(legs[0].symbol),
+        brackets=position_tiers(legs[0]),
         other_maint_margin=other_mm,
         other_upnl=other_upnl,
     )
@@ -160,7 +161,7 @@ def _liquidation_prices(
                 wallet_balance=p.isolated_wallet,
                 amt=p.amt,
                 entry_price=p.entry_price,
-                brackets=brackets_for(p.symbol),
+                brackets=position_tiers(p),
             )
         else:
             by_symbol.setdefault(p.symbol, []).append(p)

@@ -12,6 +12,7 @@ from aiohttp import web
 
 from bot.sim import admin_input as field
 from bot.sim.admin_input import WALLETS, AdminError
+from bot.sim.bybit_admin import account_balances
 from bot.sim.clock import wall_clock_ms
 from bot.sim.faults import FaultConfig
 from bot.sim.render import ENGINE, FAULTS, STATS, json_ok
@@ -42,15 +43,22 @@ def _known_account(request: web.Request, api_key: str) -> None:
 async def create_account(request: web.Request) -> web.Response:
     """Create (or replace) an account: {"api_key","secret","balances":{wallet:{asset:amt}},
     "position_mode"?: "one_way"|"hedge", "can_withdraw"?: bool}; wallets "spot", "usdm" and
-    "coinm" (COIN-M wallet per coin, e.g. {"BTC": "1"})."""
-    allowed = {"api_key", "secret", "balances", "position_mode", "can_withdraw"}
+    "coinm" (COIN-M wallet per coin, e.g. {"BTC": "1"}). `"venue": "bybit"` with a
+    `"unified"` wallet ({"USDT": 20000, "BTC": "1"}) makes a Bybit unified trading account."""
+    allowed = {"api_key", "secret", "balances", "position_mode", "can_withdraw", "venue", "unified"}
     data = await field.body(request, allowed)
     api_key, secret = field.text(data, "api_key"), field.text(data, "secret")
-    balances = field.balances(data.get("balances"))
+    venue_name = field.choice(data, "venue", ("binance", "bybit"), "binance")
+    balances = account_balances(data, venue_name)
     mode = field.choice(data, "position_mode", _POSITION_MODES, "one_way")
     can_withdraw = field.flag(data, "can_withdraw")
     request.app[ENGINE].create_account(
-        api_key, secret, balances, dual_side=mode == "hedge", can_withdraw=can_withdraw
+        api_key,
+        secret,
+        balances,
+        dual_side=mode == "hedge",
+        can_withdraw=can_withdraw,
+        venue_name=venue_name,
     )
     return json_ok({"api_key": api_key, "created": True})
 

@@ -23,6 +23,8 @@ from aiohttp.typedefs import Handler
 
 from bot.sim import (
     routes_admin,
+    routes_bybit_account,
+    routes_bybit_market,
     routes_coinm,
     routes_klines,
     routes_sapi,
@@ -31,6 +33,7 @@ from bot.sim import (
     routes_usdm_account,
 )
 from bot.sim.admin_input import AdminError
+from bot.sim.bybit_render import bybit_error, bybit_rate_limited, bybit_unavailable, is_bybit
 from bot.sim.clock import ClientOffsets
 from bot.sim.engine import SimExchange
 from bot.sim.errors import SimError
@@ -44,7 +47,7 @@ __all__ = ["RunningSim", "build_app", "serve", "start"]
 
 log = structlog.get_logger("bot.sim.server")
 
-_VENUE_PREFIXES = ("/api/", "/fapi/", "/sapi/", "/dapi/")
+_VENUE_PREFIXES = ("/api/", "/fapi/", "/sapi/", "/dapi/", "/v5/")
 _RETRY_AFTER_S = "1"
 
 
@@ -61,6 +64,8 @@ def build_app(engine: SimExchange, faults: Faults | None = None) -> web.Applicat
     app.add_routes(routes_coinm.routes)
     app.add_routes(routes_klines.routes)
     app.add_routes(routes_sapi.routes)
+    app.add_routes(routes_bybit_market.routes)
+    app.add_routes(routes_bybit_account.routes)
     app.add_routes(routes_admin.routes)
     return app
 
@@ -70,7 +75,7 @@ def _is_venue(request: web.Request) -> bool:
 
 
 def _account_label(request: web.Request) -> str:
-    api_key = request.headers.get("X-MBX-APIKEY")
+    api_key = request.headers.get("X-MBX-APIKEY") or request.headers.get("X-BAPI-API-KEY")
     if not api_key:
         return "public"
     return api_key if request.app[ENGINE].secret_for(api_key) is not None else "unknown-key"
@@ -78,38 +83,48 @@ def _account_label(request: web.Request) -> str:
 
 @web.middleware
 async def _venue_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Binance paths: count, inject faults, and turn every failure into Binance's error JSON."""
+    """Venue paths: count, inject faults, and turn every failure into the dialect's error JSON
+    (Binance's `{"code","msg"}`, or Bybit's envelope on /v5)."""
     if request.path.startswith("/sim/"):
         return await handler(request)
     request.app[STATS].count(_account_label(request), request.method, request.path)
     if _is_venue(request):
-        injected = await _inject_faults(request.app[FAULTS], request.path)
+        injected = await _inject_faults(request)
         if injected is not None:
             return injected
     try:
         return await handler(request)
     except SimError as exc:
-        return binance_error(exc)
+        return _venue_error(request, exc)
     except web.HTTPException as exc:
         if exc.status in (404, 405):
             msg = (
                 f"This operation is not supported: {request.method} {request.path} "
                 "is not served by the simulator."
             )
-            return binance_error(SimError(-1020, msg, exc.status))
+            return _venue_error(request, SimError(-1020, msg, exc.status))
         raise
     except Exception as exc:
         log.exception("sim.unexpected_error", method=request.method, path=request.path)
         msg = f"An unknown error occurred while processing the request: {type(exc).__name__}"
-        return binance_error(SimError(-1000, msg, 500))
+        return _venue_error(request, SimError(-1000, msg, 500))
 
 
-async def _inject_faults(faults: Faults, path: str) -> web.StreamResponse | None:
+def _venue_error(request: web.Request, error: SimError) -> web.Response:
+    return bybit_error(request, error) if is_bybit(request.path) else binance_error(error)
+
+
+async def _inject_faults(request: web.Request) -> web.StreamResponse | None:
+    faults, bybit = request.app[FAULTS], is_bybit(request.path)
     await faults.delay()
-    if faults.fails(path):
+    if faults.fails(request.path):
+        if bybit:
+            return bybit_unavailable()
         msg = "Internal error; unable to process your request. Please try again. (simulated)"
         return binance_error(SimError(-1001, msg, 503))
     if faults.rate_limited():
+        if bybit:
+            return bybit_rate_limited(request, _RETRY_AFTER_S)
         error = SimError(
             -1003,
             "Too many requests; current limit is 2400 request weight per 1 MINUTE. (simulated)",

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.sim.accounts import Account
+from bot.sim.bybit_wallet import unified_state
 from bot.sim.fmt import fixed, plain
 from bot.sim.orders import Order
 from bot.sim.risk import AccountMetrics, account_metrics, account_pools, pool_metrics
@@ -131,7 +132,7 @@ def _account(venue: Venue, account: Account) -> JSON:
         "liquidations": list(account.liquidations),
         "income": list(account.income),
         "coinmIncome": list(account.coinm_income),
-    }
+    } | unified_state(venue, account)
 
 
 def venue_state(venue: Venue) -> JSON:

@@ -1,0 +1,53 @@
+"""The Bybit half of the `SimExchange` facade: unified accounts, positions, orders, fills.
+
+Every method returns a Bybit v5 `result` object (string numbers) or raises `SimError` (Bybit
+codes, or the engine's, translated at the wire); the rules live in `bybit_wallet`,
+`bybit_positions`, `bybit_orders` and `bybit_fills`, over the same state as Binance's routes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.sim import bybit_positions, bybit_wallet
+from bot.sim.bybit_errors import bybit_params_error
+from bot.sim.bybit_keys import query_api
+from bot.sim.venue import Venue
+
+__all__ = ["BybitDesk"]
+
+JSON = dict[str, Any]
+
+
+class BybitDesk:
+    """Bybit methods over `self._venue` (set by `SimExchange`)."""
+
+    _venue: Venue
+
+    def _bybit_account(self, api_key: str) -> None:
+        if self._venue.account(api_key).venue != "bybit":
+            raise bybit_params_error("this API key belongs to a Binance account, not a Bybit one")
+
+    def bybit_wallet(self, api_key: str, coins: set[str] | None = None) -> JSON:
+        self._bybit_account(api_key)
+        return bybit_wallet.wallet_balance(self._venue, api_key, coins)
+
+    def bybit_account_info(self, api_key: str) -> JSON:
+        self._bybit_account(api_key)
+        return bybit_wallet.account_info(self._venue, api_key)
+
+    def bybit_query_api(self, api_key: str) -> JSON:
+        self._bybit_account(api_key)
+        return query_api(self._venue.account(api_key))
+
+    def bybit_set_margin_mode(self, api_key: str, mode: str) -> JSON:
+        self._bybit_account(api_key)
+        return bybit_positions.set_margin_mode(self._venue, api_key, mode)
+
+    def bybit_positions(self, api_key: str, symbol: str | None) -> list[JSON]:
+        self._bybit_account(api_key)
+        return bybit_positions.position_rows(self._venue, api_key, symbol)
+
+    def bybit_set_leverage(self, api_key: str, symbol: str, params: dict[str, str]) -> JSON:
+        self._bybit_account(api_key)
+        return bybit_positions.set_leverage(self._venue, api_key, symbol, params)
