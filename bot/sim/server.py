@@ -25,6 +25,7 @@ from bot.sim import (
     routes_admin,
     routes_bybit_account,
     routes_bybit_market,
+    routes_bybit_risk_limit,
     routes_coinm,
     routes_klines,
     routes_sapi,
@@ -66,6 +67,7 @@ def build_app(engine: SimExchange, faults: Faults | None = None) -> web.Applicat
     app.add_routes(routes_sapi.routes)
     app.add_routes(routes_bybit_market.routes)
     app.add_routes(routes_bybit_account.routes)
+    app.add_routes(routes_bybit_risk_limit.routes)
     app.add_routes(routes_admin.routes)
     return app
 
