@@ -4,6 +4,7 @@ the key's permissions."""
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import AsyncIterator
 from decimal import Decimal
@@ -78,4 +79,4 @@ async def test_quote_and_brackets_of_the_perp(bybit: BybitExchange) -> None:
     assert quote.bid < quote.ask and quote.mark is not None
     brackets = await bybit.fetch_margin_brackets(PERP)
     assert brackets[0].notional_floor == 0 and brackets[0].maint_margin_ratio > 0
-    assert all(a.notional_cap <= b.notional_floor for a, b in zip(brackets, brackets[1:]))
+    assert all(a.notional_cap <= b.notional_floor for a, b in itertools.pairwise(brackets))
