@@ -107,6 +107,7 @@ class Account:
     created_ms: int = 0
     venue: str = "binance"  # "bybit": a unified trading account served on /v5 (bybit_wallet)
     default_margin_type: str = "CROSSED"  # Bybit sets the margin mode per account
+    order_notes: dict[int, str] = field(default_factory=dict)  # Bybit rejectReason by order id
 
     @property
     def cross_wallet(self) -> Decimal:

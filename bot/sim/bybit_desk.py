@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sim import bybit_positions, bybit_wallet
+from bot.sim import bybit_fills, bybit_orders, bybit_positions, bybit_wallet
 from bot.sim.bybit_errors import bybit_params_error
 from bot.sim.bybit_keys import query_api
 from bot.sim.venue import Venue
@@ -51,3 +51,29 @@ class BybitDesk:
     def bybit_set_leverage(self, api_key: str, symbol: str, params: dict[str, str]) -> JSON:
         self._bybit_account(api_key)
         return bybit_positions.set_leverage(self._venue, api_key, symbol, params)
+
+    def bybit_create_order(
+        self, api_key: str, category: str, symbol: str, params: dict[str, str]
+    ) -> JSON:
+        self._bybit_account(api_key)
+        return bybit_orders.create_order(self._venue, api_key, category, symbol, params)
+
+    def bybit_cancel_order(
+        self, api_key: str, category: str, symbol: str, params: dict[str, str]
+    ) -> JSON:
+        self._bybit_account(api_key)
+        return bybit_orders.cancel_order(self._venue, api_key, category, symbol, params)
+
+    def bybit_orders(
+        self, api_key: str, category: str, params: dict[str, str], *, history: bool
+    ) -> list[JSON]:
+        self._bybit_account(api_key)
+        return bybit_orders.order_rows(self._venue, api_key, category, params, history=history)
+
+    def bybit_executions(self, api_key: str, category: str, params: dict[str, str]) -> list[JSON]:
+        self._bybit_account(api_key)
+        return bybit_fills.execution_rows(self._venue, api_key, category, params)
+
+    def bybit_closed_pnl(self, api_key: str, params: dict[str, str]) -> list[JSON]:
+        self._bybit_account(api_key)
+        return bybit_fills.closed_pnl_rows(self._venue, api_key, params)

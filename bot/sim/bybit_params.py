@@ -1,4 +1,4 @@
-"""Bybit v5 request parameters: authentication, `category`, symbols and typed values.
+"""Bybit v5 request parameters: `category`, symbols and typed values.
 
 Bybit names instruments by `category` + `symbol`: "spot" BTCUSDT is the engine's spot pair,
 "linear" BTCUSDT its USDⓈ-M perpetual, "inverse" BTCUSD its COIN-M perpetual BTCUSD_PERP
@@ -10,24 +10,16 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from aiohttp import web
-
-from bot.sim.auth import parse_params
-from bot.sim.bybit_auth import BybitSigned, verify_bybit
 from bot.sim.bybit_errors import bybit_params_error
-from bot.sim.clock import wall_clock_ms
-from bot.sim.render import CLOCKS, ENGINE
 
 __all__ = [
     "CATEGORIES",
-    "bybit_signed",
     "bybit_symbol",
     "category",
     "engine_market",
     "engine_symbol",
     "opt_decimal",
     "opt_int",
-    "public",
     "req",
     "req_decimal",
 ]
@@ -35,25 +27,6 @@ __all__ = [
 CATEGORIES = ("spot", "linear", "inverse", "option")
 _MARKETS = {"spot": "spot", "linear": "usdm", "inverse": "coinm"}
 _INVERSE_SUFFIX = "_PERP"
-
-
-async def bybit_signed(request: web.Request) -> BybitSigned:
-    """Authenticate a private Bybit request (see `bybit_auth.verify_bybit`)."""
-    body = await request.text() if request.body_exists else ""
-    return verify_bybit(
-        headers=request.headers,
-        method=request.method,
-        raw_query=request.rel_url.raw_query_string,
-        raw_body=body,
-        secret_for=request.app[ENGINE].secret_for,
-        wall_ms=wall_clock_ms(),
-        offsets_ms=request.app[CLOCKS].offsets(),
-    )
-
-
-def public(request: web.Request) -> dict[str, str]:
-    """Parameters of a public endpoint (the query string)."""
-    return parse_params(request.rel_url.raw_query_string)
 
 
 def req(params: dict[str, str], name: str) -> str:

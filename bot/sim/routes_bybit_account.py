@@ -6,8 +6,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.sim.bybit_errors import bybit_params_error
-from bot.sim.bybit_params import bybit_signed, category, req
+from bot.sim.bybit_params import category, req
 from bot.sim.bybit_render import bybit_ok
+from bot.sim.bybit_request import bybit_signed
 from bot.sim.render import ENGINE, FAULTS
 
 __all__ = ["routes"]

@@ -18,16 +18,9 @@ from bot.sim.bybit_market_views import (
     ticker_row,
     tradable_symbols,
 )
-from bot.sim.bybit_params import (
-    bybit_signed,
-    category,
-    engine_market,
-    engine_symbol,
-    opt_int,
-    public,
-    req,
-)
+from bot.sim.bybit_params import category, engine_market, engine_symbol, opt_int, req
 from bot.sim.bybit_render import bybit_ok
+from bot.sim.bybit_request import bybit_signed, public
 from bot.sim.render import ENGINE, time_for_client
 
 __all__ = ["routes"]

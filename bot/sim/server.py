@@ -26,6 +26,7 @@ from bot.sim import (
     routes_bybit_account,
     routes_bybit_market,
     routes_bybit_risk_limit,
+    routes_bybit_trade,
     routes_coinm,
     routes_klines,
     routes_sapi,
@@ -68,6 +69,7 @@ def build_app(engine: SimExchange, faults: Faults | None = None) -> web.Applicat
     app.add_routes(routes_bybit_market.routes)
     app.add_routes(routes_bybit_account.routes)
     app.add_routes(routes_bybit_risk_limit.routes)
+    app.add_routes(routes_bybit_trade.routes)
     app.add_routes(routes_admin.routes)
     return app
 

@@ -1,0 +1,107 @@
+"""Bybit v5 fill history: /v5/execution/list (trades and funding) and
+/v5/position/closed-pnl (one row per closing execution), newest first."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from bot.sim.bybit_order_views import execution_row, funding_row
+from bot.sim.bybit_params import engine_market, opt_int
+from bot.sim.fmt import plain
+from bot.sim.orders import Trade
+from bot.sim.venue import Venue
+
+__all__ = ["closed_pnl_rows", "execution_rows"]
+
+JSON = dict[str, Any]
+_SIDES = {"BUY": "Buy", "SELL": "Sell"}
+
+
+def _picked(
+    rows: list[JSON], params: dict[str, str], default_limit: int, time_key: str
+) -> list[JSON]:
+    start, end = opt_int(params, "startTime"), opt_int(params, "endTime")
+    limit = min(opt_int(params, "limit") or default_limit, 100)
+    kept = [
+        r for r in rows
+        if (start is None or int(r[time_key]) >= start) and (end is None or int(r[time_key]) <= end)
+    ]  # fmt: skip
+    return sorted(kept, key=lambda r: int(r[time_key]), reverse=True)[:limit]
+
+
+def execution_rows(venue: Venue, api_key: str, cat: str, params: dict[str, str]) -> list[JSON]:
+    """The account's executions of `cat` (execType Trade, and Funding for linear)."""
+    market = engine_market(cat)
+    account = venue.account(api_key)
+    symbol, exec_type = params.get("symbol") or None, params.get("execType") or None
+    rows: list[JSON] = []
+    if exec_type in (None, "Trade"):
+        for trade in account.trades:
+            if trade.market == market and (symbol is None or trade.symbol == symbol):
+                order = account.orders[trade.order_id]
+                rows.append(execution_row(order, trade, _mark(venue, market, trade.symbol)))
+    if exec_type in (None, "Funding") and market == "usdm":
+        for income in account.income:
+            if income["incomeType"] == "FUNDING_FEE" and symbol in (None, income["symbol"]):
+                side = _funded_side(income, venue.board.funding_rate.get(income["symbol"]))
+                rows.append(funding_row(income, venue.board.mark(income["symbol"]), side))
+    link_id, order_id = params.get("orderLinkId"), params.get("orderId")
+    rows = [
+        r
+        for r in rows
+        if (not link_id or r["orderLinkId"] == link_id)
+        and (not order_id or r["orderId"] == order_id)
+    ]
+    return _picked(rows, params, 50, "execTime")
+
+
+def _funded_side(income: JSON, rate: Decimal | None) -> str:
+    """Longs pay a positive rate and shorts receive it: the paid sign and the rate's sign
+    give the side (the current rate stands in for the settled one's sign)."""
+    paid = Decimal(income["income"]) < 0
+    positive = rate is None or rate >= 0
+    return "Buy" if paid == positive else "Sell"
+
+
+def _mark(venue: Venue, market: str, symbol: str) -> Decimal:
+    return venue.board.last(market, symbol) if market == "spot" else venue.board.mark(symbol)
+
+
+def _closed_row(trade: Trade, leverage: int) -> JSON:
+    """A closing execution: the position side it closed (the trade's opposite) and its P&L
+    net of the fee; entry price back-computed from the realised P&L."""
+    long_closed = trade.side == "SELL"
+    per_unit = trade.realized_pnl / trade.qty
+    entry = trade.price - per_unit if long_closed else trade.price + per_unit
+    return {
+        "symbol": trade.symbol,
+        "orderId": str(trade.order_id),
+        "side": _SIDES[trade.side],
+        "qty": plain(trade.qty),
+        "orderPrice": plain(trade.price),
+        "orderType": "Limit",
+        "execType": "Trade",
+        "closedSize": plain(trade.qty),
+        "cumEntryValue": plain(entry * trade.qty),
+        "avgEntryPrice": plain(entry),
+        "cumExitValue": plain(trade.quote_qty),
+        "avgExitPrice": plain(trade.price),
+        "closedPnl": plain(trade.realized_pnl - trade.commission),
+        "fillCount": "1",
+        "leverage": str(leverage),
+        "createdTime": str(trade.time_ms),
+        "updatedTime": str(trade.time_ms),
+    }
+
+
+def closed_pnl_rows(venue: Venue, api_key: str, params: dict[str, str]) -> list[JSON]:
+    """Linear executions that closed position size (realised P&L ≠ 0)."""
+    account = venue.account(api_key)
+    symbol = params.get("symbol") or None
+    rows = [
+        _closed_row(t, account.symbol_settings(t.symbol).leverage)
+        for t in account.trades
+        if t.market == "usdm" and t.realized_pnl != 0 and symbol in (None, t.symbol)
+    ]
+    return _picked(rows, params, 50, "updatedTime")
