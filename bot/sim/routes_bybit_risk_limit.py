@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from bot.sim.bybit_params import category, public, req
+from bot.sim.bybit_params import category, req
 from bot.sim.bybit_render import bybit_ok
+from bot.sim.bybit_request import public
 from bot.sim.bybit_risk_limits import bybit_tiers
 from bot.sim.margin import Bracket
 

@@ -12,9 +12,16 @@ from typing import Any
 
 import pytest
 
-from bot.domain.model import MarginMode, Wallet
+from bot.domain.model import MarginMode, OrderStatus, Side, Wallet
 from bot.exchange.bybit_gateway import BybitExchange
+from bot.exchange.errors import (
+    AmbiguousOrderError,
+    BadResponse,
+    PostOnlyWouldTake,
+    ReduceOnlyRejected,
+)
 from bot.exchange.factory import build_exchange
+from bot.exchange.port import OrderRequest
 
 from .simulated import FAST, PERP, Sim
 
@@ -80,3 +87,66 @@ async def test_quote_and_brackets_of_the_perp(bybit: BybitExchange) -> None:
     brackets = await bybit.fetch_margin_brackets(PERP)
     assert brackets[0].notional_floor == 0 and brackets[0].maint_margin_ratio > 0
     assert all(a.notional_cap <= b.notional_floor for a, b in itertools.pairwise(brackets))
+
+
+def _order(side: Side, price: Decimal, client_id: str, **flags: bool) -> OrderRequest:
+    return OrderRequest(PERP, side, Decimal("0.01"), price, client_id, **flags)
+
+
+async def test_a_post_only_sell_below_the_bid_is_cancelled_as_would_take(
+    bybit: BybitExchange,
+) -> None:
+    """The venue books and cancels a post-only that would take: PostOnlyWouldTake, no fill."""
+    quote = await bybit.fetch_quote(PERP)
+    with pytest.raises(PostOnlyWouldTake):
+        await bybit.place_order(_order(Side.SELL, quote.bid - 100, "hb000000000a-BTC"))
+    assert await bybit.fetch_positions([PERP]) == {}
+    assert await bybit.fetch_open_orders(PERP) == ()
+
+
+async def test_a_post_only_at_the_ask_rests_and_cancels(bybit: BybitExchange) -> None:
+    """At the touch on our side the order rests, is listed under its client id, and cancels."""
+    quote = await bybit.fetch_quote(PERP)
+    placed = await bybit.place_order(_order(Side.SELL, quote.ask, "hb000000000b-BTC"))
+    assert placed.status is OrderStatus.OPEN and placed.post_only
+    [listed] = await bybit.fetch_open_orders(PERP)
+    assert listed.client_id == "hb000000000b-BTC"
+    final = await bybit.cancel_order(PERP, order_id=placed.id)
+    assert final is not None and final.status is OrderStatus.CANCELED
+    assert await bybit.cancel_order(PERP, order_id=placed.id) is None  # gone: 110001
+
+
+async def test_a_lost_create_reply_is_ambiguous_and_found_by_client_id(
+    sim: Sim, bybit: BybitExchange
+) -> None:
+    """The venue booked the order but the reply was lost: ambiguous, then found by orderLinkId."""
+    quote = await bybit.fetch_quote(PERP)
+    bybit._client.timeout = 800
+    await sim.faults(timeout_after_accept_prob=1, seed=1)
+    with pytest.raises(AmbiguousOrderError):
+        await bybit.place_order(_order(Side.SELL, quote.ask, "hb000000000c-BTC"))
+    await sim.faults()
+    found = await bybit.fetch_order(PERP, client_id="hb000000000c-BTC")
+    assert found is not None and found.status is OrderStatus.OPEN
+    assert await bybit.fetch_order(PERP, client_id="hb000000000d-BTC") is None
+
+
+async def test_a_reduce_only_buy_with_no_short_is_refused(bybit: BybitExchange) -> None:
+    """Bybit 110017: the reduce-only buy would open a long; ReduceOnlyRejected."""
+    quote = await bybit.fetch_quote(PERP)
+    with pytest.raises(ReduceOnlyRejected):
+        await bybit.place_order(_order(Side.BUY, quote.bid, "hb000000000e-BTC", reduce_only=True))
+
+
+@pytest.mark.parametrize("fault", [{"stale_positions": True}, {"corrupt": "positions"}])
+async def test_a_hidden_or_corrupt_position_is_an_error_not_zero(
+    sim: Sim, bybit: BybitExchange, fault: dict[str, Any]
+) -> None:
+    """A short the venue stops listing, or lists with size NaN, is never read as flat."""
+    quote = await bybit.fetch_quote(PERP)
+    await bybit.place_order(_order(Side.SELL, quote.bid, "hb000000000f-BTC", post_only=False,
+                                   immediate_or_cancel=True))  # fmt: skip
+    assert (await bybit.fetch_positions([PERP]))[PERP].contracts == Decimal("-0.01")
+    await sim.faults(**fault)
+    with pytest.raises(BadResponse):
+        await bybit.fetch_positions([PERP])
