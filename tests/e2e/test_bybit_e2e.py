@@ -1,7 +1,8 @@
 """The real daemon (`hedgebot run`) on a Bybit v5 unified account in the simulator, through
 real `ccxt.async_support.bybit`: it builds, holds, resizes (SIGHUP) and releases a hedge;
 faults never make it double-order; a SIGKILL restart converges; a rally at 3x is de-risked,
-not liquidated; and a hedge with its spot on Binance and its perp on Bybit holds its target.
+not liquidated; and hedges with the spot on one venue and the perp on the other (both ways)
+hold their targets.
 
 Positions are signed BTC (short < 0); ratios are short / holding (1 = fully hedged).
 """
@@ -18,7 +19,7 @@ from .harness import E2E, SIM_KEY, DaemonProcess, InProcessSim, hedge_entry, wai
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(90)]
 
-BTC = "BTC/USDT:USDT"
+BTC, ETH = "BTC/USDT:USDT", "ETH/USDT:USDT"
 KEY, SECRET = "bybit-e2e", "bybit-e2e-secret"
 ENV = {"HEDGEBOT_ACCOUNTS__MAIN__API_KEY": KEY, "HEDGEBOT_ACCOUNTS__MAIN__SECRET": SECRET}
 BAND = Decimal("0.02")
@@ -173,19 +174,28 @@ def test_a_rally_at_3x_is_de_risked_not_liquidated(e2e: E2E) -> None:
     assert "nothing to transfer" in alerts, alerts[-2000:]
 
 
-def test_binance_spot_hedged_by_a_bybit_perp_holds_its_target(e2e: E2E) -> None:
-    """BTC held on a Binance account is shorted on a Bybit account of the same daemon."""
-    sim = _bybit_sim(e2e, {"USDT": 100_000})
+def test_cross_venue_hedges_hold_their_targets_both_ways(e2e: E2E) -> None:
+    """In one daemon: BTC held on Binance is shorted on Bybit, and ETH held in the Bybit
+    unified wallet is half-shorted on Binance; each holds its target."""
+    sim = _bybit_sim(e2e, {"USDT": 100_000, "ETH": 10})
+    sim.set_price(ETH, 3_000)
     spot_btc = sim.spot("BTC")  # the default Binance account's spot wallet
-    hedge = _hedge(1.0)
-    hedge["spot"] = {"account": "binance", "asset": "BTC"}
+    btc = {**_hedge(1.0), "spot": {"account": "binance", "asset": "BTC"}}
+    eth = {
+        **hedge_entry("ETH", 0.5, account="binance"),
+        "spot": {"account": "main", "asset": "ETH"},
+    }
     accounts = {"main": {"exchange": "bybit"},
                 "binance": {"exchange": "binance", "mode": "sim", "url": sim.url}}  # fmt: skip
-    config = e2e.config(sim.url, {"BTC": hedge}, accounts=accounts)
+    config = e2e.config(sim.url, {"BTC": btc, "ETH": eth}, accounts=accounts)
     daemon = e2e.daemon(config, env=ENV)
-    with sim.auto_fill(api_key=KEY):
-        wait_until(lambda: -sim.position(BTC, api_key=KEY) == spot_btc, BUILD_S,
-                   what=f"a {spot_btc} BTC short", diagnostics=daemon.diagnostics)  # fmt: skip
+
+    def both_held() -> bool:
+        return -sim.position(BTC, api_key=KEY) == spot_btc and sim.position(ETH) == -5
+
+    with sim.auto_fill(api_key=KEY), sim.auto_fill(api_key=SIM_KEY):
+        wait_until(both_held, BUILD_S, what=f"{spot_btc} BTC short on bybit, 5 ETH on binance",
+                   diagnostics=daemon.diagnostics)  # fmt: skip
         daemon.more_cycles(2, hedge="BTC")
-    assert -sim.position(BTC, api_key=KEY) == spot_btc
-    assert sim.position(BTC, api_key=SIM_KEY) == 0  # nothing on the Binance perp
+    assert both_held()
+    assert sim.position(BTC) == 0 and sim.position(ETH, api_key=KEY) == 0  # nothing crossed over
