@@ -199,3 +199,26 @@ def test_cross_venue_hedges_hold_their_targets_both_ways(e2e: E2E) -> None:
         daemon.more_cycles(2, hedge="BTC")
     assert both_held()
     assert sim.position(BTC) == 0 and sim.position(ETH, api_key=KEY) == 0  # nothing crossed over
+
+
+def test_check_accepts_a_bybit_account_and_run_refuses_a_withdrawal_key(e2e: E2E) -> None:
+    """`hedgebot check` passes a Bybit unified account; a key whose Bybit permissions include
+    Withdraw makes `check` fail and `run` exit 3 naming the opt-in, before any order."""
+    sim = _bybit_sim(e2e, {"USDT": 100_000, "BTC": 1})
+    config = e2e.config(sim.url, {"BTC": _hedge(1.0)}, accounts={"main": {"exchange": "bybit"}})
+    checked = e2e.cli("check", "-c", str(config), env=ENV)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "✓ accounts.main: API key cannot withdraw" in checked.stdout, checked.stdout
+
+    body = {"api_key": "bybit-w", "secret": "bybit-w-s", "venue": "bybit",
+            "unified": {"USDT": 100_000, "BTC": 1}, "can_withdraw": True}  # fmt: skip
+    sim.post("/sim/accounts", body)
+    env = {
+        "HEDGEBOT_ACCOUNTS__MAIN__API_KEY": "bybit-w",
+        "HEDGEBOT_ACCOUNTS__MAIN__SECRET": "bybit-w-s",
+    }
+    checked = e2e.cli("check", "-c", str(config), env=env)
+    assert "✗ accounts.main: API key can withdraw funds" in checked.stdout, checked.stdout
+    ran = e2e.cli("run", "-c", str(config), env=env, timeout=60)
+    assert ran.returncode == 3 and "allow_withdrawal_keys" in ran.stderr, ran.stderr
+    assert "Traceback" not in ran.stderr and sim.orders(api_key="bybit-w") == []

@@ -150,3 +150,17 @@ async def test_a_hidden_or_corrupt_position_is_an_error_not_zero(
     await sim.faults(**fault)
     with pytest.raises(BadResponse):
         await bybit.fetch_positions([PERP])
+
+
+async def test_funding_a_short_receives_is_journaled_positive(
+    sim: Sim, bybit: BybitExchange
+) -> None:
+    """A positive funding rate pays the short: the payment read from the execution list is
+    > 0, in USDT, and worth about rate x notional."""
+    quote = await bybit.fetch_quote(PERP)
+    await bybit.place_order(_order(Side.SELL, quote.bid, "hb000000000g-BTC", post_only=False,
+                                   immediate_or_cancel=True))  # fmt: skip
+    await sim.post("/sim/funding", {"symbol": "BTCUSDT", "rate": "0.001"})
+    (payment,) = await bybit.fetch_funding_payments(PERP)
+    assert payment.asset == "USDT"
+    assert Decimal("0.5") < payment.amount < Decimal("0.7")  # 0.001 x 0.01 BTC x ~60,000
