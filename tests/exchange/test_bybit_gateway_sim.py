@@ -164,3 +164,18 @@ async def test_funding_a_short_receives_is_journaled_positive(
     (payment,) = await bybit.fetch_funding_payments(PERP)
     assert payment.asset == "USDT"
     assert Decimal("0.5") < payment.amount < Decimal("0.7")  # 0.001 x 0.01 BTC x ~60,000
+
+
+async def test_isolated_margin_is_added_from_the_unified_wallet(bybit: BybitExchange) -> None:
+    """On an isolated Bybit account, add_margin moves wallet USDT behind the short: its
+    collateral grows and its liquidation price moves away."""
+    await bybit.set_margin_mode(PERP, MarginMode.ISOLATED)
+    await bybit.set_leverage(PERP, 5)
+    quote = await bybit.fetch_quote(PERP)
+    await bybit.place_order(_order(Side.SELL, quote.bid, "hb000000000h-BTC", post_only=False,
+                                   immediate_or_cancel=True))  # fmt: skip
+    before = (await bybit.fetch_positions([PERP]))[PERP]
+    await bybit.add_margin(PERP, Decimal(100))
+    after = (await bybit.fetch_positions([PERP]))[PERP]
+    assert before.liquidation_price is not None and after.liquidation_price is not None
+    assert after.liquidation_price > before.liquidation_price
