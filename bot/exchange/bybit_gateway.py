@@ -46,14 +46,13 @@ from bot.exchange.bybit_orders import BybitOrders, acknowledged
 from bot.exchange.ccxt_gateway import CcxtExchange
 from bot.exchange.errors import (
     AuthError,
-    ClockSkew,
     ExchangeError,
     NotSupported,
     OrderNotFound,
     TemporaryError,
 )
 from bot.exchange.fields import bad
-from bot.exchange.orders import ambiguous_or_none, order_params
+from bot.exchange.orders import order_params
 from bot.exchange.port import ApiRestrictions, OrderRequest
 
 __all__ = ["LEVERAGE_NOT_MODIFIED", "BybitExchange"]
@@ -153,37 +152,15 @@ class BybitExchange(BybitOrders, CcxtExchange):
         venue cancelled the post-only order."""
         market = await self.market(request.symbol)
         params = order_params(request, market, PositionMode.ONE_WAY)
-        self._log.info(
-            "exchange.place_order",
-            symbol=request.symbol,
-            side=request.side.value,
-            amount=str(request.amount),
-            price=str(request.price),
-            client_id=request.client_id,
-            post_only=request.post_only,
-            reduce_only=request.reduce_only,
-        )
 
         async def send() -> Order:
-            raw = await self._client.create_order(
-                request.symbol, "limit", request.side.value,
-                float(request.amount), float(request.price), params,
-            )  # fmt: skip
+            raw = await self._create(request, params)
             order_id = raw.get("id")
             if not order_id:
                 raise bad("bybit order/create", "orderId", order_id, "is missing")
             return acknowledged(request, str(order_id), self._clock_ms())
 
-        try:
-            booked = await self._calls.once("place_order", send)
-        except ClockSkew:
-            await self._resync_quietly()
-            raise
-        except ExchangeError as exc:
-            ambiguous = ambiguous_or_none(exc, request.client_id)
-            if ambiguous is None:
-                raise
-            raise ambiguous from None
+        booked = await self._place_once(request, send)
         return await self._confirm(request, booked.id)
 
     async def cancel_order(self, symbol: str, *, order_id: str) -> Order | None:

@@ -22,7 +22,7 @@ from bot.exchange import parse
 from bot.exchange.bybit_parse import is_post_only_cancel
 from bot.exchange.calls import Calls
 from bot.exchange.errors import ExchangeError, PostOnlyWouldTake
-from bot.exchange.fields import ZERO
+from bot.exchange.orders import order_as_sent
 from bot.exchange.port import OrderRequest
 
 __all__ = ["BybitOrders", "category_of"]
@@ -37,19 +37,7 @@ def category_of(market: Market) -> str:
 
 def acknowledged(request: OrderRequest, order_id: str, now_ms: int) -> Order:
     """What an acknowledged create tells: the order as sent, open and unfilled."""
-    return Order(
-        id=order_id,
-        client_id=request.client_id,
-        symbol=request.symbol,
-        side=request.side,
-        amount=request.amount,
-        filled=ZERO,
-        price=request.price,
-        status=OrderStatus.OPEN,
-        reduce_only=request.reduce_only,
-        post_only=request.post_only,
-        timestamp_ms=now_ms,
-    )
+    return order_as_sent(request, order_id, OrderStatus.OPEN, now_ms)
 
 
 class _Gateway(Protocol):
