@@ -7,11 +7,13 @@ codes, or the engine's, translated at the wire); the rules live in `bybit_wallet
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from bot.sim import bybit_fills, bybit_orders, bybit_positions, bybit_wallet
-from bot.sim.bybit_errors import bybit_params_error
+from bot.sim.bybit_errors import BybitCode, bybit_params_error, position_mode_not_modified
 from bot.sim.bybit_keys import query_api
+from bot.sim.errors import SimError
 from bot.sim.venue import Venue
 
 __all__ = ["BybitDesk"]
@@ -26,7 +28,21 @@ class BybitDesk:
 
     def _bybit_account(self, api_key: str) -> None:
         if self._venue.account(api_key).venue != "bybit":
-            raise bybit_params_error("this API key belongs to a Binance account, not a Bybit one")
+            raise SimError(BybitCode.API_KEY, "API key is invalid.")
+
+    def bybit_secret_for(self, api_key: str) -> str | None:
+        """The secret of a Bybit account's key (None for unknown and Binance keys)."""
+        account = self._venue.accounts.get(api_key)
+        return account.secret if account is not None and account.venue == "bybit" else None
+
+    def bybit_switch_mode(self, api_key: str, mode: str) -> JSON:
+        """Position mode 0 (one-way) is the only one: unchanged, Bybit's 110025."""
+        self._bybit_account(api_key)
+        if mode != "0":
+            raise bybit_params_error(
+                f"mode {mode!r}: the simulator's Bybit is one-way (mode 0) only"
+            )
+        raise position_mode_not_modified()
 
     def bybit_wallet(self, api_key: str, coins: set[str] | None = None) -> JSON:
         self._bybit_account(api_key)
@@ -77,3 +93,11 @@ class BybitDesk:
     def bybit_closed_pnl(self, api_key: str, params: dict[str, str]) -> list[JSON]:
         self._bybit_account(api_key)
         return bybit_fills.closed_pnl_rows(self._venue, api_key, params)
+
+    def bybit_cancel_all(self, api_key: str, category: str, symbol: str | None) -> JSON:
+        self._bybit_account(api_key)
+        return bybit_orders.cancel_all(self._venue, api_key, category, symbol)
+
+    def bybit_add_margin(self, api_key: str, symbol: str, margin: Decimal) -> JSON:
+        self._bybit_account(api_key)
+        return bybit_positions.add_margin(self._venue, api_key, symbol, margin)

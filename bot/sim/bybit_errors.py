@@ -4,7 +4,7 @@ The engine underneath speaks Binance (`SimError` with Binance's negative codes);
 routes raise Bybit's own codes (positive) and translate the engine's at the wire
 (`to_bybit`), so ccxt's `bybit` class maps them to the same exception a real Bybit reply
 gives (10001 BadRequest, 10002 InvalidNonce, 10003/10004 AuthenticationError, 10006
-RateLimitExceeded, 110001 OrderNotFound, 110007 InsufficientFunds, 110017 / 110072 / 110094
+RateLimitExceeded, 110001 OrderNotFound, 110007 / 110012 InsufficientFunds, 110017 / 110072 / 110094
 InvalidOrder, 110025 NoChange, 110026 MarginModeAlreadySet, 110043 BadRequest).
 """
 
@@ -43,6 +43,7 @@ class BybitCode:
     LEVERAGE_UNCHANGED = 110043
     DUPLICATE_LINK_ID = 110072
     MIN_NOTIONAL = 110094
+    AVAILABLE_BALANCE = 110012
     SPOT_INSUFFICIENT = 170131
 
 
@@ -76,6 +77,8 @@ _FROM_BINANCE: dict[int, tuple[int, str | None]] = {
     -2019: (BybitCode.INSUFFICIENT_BALANCE, "ab not enough for new order"),
     -2022: (BybitCode.REDUCE_ONLY, "Reduce-only rule not satisfied"),
     -4164: (BybitCode.MIN_NOTIONAL, "Order notional value below the lower limit"),
+    -4050: (BybitCode.AVAILABLE_BALANCE, "Available balance not enough"),
+    -4051: (BybitCode.AVAILABLE_BALANCE, "Available balance not enough"),
     -2013: (BybitCode.ORDER_NOT_FOUND, "order not exists or too late to cancel"),
     -2011: (BybitCode.ORDER_NOT_FOUND, "order not exists or too late to cancel"),
     -4116: (BybitCode.DUPLICATE_LINK_ID, "OrderLinkedID is duplicate"),
@@ -94,9 +97,9 @@ def to_bybit(error: SimError) -> SimError:
     """The Bybit form of an error: Bybit's own (code > 0) unchanged, an engine (Binance)
     rejection translated; anything else is a 10001 parameter error keeping its message.
     Business errors travel with HTTP 200, as Bybit sends them; 429 and 5xx keep their status."""
-    if error.code >= 0:
-        return error
     status = error.http_status if error.http_status >= 429 else 200
+    if error.code >= 0:
+        return SimError(error.code, error.msg, status)
     if error.code == -2010 and "insufficient balance" in error.msg:
         return SimError(BybitCode.SPOT_INSUFFICIENT, "Insufficient balance.", status)
     if error.code == -2010 and "Duplicate" in error.msg:

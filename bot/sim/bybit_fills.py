@@ -31,21 +31,23 @@ def _picked(
 
 
 def execution_rows(venue: Venue, api_key: str, cat: str, params: dict[str, str]) -> list[JSON]:
-    """The account's executions of `cat` (execType Trade, and Funding for linear)."""
+    """The account's executions of `cat`: execType Trade, BustTrade (liquidations) and, for
+    linear, Funding."""
     market = engine_market(cat)
     account = venue.account(api_key)
     symbol, exec_type = params.get("symbol") or None, params.get("execType") or None
     rows: list[JSON] = []
-    if exec_type in (None, "Trade"):
-        for trade in account.trades:
-            if trade.market == market and (symbol is None or trade.symbol == symbol):
-                order = account.orders[trade.order_id]
-                rows.append(execution_row(order, trade, _mark(venue, market, trade.symbol)))
+    busts = {row["orderId"] for row in account.liquidations}
+    for trade in account.trades:
+        kind = "BustTrade" if trade.order_id in busts else "Trade"
+        if trade.market == market and symbol in (None, trade.symbol) and exec_type in (None, kind):
+            order = account.orders[trade.order_id]
+            mark = _mark(venue, market, trade.symbol)
+            rows.append(execution_row(order, trade, mark, kind))
     if exec_type in (None, "Funding") and market == "usdm":
         for income in account.income:
             if income["incomeType"] == "FUNDING_FEE" and symbol in (None, income["symbol"]):
-                side = _funded_side(income, venue.board.funding_rate.get(income["symbol"]))
-                rows.append(funding_row(income, venue.board.mark(income["symbol"]), side))
+                rows.append(funding_row(income, _settlement(venue, income)))
     link_id, order_id = params.get("orderLinkId"), params.get("orderId")
     rows = [
         r
@@ -56,19 +58,19 @@ def execution_rows(venue: Venue, api_key: str, cat: str, params: dict[str, str])
     return _picked(rows, params, 50, "execTime")
 
 
-def _funded_side(income: JSON, rate: Decimal | None) -> str:
-    """Longs pay a positive rate and shorts receive it: the paid sign and the rate's sign
-    give the side (the current rate stands in for the settled one's sign)."""
-    paid = Decimal(income["income"]) < 0
-    positive = rate is None or rate >= 0
-    return "Buy" if paid == positive else "Sell"
+def _settlement(venue: Venue, income: JSON) -> JSON | None:
+    """The public funding row of the settlement that paid `income` (same symbol and time)."""
+    for row in venue.funding_history["usdm"]:
+        if row["symbol"] == income["symbol"] and row["fundingTime"] == income["time"]:
+            return row
+    return None
 
 
 def _mark(venue: Venue, market: str, symbol: str) -> Decimal:
     return venue.board.last(market, symbol) if market == "spot" else venue.board.mark(symbol)
 
 
-def _closed_row(trade: Trade, leverage: int) -> JSON:
+def _closed_row(trade: Trade, leverage: int, order_type: str) -> JSON:
     """A closing execution: the position side it closed (the trade's opposite) and its P&L
     net of the fee; entry price back-computed from the realised P&L."""
     long_closed = trade.side == "SELL"
@@ -80,7 +82,7 @@ def _closed_row(trade: Trade, leverage: int) -> JSON:
         "side": _SIDES[trade.side],
         "qty": plain(trade.qty),
         "orderPrice": plain(trade.price),
-        "orderType": "Limit",
+        "orderType": "Market" if order_type == "MARKET" else "Limit",
         "execType": "Trade",
         "closedSize": plain(trade.qty),
         "cumEntryValue": plain(entry * trade.qty),
@@ -100,7 +102,9 @@ def closed_pnl_rows(venue: Venue, api_key: str, params: dict[str, str]) -> list[
     account = venue.account(api_key)
     symbol = params.get("symbol") or None
     rows = [
-        _closed_row(t, account.symbol_settings(t.symbol).leverage)
+        _closed_row(
+            t, account.symbol_settings(t.symbol).leverage, account.orders[t.order_id].order_type
+        )
         for t in account.trades
         if t.market == "usdm" and t.realized_pnl != 0 and symbol in (None, t.symbol)
     ]

@@ -7,6 +7,7 @@ what the daemon's withdrawal-key refusal reads. `uta` 1: a unified trading accou
 
 from __future__ import annotations
 
+import zlib
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,7 +28,7 @@ def query_api(account: Account) -> dict[str, Any]:
         ["Withdraw"] if account.can_withdraw else []
     )
     return {
-        "id": str(abs(hash(account.api_key)) % 10**8),
+        "id": str(zlib.crc32(account.api_key.encode()) % 10**8),  # stable across runs
         "note": "hedgebot simulator",
         "apiKey": account.api_key,
         "readOnly": 0,
@@ -51,7 +52,7 @@ def query_api(account: Account) -> dict[str, Any]:
         "createdAt": _iso(account.created_ms),
         "unified": 0,
         "uta": 1,
-        "userID": 100000 + len(account.api_key),
+        "userID": 100_000_000 + zlib.crc32(account.api_key.encode()) % 10**8,
         "inviterID": 0,
         "vipLevel": "No VIP",
         "mktMakerLevel": "0",

@@ -18,6 +18,7 @@ __all__ = [
     "instrument_rows",
     "kline_rows",
     "orderbook",
+    "risk_limit_rows",
     "ticker_row",
     "tradable_symbols",
 ]
@@ -128,6 +129,14 @@ def instrument_rows(engine: SimExchange, cat: str, symbol: str | None) -> list[J
     return rows
 
 
+def _size_unit(engine: SimExchange, cat: str, engine_id: str) -> Decimal:
+    """Bybit's size of one engine unit: inverse quantities are USD (an engine COIN-M contract
+    is `contract_size` USD); base quantities elsewhere."""
+    if cat != "inverse":
+        return Decimal(1)
+    return engine.spec("coinm", engine_id).contract_size
+
+
 def _pct(change: Decimal, base: Decimal) -> str:
     return plain((change / base).quantize(Decimal("0.000001"))) if base else "0"
 
@@ -138,12 +147,13 @@ def ticker_row(engine: SimExchange, cat: str, engine_id: str) -> JSON:
     day = engine.ticker_24h(market, engine_id)
     (bid, bid_qty), (ask, ask_qty) = (level[0] for level in engine.book(market, engine_id, 1))
     last, prev = Decimal(day["lastPrice"]), Decimal(day["openPrice"])
+    size = _size_unit(engine, cat, engine_id)
     row: JSON = {
         "symbol": bybit_symbol(cat, engine_id),
         "bid1Price": plain(bid),
-        "bid1Size": plain(bid_qty),
+        "bid1Size": plain(bid_qty * size),
         "ask1Price": plain(ask),
-        "ask1Size": plain(ask_qty),
+        "ask1Size": plain(ask_qty * size),
         "lastPrice": plain(last),
         "prevPrice24h": plain(prev),
         "price24hPcnt": _pct(last - prev, prev),
@@ -172,17 +182,22 @@ def _perp_fields(engine: SimExchange, market: str, engine_id: str, prev: Decimal
         "deliveryFeeRate": "",
         "deliveryTime": "0",
         "basis": "",
+        "preOpenPrice": "",
+        "preQty": "",
+        "curPreListingPhase": "",
     }
 
 
 def orderbook(engine: SimExchange, cat: str, engine_id: str, limit: int) -> JSON:
     """/v5/market/orderbook result: `b` / `a` levels [price, size], best first."""
-    bids, asks = engine.book(engine_market(cat), engine_id, limit)
+    market = engine_market(cat)
+    size = _size_unit(engine, cat, engine_id)
+    bids, asks = engine.book(market, engine_id, limit)
     now = engine.now_ms()
     return {
         "s": bybit_symbol(cat, engine_id),
-        "b": [[plain(p), plain(q)] for p, q in bids[:limit]],
-        "a": [[plain(p), plain(q)] for p, q in asks[:limit]],
+        "b": [[plain(p), plain(q * size)] for p, q in bids[:limit]],
+        "a": [[plain(p), plain(q * size)] for p, q in asks[:limit]],
         "ts": now,
         "u": engine.book_update_id(),
         "seq": engine.book_update_id(),
@@ -208,4 +223,21 @@ def funding_rows(binance_rows: list[JSON], cat: str) -> list[JSON]:
             "fundingRateTimestamp": str(r["fundingTime"]),
         }
         for r in reversed(binance_rows)
+    ]
+
+
+def risk_limit_rows(symbol: str) -> list[JSON]:
+    """/v5/market/risk-limit rows of a linear perpetual: Bybit's tiers (`bybit_risk_limits`)."""
+    return [
+        {
+            "id": tier.number,
+            "symbol": symbol,
+            "riskLimitValue": str(int(tier.cap)),
+            "maintenanceMargin": plain(tier.mmr),
+            "initialMargin": plain(Decimal(1) / tier.initial_leverage),
+            "isLowestRisk": 1 if tier.number == 1 else 0,
+            "maxLeverage": f"{tier.initial_leverage}.00",
+            "mmDeduction": plain(tier.cum),
+        }
+        for tier in bybit_tiers(symbol)
     ]

@@ -24,6 +24,27 @@ _TIFS = {"GTX": "PostOnly", "GTC": "GTC", "IOC": "IOC", "FOK": "FOK"}
 _OPEN = {"NEW": "New", "PARTIALLY_FILLED": "PartiallyFilled", "FILLED": "Filled"}
 
 
+# What a plain limit / market order carries in the conditional, TP/SL and SMP fields.
+_NO_TRIGGERS: JSON = {
+    **dict.fromkeys(
+        ("blockTradeId", "stopOrderType", "orderIv", "marketUnit", "triggerPrice", "takeProfit",
+         "stopLoss", "tpslMode", "ocoTriggerBy", "tpLimitPrice", "slLimitPrice", "tpTriggerBy",
+         "slTriggerBy", "triggerBy", "lastPriceOnCreated", "placeType", "smpOrderId"),
+        "",
+    ),
+    "triggerDirection": 0,
+    "closeOnTrigger": False,
+    "smpType": "None",
+    "smpGroup": 0,
+}  # fmt: skip
+
+
+# Option, block-trade and index fields a linear or spot execution leaves empty.
+_EXEC_BLANKS: JSON = dict.fromkeys(
+    ("tradeIv", "markIv", "indexPrice", "underlyingPrice", "blockTradeId", "marketUnit"), ""
+)
+
+
 def _status(order: Order) -> str:
     if order.status in _OPEN:
         return _OPEN[order.status]
@@ -51,7 +72,6 @@ def order_row(account: Account, order: Order, category: str) -> JSON:
     return {
         "orderId": str(order.order_id),
         "orderLinkId": order.client_order_id,
-        "blockTradeId": "",
         "symbol": order.symbol,
         "price": plain(price),
         "qty": plain(order.quantity),
@@ -70,34 +90,16 @@ def order_row(account: Account, order: Order, category: str) -> JSON:
         "cumExecFee": plain(fee),
         "timeInForce": _tif(order),
         "orderType": _TYPES[order.order_type],
-        "stopOrderType": "",
-        "orderIv": "",
-        "marketUnit": "",
-        "triggerPrice": "",
-        "takeProfit": "",
-        "stopLoss": "",
-        "tpslMode": "",
-        "ocoTriggerBy": "",
-        "tpLimitPrice": "",
-        "slLimitPrice": "",
-        "tpTriggerBy": "",
-        "slTriggerBy": "",
-        "triggerDirection": 0,
-        "triggerBy": "",
-        "lastPriceOnCreated": "",
         "reduceOnly": order.reduce_only,
-        "closeOnTrigger": False,
-        "placeType": "",
-        "smpType": "None",
-        "smpGroup": 0,
-        "smpOrderId": "",
+        **_NO_TRIGGERS,
         "createdTime": str(order.time_ms),
         "updatedTime": str(order.update_ms),
     }
 
 
-def execution_row(order: Order, trade: Trade, mark: Decimal) -> JSON:
-    """One /v5/execution/list row of execType Trade (fee in the settle coin, > 0 = paid)."""
+def execution_row(order: Order, trade: Trade, mark: Decimal, exec_type: str = "Trade") -> JSON:
+    """One /v5/execution/list row (fee in the settle coin, > 0 = paid); `exec_type` "Trade",
+    or "BustTrade" for the venue's liquidation of the position."""
     rate = trade.commission / trade.quote_qty if trade.quote_qty else ZERO
     closed = trade.qty if trade.realized_pnl != 0 else ZERO
     return {
@@ -116,32 +118,33 @@ def execution_row(order: Order, trade: Trade, mark: Decimal) -> JSON:
         "execId": str(trade.trade_id),
         "execPrice": plain(trade.price),
         "execQty": plain(trade.qty),
-        "execType": "Trade",
+        "execType": exec_type,
         "execValue": plain(trade.quote_qty),
         "execTime": str(trade.time_ms),
         "isMaker": trade.maker,
         "feeRate": plain(rate),
-        "tradeIv": "",
-        "markIv": "",
         "markPrice": plain(mark),
-        "indexPrice": "",
-        "underlyingPrice": "",
-        "blockTradeId": "",
+        **_EXEC_BLANKS,
         "closedSize": plain(closed),
         "seq": trade.trade_id,
-        "marketUnit": "",
     }
 
 
-def funding_row(income: JSON, mark: Decimal, position_side: str) -> JSON:
-    """A settled funding payment as Bybit's execType Funding row (execFee > 0 = paid);
-    `position_side` "Buy" (long) or "Sell" (short) is the position it was paid on."""
+def funding_row(income: JSON, settled: JSON | None) -> JSON:
+    """A settled funding payment as Bybit's execType Funding row (execFee > 0 = paid).
+
+    `settled` is the public funding row (rate, mark) of that settlement: it gives the
+    position's size (|payment| / (|rate| × mark)) and side (longs pay a positive rate)."""
     fee = -Decimal(income["income"])
+    rate = Decimal(settled["fundingRate"]) if settled else ZERO
+    mark = Decimal(settled["markPrice"]) if settled else ZERO
+    size = abs(fee) / (abs(rate) * mark) if rate and mark else ZERO
+    long = (fee > 0) == (rate > 0)
     return {
         "symbol": income["symbol"],
         "orderId": "",
         "orderLinkId": "",
-        "side": position_side,
+        "side": "Buy" if long else "Sell",
         "orderPrice": "0",
         "orderQty": "0",
         "leavesQty": "0",
@@ -152,19 +155,14 @@ def funding_row(income: JSON, mark: Decimal, position_side: str) -> JSON:
         "feeCurrency": income["asset"],
         "execId": str(income["tranId"]),
         "execPrice": plain(mark),
-        "execQty": "0",
+        "execQty": plain(size.quantize(Decimal("0.00000001")).normalize() if size else ZERO),
         "execType": "Funding",
-        "execValue": "0",
+        "execValue": plain(size * mark),
         "execTime": str(income["time"]),
         "isMaker": False,
-        "feeRate": "",
-        "tradeIv": "",
-        "markIv": "",
+        "feeRate": plain(rate),
         "markPrice": plain(mark),
-        "indexPrice": "",
-        "underlyingPrice": "",
-        "blockTradeId": "",
+        **_EXEC_BLANKS,
         "closedSize": "0",
         "seq": income["tranId"],
-        "marketUnit": "",
     }

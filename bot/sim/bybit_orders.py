@@ -20,13 +20,20 @@ from bot.sim.bybit_errors import (
     order_not_found,
 )
 from bot.sim.bybit_order_views import order_row
-from bot.sim.bybit_params import engine_market, opt_decimal, opt_int, req, req_decimal
+from bot.sim.bybit_params import engine_market, listed, opt_decimal, opt_int, req, req_decimal
 from bot.sim.bybit_spot_wallet import through_unified_usdt
 from bot.sim.errors import SimError
 from bot.sim.orders import Order
 from bot.sim.venue import Venue
 
-__all__ = ["POST_ONLY_REJECT", "cancel_order", "create_order", "find_order", "order_rows"]
+__all__ = [
+    "POST_ONLY_REJECT",
+    "cancel_all",
+    "cancel_order",
+    "create_order",
+    "find_order",
+    "order_rows",
+]
 
 JSON = dict[str, Any]
 POST_ONLY_REJECT = "EC_PostOnlyWillTakeLiquidity"
@@ -55,6 +62,7 @@ def _link_id(account: Account, params: dict[str, str]) -> str | None:
 
 
 def _order_terms(cat: str, params: dict[str, str]) -> dict[str, Any]:
+    """The engine's order terms of a Bybit create request (10001 for a bad value)."""
     order_type = _enum(params, "orderType", _TYPES)
     default_tif = "IOC" if order_type == "MARKET" else "GTC"
     tif = _TIFS.get(params.get("timeInForce") or default_tif)
@@ -65,10 +73,8 @@ def _order_terms(cat: str, params: dict[str, str]) -> dict[str, Any]:
     if params.get("positionIdx", "0") != "0":
         raise bybit_params_error("positionIdx must be 0: the simulator's Bybit is one-way mode")
     reduce_only = params.get("reduceOnly", "false").lower() == "true"
-    if cat == "spot" and reduce_only:
-        raise bybit_params_error("reduceOnly is not valid for spot orders")
-    if cat == "spot" and tif == "GTX":
-        order_type, tif = "LIMIT_MAKER", "GTC"
+    if cat == "spot":
+        order_type, tif = _spot_terms(params, order_type, tif, reduce_only)
     return {
         "side": _enum(params, "side", _SIDES),
         "order_type": order_type,
@@ -77,6 +83,19 @@ def _order_terms(cat: str, params: dict[str, str]) -> dict[str, Any]:
         "time_in_force": None if order_type != "LIMIT" else tif,
         "reduce_only": reduce_only if cat != "spot" else None,
     }
+
+
+def _spot_terms(
+    params: dict[str, str], order_type: str, tif: str, reduce_only: bool
+) -> tuple[str, str]:
+    """Spot: no reduce-only; a post-only is the engine's LIMIT_MAKER; a market buy's qty must
+    be base coin (Bybit reads it as USDT unless marketUnit is baseCoin)."""
+    if reduce_only:
+        raise bybit_params_error("reduceOnly is not valid for spot orders")
+    quote_qty = params.get("marketUnit", "quoteCoin") == "quoteCoin"
+    if order_type == "MARKET" and params.get("side") == "Buy" and quote_qty:
+        raise bybit_params_error("spot market buys need marketUnit baseCoin in the simulator")
+    return ("LIMIT_MAKER", "GTC") if tif == "GTX" else (order_type, tif)
 
 
 def _would_take(error: SimError) -> bool:
@@ -104,6 +123,7 @@ def create_order(venue: Venue, api_key: str, cat: str, symbol: str, params: dict
     if cat not in ("spot", "linear"):
         raise bybit_params_error(f"category {cat!r}: the simulator trades spot and linear only")
     market = engine_market(cat)
+    listed(cat, symbol, venue.now())
     account = venue.account(api_key)
     link_id = _link_id(account, params) or venue.ids.client_order_id()
     terms = _order_terms(cat, params)
@@ -157,6 +177,17 @@ def cancel_order(venue: Venue, api_key: str, cat: str, symbol: str, params: dict
     else:
         cancel()
     return {"orderId": str(order.order_id), "orderLinkId": order.client_order_id}
+
+
+def cancel_all(venue: Venue, api_key: str, cat: str, symbol: str | None) -> JSON:
+    """Cancel every open order of `cat` (one symbol, or all); Bybit's list of what it cancelled."""
+    market = engine_market(cat)
+    account = venue.account(api_key)
+    cancelled = []
+    for order in account.open_orders(market, symbol):
+        ref = {"orderId": str(order.order_id)}
+        cancelled.append(cancel_order(venue, api_key, cat, order.symbol, ref))
+    return {"list": cancelled, "success": "1"}
 
 
 def _window(rows: list[Order], params: dict[str, str], limit: int) -> list[Order]:

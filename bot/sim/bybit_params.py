@@ -11,6 +11,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from bot.sim.bybit_errors import bybit_params_error
+from bot.sim.errors import SimError
+from bot.sim.specs import SymbolSpec, listed_spec
 
 __all__ = [
     "CATEGORIES",
@@ -18,6 +20,7 @@ __all__ = [
     "category",
     "engine_market",
     "engine_symbol",
+    "listed",
     "opt_decimal",
     "opt_int",
     "req",
@@ -59,6 +62,18 @@ def engine_symbol(cat: str, symbol: str) -> str:
 def bybit_symbol(cat: str, engine_id: str) -> str:
     """The Bybit id of an engine symbol (BTCUSD_PERP → BTCUSD on inverse)."""
     return engine_id.removesuffix(_INVERSE_SUFFIX) if cat == "inverse" else engine_id
+
+
+def listed(cat: str, symbol: str, now_ms: int) -> SymbolSpec:
+    """The spec of a Bybit symbol listed in `cat` now (spot pairs and perpetuals; the engine's
+    quarterlies are not on the Bybit side); 10001 naming the symbol otherwise."""
+    try:
+        spec = listed_spec(engine_market(cat), engine_symbol(cat, symbol), now_ms)
+    except SimError:
+        spec = None
+    if spec is None or not spec.perpetual:
+        raise bybit_params_error(f"symbol {symbol!r} is not listed on {cat}")
+    return spec
 
 
 def opt_int(params: dict[str, str], name: str) -> int | None:

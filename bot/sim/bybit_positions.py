@@ -11,8 +11,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from bot.sim import futures_settings
 from bot.sim.accounts import FuturesPosition
 from bot.sim.bybit_errors import bybit_params_error, leverage_not_modified
+from bot.sim.bybit_params import listed
 from bot.sim.bybit_risk_limits import bybit_tiers
 from bot.sim.bybit_wallet import MARGIN_MODES
 from bot.sim.errors import SimError
@@ -21,7 +23,7 @@ from bot.sim.margin import bracket_for
 from bot.sim.risk import PositionMetrics, account_metrics, flat_metrics, leg_key
 from bot.sim.venue import Venue
 
-__all__ = ["position_rows", "set_leverage", "set_margin_mode"]
+__all__ = ["add_margin", "position_rows", "set_leverage", "set_margin_mode"]
 
 JSON = dict[str, Any]
 ZERO = Decimal(0)
@@ -80,6 +82,8 @@ def _row(m: PositionMetrics, realized: Decimal) -> JSON:
 def position_rows(venue: Venue, api_key: str, symbol: str | None) -> list[JSON]:
     """The account's linear positions: one symbol's (flat included), or every open one."""
     account = venue.account(api_key)
+    if symbol:
+        listed("linear", symbol, venue.now())
     marks = venue.marks()
     metrics = account_metrics(account, marks).positions
     legs: list[FuturesPosition] = (
@@ -117,6 +121,7 @@ def _whole_leverage(params: dict[str, str]) -> int:
 
 def set_leverage(venue: Venue, api_key: str, symbol: str, params: dict[str, str]) -> JSON:
     """Set the leverage of a linear symbol (1..its tier's max); 110043 when unchanged."""
+    listed("linear", symbol, venue.now())
     leverage = _whole_leverage(params)
     account = venue.account(api_key)
     pos = account.position(symbol)
@@ -149,3 +154,15 @@ def set_margin_mode(venue: Venue, api_key: str, mode: str) -> JSON:
         settings.margin_type = margin_type
     account.touch("usdm", venue.now())
     return {"reasons": []}
+
+
+def add_margin(venue: Venue, api_key: str, symbol: str, margin: Decimal) -> JSON:
+    """Add (`margin` > 0) or reduce (< 0) an isolated position's margin, USDT; the result is
+    the position row. A cross or flat position is refused (10001, naming why)."""
+    listed("linear", symbol, venue.now())
+    if margin == 0:
+        raise bybit_params_error("margin must not be 0")
+    kind = 1 if margin > 0 else 2
+    futures_settings.modify_position_margin(venue, api_key, symbol, (abs(margin), kind))
+    [row] = position_rows(venue, api_key, symbol)
+    return {"category": "linear", **row}

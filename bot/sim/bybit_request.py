@@ -13,14 +13,15 @@ __all__ = ["bybit_signed", "public"]
 
 
 async def bybit_signed(request: web.Request) -> BybitSigned:
-    """Authenticate a private Bybit request (see `bybit_auth.verify_bybit`)."""
+    """Authenticate a private Bybit request (see `bybit_auth.verify_bybit`); only Bybit
+    accounts' keys are known here (a Binance key is 10003)."""
     body = await request.text() if request.body_exists else ""
     return verify_bybit(
         headers=request.headers,
         method=request.method,
         raw_query=request.rel_url.raw_query_string,
         raw_body=body,
-        secret_for=request.app[ENGINE].secret_for,
+        secret_for=request.app[ENGINE].bybit_secret_for,
         wall_ms=wall_clock_ms(),
         offsets_ms=request.app[CLOCKS].offsets(),
     )

@@ -3,11 +3,11 @@
 Bybit publishes them on GET /v5/market/risk-limit: per tier a `riskLimitValue` (the position
 value cap, USDT), a `maintenanceMargin` rate, an `initialMargin` rate (= 1 / maxLeverage) and
 an `mmDeduction` (the same running deduction Binance calls `cum`, so `margin.build_brackets`
-computes it). The first tier is Bybit's published lowest-risk tier of each kind (BTCUSDT and
-ETHUSDT 0.5 % MMR at 100x; the alt coins 1 % at 50x); higher tiers follow Bybit's layout of
-rising rates and falling leverage but are the simulator's round numbers, not a recording.
-Position value, MM and the liquidation price come from `margin` with these tiers, so a Bybit
-account is margined and liquidated by Bybit's table, not Binance's brackets.
+computes it). BTCUSDT's first tier is Bybit's lowest-risk tier (0.5 % MMR, 1 % IMR, 100x up to
+2,000,000 USDT); the higher tiers, the ETHUSDT table and the alt-coin table follow Bybit's
+layout of rising rates and falling leverage but are the simulator's round numbers, not a
+recording. Position value, MM and the liquidation price come from `margin` with these tiers,
+so a Bybit account is margined and liquidated by this table, not Binance's brackets.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ of every depth snapshot is "NaN"; "balance" → every spot balance's `free` is n
 
 `fail_paths` makes the listed Binance paths (any method) answer HTTP 503 with -1001 "Internal
 error" while it is set, e.g. `["/fapi/v1/leverageBracket"]` for a venue whose margin brackets
-cannot be read.
+cannot be read; listed Bybit paths (`/v5/...`) answer a plain-text 503.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bot.sim.bybit_errors import bybit_params_error
-from bot.sim.bybit_params import category, req
+from bot.sim.bybit_params import category, req, req_decimal
 from bot.sim.bybit_render import bybit_ok
 from bot.sim.bybit_request import bybit_signed
 from bot.sim.render import ENGINE, FAULTS
@@ -74,3 +74,21 @@ async def set_leverage(request: web.Request) -> web.Response:
     symbol = req(auth.params, "symbol")
     result = request.app[ENGINE].bybit_set_leverage(auth.api_key, symbol, auth.params)
     return bybit_ok(request, result)
+
+
+@routes.post("/v5/position/switch-mode")
+async def switch_mode(request: web.Request) -> web.Response:
+    """Position mode: the simulator's Bybit is one-way (mode 0, 110025 "not modified")."""
+    auth = await bybit_signed(request)
+    category(auth.params, _LINEAR)
+    mode = req(auth.params, "mode")
+    return bybit_ok(request, request.app[ENGINE].bybit_switch_mode(auth.api_key, mode))
+
+
+@routes.post("/v5/position/add-margin")
+async def add_margin(request: web.Request) -> web.Response:
+    """Add (margin > 0) or reduce (margin < 0) an isolated position's margin, USDT."""
+    auth = await bybit_signed(request)
+    category(auth.params, _LINEAR)
+    symbol, margin = req(auth.params, "symbol"), req_decimal(auth.params, "margin")
+    return bybit_ok(request, request.app[ENGINE].bybit_add_margin(auth.api_key, symbol, margin))

@@ -15,6 +15,7 @@ from bot.sim.bybit_market_views import (
     instrument_rows,
     kline_rows,
     orderbook,
+    risk_limit_rows,
     ticker_row,
     tradable_symbols,
 )
@@ -115,6 +116,17 @@ async def funding_history(request: web.Request) -> web.Response:
         engine_market(cat),
     )
     return bybit_ok(request, {"category": cat, "list": funding_rows(rows, cat)[:limit]})
+
+
+@routes.get("/v5/market/risk-limit")
+async def risk_limit(request: web.Request) -> web.Response:
+    """Bybit's risk-limit tiers (maintenance margin, max leverage) of the linear perpetuals."""
+    params = public(request)
+    category(params, ("linear",))
+    symbols = [_symbol(request, "linear", params)] if params.get("symbol") else None
+    names = symbols or tradable_symbols(request.app[ENGINE], "linear")
+    rows = [row for name in names for row in risk_limit_rows(name)]
+    return bybit_ok(request, {"category": "linear", "list": rows, "nextPageCursor": ""})
 
 
 def _coin(name: str) -> dict[str, object]:

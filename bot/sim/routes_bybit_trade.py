@@ -41,6 +41,15 @@ async def cancel_order(request: web.Request) -> web.Response:
     )
 
 
+@routes.post("/v5/order/cancel-all")
+async def cancel_all(request: web.Request) -> web.Response:
+    """Cancel every open order of a category (optionally one symbol)."""
+    auth = await bybit_signed(request)
+    cat = category(auth.params, _TRADED)
+    symbol = auth.params.get("symbol") or None
+    return bybit_ok(request, request.app[ENGINE].bybit_cancel_all(auth.api_key, cat, symbol))
+
+
 async def _orders(request: web.Request, *, history: bool) -> web.Response:
     auth = await bybit_signed(request)
     cat = category(auth.params, _TRADED)

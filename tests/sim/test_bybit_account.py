@@ -79,3 +79,11 @@ async def test_admin_refuses_mixed_wallet_fields(served: RunningSim) -> None:
         bad = {"api_key": "x", "secret": "y", "venue": "bybit", "unified": {"USDT": -1}}
         async with http.post(served.url + "/sim/accounts", json=bad) as resp:
             assert resp.status == 400 and "unified.USDT" in (await resp.json())["error"]
+
+
+async def test_position_mode_is_one_way_and_unchanged(bybit: Any) -> None:
+    """set_position_mode(one-way) is Bybit's 110025 (already one-way); hedge mode is refused."""
+    with pytest.raises(ccxt_async.NoChange, match="110025"):
+        await bybit.set_position_mode(False, PERP)
+    with pytest.raises(ccxt_async.BadRequest, match="one-way"):
+        await bybit.set_position_mode(True, PERP)

@@ -10,14 +10,14 @@ import ccxt.async_support as ccxt_async
 import pytest
 
 from bot.sim.server import RunningSim
-from tests.sim.bybit_wire import bybit_client, make_bybit
+from tests.sim.bybit_wire import bybit_account, make_bybit
 
-KEY, SECRET = "sim-key", "sim-secret"
+KEY, SECRET = "bm", "bm-secret"
 
 
 @pytest.fixture
 async def bybit(served: RunningSim) -> AsyncIterator[Any]:
-    async with bybit_client(served.url, KEY, SECRET) as exchange:
+    async with bybit_account(served.url, KEY, {"USDT": 1000}) as exchange:
         yield exchange
 
 
@@ -52,7 +52,7 @@ async def test_funding_rate_and_history_after_a_settlement(served: RunningSim, b
 async def test_kline_rows_are_bybit_candles(bybit: Any) -> None:
     """fetch_ohlcv reads the recorded prices as Bybit candles (interval "60")."""
     candles = await bybit.fetch_ohlcv("BTC/USDT:USDT", "1h", limit=3)
-    assert candles and all(c[4] == 65000 for c in candles)
+    assert candles and candles[-1][4] == 60000
 
 
 async def test_unknown_symbol_and_category_are_bybit_10001(served: RunningSim) -> None:
@@ -67,10 +67,10 @@ async def test_unknown_symbol_and_category_are_bybit_10001(served: RunningSim) -
         await exchange.close()
 
 
-async def test_signing_errors_are_bybit_codes(served: RunningSim) -> None:
-    """A wrong secret is 10004, an unknown key 10003, a stale timestamp 10002."""
+async def test_signing_errors_are_bybit_codes(served: RunningSim, bybit: Any) -> None:
+    """A wrong secret is 10004, an unknown or Binance key 10003, a stale timestamp 10002."""
     bad_sign = make_bybit(served.url, KEY, "wrong")
-    unknown = make_bybit(served.url, "nobody", SECRET)
+    unknown = make_bybit(served.url, "sim-key", "sim-secret")
     stale = make_bybit(served.url, KEY, SECRET, options={"timeDifference": 120_000})
     try:
         with pytest.raises(ccxt_async.AuthenticationError, match="10004"):
@@ -82,3 +82,16 @@ async def test_signing_errors_are_bybit_codes(served: RunningSim) -> None:
     finally:
         for exchange in (bad_sign, unknown, stale):
             await exchange.close()
+
+
+async def test_leverage_tiers_are_bybits_risk_limits(bybit: Any) -> None:
+    """fetch_leverage_tiers reads /v5/market/risk-limit: tier 1 is 2,000,000 USDT at 0.5 %."""
+    tiers = (await bybit.fetch_leverage_tiers(["BTC/USDT:USDT"]))["BTC/USDT:USDT"]
+    assert tiers[0]["maxNotional"] == 2_000_000 and tiers[0]["maintenanceMarginRate"] == 0.005
+    assert tiers[1]["maxLeverage"] == 50
+
+
+async def test_inverse_sizes_are_usd(bybit: Any) -> None:
+    """BTCUSD (inverse) book sizes are USD, as Bybit quotes them (engine contracts × 100)."""
+    book = await bybit.fetch_order_book("BTC/USD:BTC", 1)
+    assert book["bids"][0][1] == 25000

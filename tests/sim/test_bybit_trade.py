@@ -114,6 +114,7 @@ async def test_funding_is_paid_into_the_unified_wallet(served: RunningSim, bybit
     served.engine.settle_funding("BTCUSDT", Decimal("0.0001"))
     [funding] = await bybit.fetch_funding_history(PERP)
     assert funding["amount"] < 0 and funding["info"]["side"] == "Sell"
+    assert funding["info"]["execQty"] == "0.1" and funding["rate"] == 0.0001
     after = (await bybit.fetch_balance())["total"]["USDT"]
     assert after == pytest.approx(before - funding["amount"])
 
@@ -124,3 +125,65 @@ async def test_spot_trades_from_the_same_wallet(bybit: Any) -> None:
     balance = await bybit.fetch_balance()
     assert balance["total"]["BTC"] == pytest.approx(1.01)
     assert balance["total"]["USDT"] < 20000 - 600
+
+
+async def test_cancel_all_cancels_every_open_order(bybit: Any) -> None:
+    """cancel_all_orders (/v5/order/cancel-all) cancels each resting order of the symbol."""
+    for link_id in ("hb-9", "hb-10"):
+        await bybit.create_order(PERP, "limit", "buy", 0.01, 50000, {"clientOrderId": link_id})
+    await bybit.cancel_all_orders(PERP)
+    assert await bybit.fetch_open_orders(PERP) == []
+    assert len(await bybit.fetch_canceled_orders(PERP)) == 2
+
+
+async def test_add_margin_to_an_isolated_short(bybit: Any) -> None:
+    """/v5/position/add-margin moves USDT into an isolated short and lifts its liqPrice."""
+    await bybit.set_margin_mode("isolated")
+    await _short(bybit, 0.1, "hb-11")
+    [before] = await bybit.fetch_positions([PERP])
+    body = {"category": "linear", "symbol": "BTCUSDT", "margin": "300"}
+    reply = await bybit.privatePostV5PositionAddMargin(body)
+    added = float(reply["result"]["positionBalance"]) - float(before["info"]["positionBalance"])
+    assert added == pytest.approx(300)
+    [after] = await bybit.fetch_positions([PERP])
+    assert after["liquidationPrice"] > before["liquidationPrice"]
+
+
+async def test_add_margin_on_a_cross_position_is_refused(bybit: Any) -> None:
+    """A cross position has no margin of its own to add to: 10001 saying so."""
+    await _short(bybit, 0.01, "hb-12")
+    body = {"category": "linear", "symbol": "BTCUSDT", "margin": "100"}
+    with pytest.raises(ccxt_async.BadRequest, match="isolated"):
+        await bybit.privatePostV5PositionAddMargin(body)
+
+
+async def test_spot_post_only_that_would_take_is_cancelled(bybit: Any) -> None:
+    """On spot too, a crossing post-only is booked Cancelled with Bybit's reject reason."""
+    placed = await bybit.create_order("BTC/USDT", "limit", "buy", 0.01, 61000, {"postOnly": True})
+    order = await bybit.fetch_order(placed["id"], "BTC/USDT", ACK)
+    assert order["status"] == "canceled"
+    assert order["info"]["rejectReason"] == "EC_PostOnlyWillTakeLiquidity"
+
+
+async def test_spot_market_buy_in_quote_units_is_refused(bybit: Any) -> None:
+    """A spot market buy without marketUnit baseCoin (qty in USDT) is refused, naming it."""
+    body = {"category": "spot", "symbol": "BTCUSDT", "side": "Buy", "orderType": "Market"}
+    with pytest.raises(ccxt_async.BadRequest, match="marketUnit"):
+        await bybit.privatePostV5OrderCreate(body | {"qty": "100"})
+
+
+@pytest.mark.parametrize("symbol", ["NOPEUSDT", "BTCUSDT_261225"])
+async def test_unlisted_symbols_are_10001_everywhere(bybit: Any, symbol: str) -> None:
+    """Orders, positions and leverage on a symbol Bybit does not list (an engine quarterly
+    included) are 10001 naming it, never a server error."""
+    linear = {"category": "linear", "symbol": symbol}
+    order = {"side": "Sell", "orderType": "Market", "qty": "0.01"}
+    leverage = {"buyLeverage": "2", "sellLeverage": "2"}
+    calls = [
+        lambda: bybit.privatePostV5OrderCreate(linear | order),
+        lambda: bybit.privateGetV5PositionList(linear),
+        lambda: bybit.privatePostV5PositionSetLeverage(linear | leverage),
+    ]
+    for call in calls:
+        with pytest.raises(ccxt_async.BadRequest, match=f"{symbol}.*not listed"):
+            await call()
