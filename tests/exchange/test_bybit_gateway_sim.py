@@ -17,6 +17,7 @@ from bot.exchange.bybit_gateway import BybitExchange
 from bot.exchange.errors import (
     AmbiguousOrderError,
     BadResponse,
+    DuplicateOrderId,
     PostOnlyWouldTake,
     ReduceOnlyRejected,
 )
@@ -179,3 +180,13 @@ async def test_isolated_margin_is_added_from_the_unified_wallet(bybit: BybitExch
     after = (await bybit.fetch_positions([PERP]))[PERP]
     assert before.liquidation_price is not None and after.liquidation_price is not None
     assert after.liquidation_price > before.liquidation_price
+
+
+async def test_a_client_id_sent_twice_is_a_duplicate(bybit: BybitExchange) -> None:
+    """Bybit 110072: an orderLinkId already booked is DuplicateOrderId (the engine then looks
+    the first order up instead of sending another)."""
+    quote = await bybit.fetch_quote(PERP)
+    await bybit.place_order(_order(Side.SELL, quote.ask, "hb000000000i-BTC"))
+    with pytest.raises(DuplicateOrderId):
+        await bybit.place_order(_order(Side.SELL, quote.ask, "hb000000000i-BTC"))
+    assert len(await bybit.fetch_open_orders(PERP)) == 1
