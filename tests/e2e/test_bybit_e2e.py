@@ -1,6 +1,6 @@
 """The real daemon (`hedgebot run`) on a Bybit v5 unified account in the simulator, through
 real `ccxt.async_support.bybit`: it builds, holds, resizes (SIGHUP) and releases a hedge;
-faults never make it double-order; a SIGKILL restart converges; a rally at 3x is de-risked,
+a post-only order the venue cancels is repriced; faults never make it double-order; a SIGKILL restart converges; a rally at 3x is de-risked,
 not liquidated; and hedges with the spot on one venue and the perp on the other (both ways)
 hold their targets.
 
@@ -222,3 +222,27 @@ def test_check_accepts_a_bybit_account_and_run_refuses_a_withdrawal_key(e2e: E2E
     ran = e2e.cli("run", "-c", str(config), env=env, timeout=60)
     assert ran.returncode == 3 and "allow_withdrawal_keys" in ran.stderr, ran.stderr
     assert "Traceback" not in ran.stderr and sim.orders(api_key="bybit-w") == []
+
+
+def test_a_post_only_the_venue_cancels_is_repriced_next_cycle(e2e: E2E) -> None:
+    """The touch moves up while a post-only sell is in flight: Bybit books and cancels it
+    (EC_PostOnlyWillTakeLiquidity). The daemon reads no fill and no rejection streak: it
+    reprices at the new touch on the next cycle and the hedge completes."""
+    sim = _bybit_sim(e2e, {"USDT": 100_000, "BTC": 1})
+    daemon = _daemon(e2e, sim, 1.0, execution={"max_order_notional": 40_000})  # two slices
+    wait_until(lambda: sim.open_orders(BTC, api_key=KEY), BUILD_S, what="the first slice",
+               diagnostics=daemon.diagnostics)  # fmt: skip
+    sim.faults(latency_ms=1500)  # every venue request now takes 1.5 s on the wire
+    sim.cross_resting(BTC, api_key=KEY)
+    daemon.wait_for_event("exchange.place_order", after=1, timeout=30)  # the second, in flight
+    sim.set_price(BTC, 61_000)  # the bid jumps past the sell's price before it arrives
+    rejected = daemon.wait_for_event("order.rejected", timeout=30)
+    assert rejected["reason"] == "post-only would take; repricing next cycle", rejected
+    sim.faults()
+    with sim.auto_fill(api_key=KEY):
+        _wait_held(sim, daemon, "1.0")
+    cancelled = [o for o in sim.orders(BTC, api_key=KEY) if o["status"] == "CANCELED"]
+    assert len(cancelled) == 1 and Decimal(cancelled[0]["executedQty"]) == 0, cancelled
+    assert all(f["maker"] for f in _fills(sim))
+    notes = " ".join(" ".join(c.get("notes", [])) for c in daemon.events("hedge.cycle"))
+    assert "backing off" not in notes
