@@ -1,8 +1,8 @@
 """The real daemon (`hedgebot run`) on a Bybit v5 unified account in the simulator, through
-real `ccxt.async_support.bybit`: it builds, holds, resizes (SIGHUP) and releases a hedge;
-a post-only order the venue cancels is repriced; faults never make it double-order; a SIGKILL restart converges; a rally at 3x is de-risked,
-not liquidated; and hedges with the spot on one venue and the perp on the other (both ways)
-hold their targets.
+real `ccxt.async_support.bybit`: it builds, holds, resizes (SIGHUP) and releases a hedge; a
+post-only order the venue cancels is repriced; faults never make it double-order; a SIGKILL
+restart converges; a rally at 3x is de-risked, not liquidated; hedges with the spot on one
+venue and the perp on the other (both ways) hold their targets.
 
 Positions are signed BTC (short < 0); ratios are short / holding (1 = fully hedged).
 """
