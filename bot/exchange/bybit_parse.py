@@ -75,9 +75,9 @@ def _coin_balance(coin: Raw, wallet: Wallet) -> Balance:
         used = min(locked, max(wallet_balance, ZERO))
         return Balance(asset=asset, free=wallet_balance - used, used=used, total=wallet_balance)
     equity = num(coin.get("equity"), "equity", what, signed=True)
-    if equity is None:  # no position in this coin: equity is the wallet balance
-        equity = wallet_balance + (num(coin.get("unrealisedPnl"), "unrealisedPnl", what,
-                                       signed=True) or ZERO)  # fmt: skip
+    if equity is None:  # not sent: the wallet balance plus the coin's unrealised P&L
+        upnl = num(coin.get("unrealisedPnl"), "unrealisedPnl", what, signed=True)
+        equity = wallet_balance + (upnl or ZERO)
     used = (
         locked
         + (num(coin.get("totalPositionIM"), "totalPositionIM", what) or ZERO)
