@@ -25,8 +25,6 @@ from bot.sim import (
     routes_admin,
     routes_bybit_account,
     routes_bybit_market,
-    routes_bybit_position_margin,
-    routes_bybit_risk_limit,
     routes_bybit_trade,
     routes_coinm,
     routes_klines,
@@ -69,8 +67,6 @@ def build_app(engine: SimExchange, faults: Faults | None = None) -> web.Applicat
     app.add_routes(routes_sapi.routes)
     app.add_routes(routes_bybit_market.routes)
     app.add_routes(routes_bybit_account.routes)
-    app.add_routes(routes_bybit_risk_limit.routes)
-    app.add_routes(routes_bybit_position_margin.routes)
     app.add_routes(routes_bybit_trade.routes)
     app.add_routes(routes_admin.routes)
     return app
