@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from bot.config.accounts import ACCOUNT_NAME_PATTERN, AccountSettings
 from bot.config.baskets import basket_problems
+from bot.config.bybit_rules import bybit_problems
 from bot.config.errors import problems_error
 from bot.config.hedges import HEDGE_NAME_PATTERN, HedgeSettings, SpotLeg
 from bot.config.sections import (
@@ -77,6 +78,7 @@ class Settings(BaseModel):
     def _check_references(self) -> Settings:
         problems = list(_reference_problems(self)) + list(_overlap_problems(self))
         problems += basket_problems(self.hedges)
+        problems += bybit_problems(self.accounts, self.hedges)
         if problems:
             raise problems_error(problems)
         return self

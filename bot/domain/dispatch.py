@@ -90,10 +90,10 @@ def _leverage(policy: HedgePolicy, position: Position) -> int:
 
 def _collateral(risk_policy: RiskPolicy, perp: AccountSnapshot, market: Market) -> Collateral:
     """The settle currency free in the perp account's futures wallet margining `market`
-    (COIN-M for an inverse perp) and in its spot wallet."""
+    (COIN-M for an inverse perp) and in its spot wallet (none apart in a unified wallet)."""
     settle = market.settle or market.quote
     futures = perp.margin_balances(market).get(settle)
-    spot = perp.spot.get(settle)
+    spot = None if market.unified_margin else perp.spot.get(settle)  # one wallet: no transfer
     return Collateral(
         futures_free=futures.free if futures else ZERO,
         spot_free=spot.free if spot else ZERO,

@@ -118,6 +118,9 @@ class Market:
     maker_fee: Decimal = ZERO
     taker_fee: Decimal = ZERO
     expiry_ms: int | None = None  # dated futures: delivery time; None for perpetuals and spot
+    # Margined by a unified wallet that also holds the spot coins (Bybit UTA): there is no
+    # separate futures wallet, so nothing to transfer into.
+    unified_margin: bool = False
 
     @property
     def is_dated(self) -> bool:

@@ -34,6 +34,7 @@ from bot.domain.risk_cut import cut_for, delever_to
 from bot.domain.risk_inverse import SATOSHI, InverseLeg, inverse_leg_of
 from bot.domain.risk_policy import RiskGate, RiskGrade, RiskPolicy, grade_for
 from bot.domain.risk_top_up import CENT, TopUp, TopUpSources, plan_top_up, top_up_sources
+from bot.domain.risk_unified import unified_reason
 from bot.domain.risk_view import Leg, RiskView, leg_of, reported_liquidation
 
 __all__ = ["RiskAssessment", "RiskView", "TopUp", "assess"]
@@ -90,6 +91,9 @@ def assess(view: RiskView) -> RiskAssessment:
     ratio = leg.ratio(view.wallet_balance)
     grade = grade_for(view.policy, distance, ratio)
     reasons = [_describe(view, distance, used, ratio, grade)]
+    unified = unified_reason(view.market, view.margin_mode, grade)
+    if unified:
+        reasons.append(unified)
     if not view.brackets:
         reasons.append(_no_brackets(leg, exchange))
     mismatch = _mismatch(view.policy, own, exchange)

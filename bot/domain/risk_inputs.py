@@ -69,7 +69,8 @@ def risk_view(
     position = perp.position(policy.perp_symbol)
     settle = market.settle or market.quote
     futures = perp.margin_balances(market).get(settle)
-    spot_free = perp.spot.get(settle)
+    # A unified wallet (Bybit UTA) is the futures wallet itself: no spot source to move.
+    spot_free = None if market.unified_margin else perp.spot.get(settle)
     mode = position.margin_mode or policy.margin_mode
     other_mm = other_upnl = ZERO
     if mode is MarginMode.ISOLATED:

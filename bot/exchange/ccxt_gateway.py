@@ -317,6 +317,28 @@ class CcxtExchange(AccountOps, HistoryOps, PositionModeOps):
         market = await self.market(request.symbol)
         mode = await self.position_mode(market) if market.is_contract else PositionMode.ONE_WAY
         params = order_params(request, market, mode)
+
+        async def send() -> Order:
+            return parse.parse_order(await self._create(request, params))
+
+        return await self._mode_checked(self._place_once(request, send))
+
+    async def _create(self, request: OrderRequest, params: Mapping[str, Any]) -> Any:
+        """ccxt `create_order` of `request` as a limit order with `params`: its raw reply."""
+        return await self._client.create_order(
+            request.symbol,
+            "limit",
+            request.side.value,
+            float(request.amount),
+            float(request.price),
+            dict(params),
+        )
+
+    async def _place_once(
+        self, request: OrderRequest, send: Callable[[], Awaitable[Order]]
+    ) -> Order:
+        """Log and send `send` once; an outcome that may have booked the order leaves as
+        AmbiguousOrderError, ClockSkew after a clock resync (see `place_order`)."""
         self._log.info(
             "exchange.place_order",
             symbol=request.symbol,
@@ -327,20 +349,8 @@ class CcxtExchange(AccountOps, HistoryOps, PositionModeOps):
             post_only=request.post_only,
             reduce_only=request.reduce_only,
         )
-
-        async def send() -> Order:
-            raw = await self._client.create_order(
-                request.symbol,
-                "limit",
-                request.side.value,
-                float(request.amount),
-                float(request.price),
-                params,
-            )
-            return parse.parse_order(raw)
-
         try:
-            return await self._mode_checked(self._calls.once("place_order", send))
+            return await self._calls.once("place_order", send)
         except ClockSkew:
             await self._resync_quietly()
             raise

@@ -36,6 +36,7 @@ from bot.domain.model import (
     Quote,
     Wallet,
 )
+from bot.exchange.orders import order_as_sent
 from bot.exchange.port import ApiRestrictions, Exchange, OrderRequest
 
 __all__ = ["DRY_RUN_ORDER_PREFIX", "DryRunExchange"]
@@ -133,18 +134,7 @@ class DryRunExchange:
 
     async def place_order(self, request: OrderRequest) -> Order:
         self._record(f"place {_describe(request)}")
-        return Order(
-            id=f"{DRY_RUN_ORDER_PREFIX}{self.calls}",
-            client_id=request.client_id,
-            symbol=request.symbol,
-            side=request.side,
-            amount=request.amount,
-            filled=ZERO,
-            price=request.price,
-            status=OrderStatus.EXPIRED,
-            reduce_only=request.reduce_only,
-            post_only=request.post_only,
-        )
+        return order_as_sent(request, f"{DRY_RUN_ORDER_PREFIX}{self.calls}", OrderStatus.EXPIRED)
 
     async def cancel_order(self, symbol: str, *, order_id: str) -> Order | None:
         self._record(f"cancel {order_id} on {symbol}")

@@ -20,6 +20,7 @@ from typing import Any, Literal
 import ccxt.async_support as ccxt
 
 from bot.domain.model import PositionMode
+from bot.exchange.bybit_venue import gateway_class
 from bot.exchange.ccxt_gateway import CcxtExchange
 from bot.exchange.errors import NotSupported
 from bot.exchange.retry import CircuitBreaker, RetryPolicy
@@ -46,6 +47,8 @@ _DEFAULT_OPTIONS: Mapping[str, Mapping[str, Any]] = {
         "fetchCurrencies": False,
         "fetchMargins": False,
     },
+    # Bybit: no option listings (six more instruments-info calls per load).
+    "bybit": {"fetchMarkets": {"types": ["spot", "linear", "inverse"]}},
 }
 
 
@@ -206,7 +209,8 @@ def build_exchange(
         )
     except NotSupported as exc:
         raise NotSupported(f"accounts.{account_name}.{exc}", account=account_name) from None
-    return CcxtExchange(
+    gateway = gateway_class(exchange_id, wanted, account_name)
+    return gateway(
         account_name,
         client,
         retry=retry,

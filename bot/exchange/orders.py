@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from bot.domain.model import Market, PositionMode, Side
+from bot.domain.model import Market, Order, OrderStatus, PositionMode, Side
 from bot.exchange.errors import (
     AmbiguousOrderError,
     BadResponse,
@@ -17,7 +18,7 @@ from bot.exchange.errors import (
 )
 from bot.exchange.port import OrderRequest
 
-__all__ = ["ambiguous_or_none", "order_params"]
+__all__ = ["ambiguous_or_none", "order_as_sent", "order_params"]
 
 
 def order_params(
@@ -63,4 +64,24 @@ def ambiguous_or_none(error: ExchangeError, client_id: str) -> AmbiguousOrderErr
         client_id=client_id,
         account=error.account,
         code=error.code,
+    )
+
+
+def order_as_sent(
+    request: OrderRequest, order_id: str, status: OrderStatus, now_ms: int | None = None
+) -> Order:
+    """`request` as an order with venue id `order_id` in `status`, nothing filled (what an
+    acknowledgement without state, or a dry run, can say about it)."""
+    return Order(
+        id=order_id,
+        client_id=request.client_id,
+        symbol=request.symbol,
+        side=request.side,
+        amount=request.amount,
+        filled=Decimal(0),
+        price=request.price,
+        status=status,
+        reduce_only=request.reduce_only,
+        post_only=request.post_only,
+        timestamp_ms=now_ms,
     )

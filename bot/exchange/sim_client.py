@@ -1,4 +1,4 @@
-"""Build an unmodified ccxt Binance exchange that talks to a hedgebot simulator URL.
+"""Build an unmodified ccxt Binance or Bybit exchange that talks to a hedgebot simulator URL.
 
 This is the one place that knows how to point ccxt at the simulator (`hedgebot sim`, the
 daemon's `mode: sim`, the tests). It rewrites every `urls['api']` entry to the simulator's base
@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import ccxt.async_support as ccxt_async
 
+from bot.exchange.bybit_venue import BYBIT, SIM_OPTIONS
+
 __all__ = ["SIM_API_KEY", "SIM_EXCHANGES", "SIM_SECRET", "make_sim_exchange"]
 
 SIM_API_KEY = "sim-key"
@@ -27,6 +29,7 @@ _MARKET_TYPES = {
     "binance": ["spot", "linear", "inverse"],
     "binanceusdm": ["linear"],
     "binancecoinm": ["inverse"],
+    "bybit": ["spot", "linear", "inverse"],  # Bybit v5 (unified account)
 }
 SIM_EXCHANGES: tuple[str, ...] = tuple(_MARKET_TYPES)  # the ccxt ids the simulator serves
 
@@ -42,8 +45,8 @@ def make_sim_exchange(
 ) -> Any:
     """Return `ccxt.async_support.<exchange_id>` wired to the simulator at `url`.
 
-    `exchange_id` is "binance" (spot, USDⓈ-M and COIN-M through one class), "binanceusdm"
-    or "binancecoinm";
+    `exchange_id` is "binance" (spot, USDⓈ-M and COIN-M through one class), "binanceusdm",
+    "binancecoinm" or "bybit" (v5, a unified account: its five API hosts all at `url`);
     `url` is the simulator's base URL, e.g. "http://127.0.0.1:8099" (no trailing path).
     `options` are merged over the simulator defaults; `timeout_ms` is ccxt's request timeout.
     The caller owns the instance and must `await exchange.close()`.
@@ -67,7 +70,8 @@ def make_sim_exchange(
     exchange.has["fetchCurrencies"] = False
     # close() waits this long for TLS sockets to shut down; plain-HTTP loopback needs none.
     exchange.timeout_on_exit = 0
-    _patch_error_maps(exchange, base)
+    if exchange_id != BYBIT:  # Bybit maps its codes without looking at the URL
+        _patch_error_maps(exchange, base)
     return exchange
 
 
@@ -79,6 +83,9 @@ def _base_url(url: str) -> str:
 
 
 def _sim_options(exchange_id: str, overrides: dict[str, Any]) -> dict[str, Any]:
+    if exchange_id == BYBIT:
+        return _merged({**SIM_OPTIONS, "fetchMarkets": dict(SIM_OPTIONS["fetchMarkets"])},
+                       overrides)  # fmt: skip
     options: dict[str, Any] = {
         "fetchCurrencies": False,  # else load_markets calls /sapi/v1/capital/config/getall
         "fetchMargins": False,  # else it calls /sapi/v1/margin/allPairs and isolated/allPairs
@@ -86,6 +93,10 @@ def _sim_options(exchange_id: str, overrides: dict[str, Any]) -> dict[str, Any]:
         "fetchOpenOrders": {"warnWithoutSymbol": False},
         "warnOnFetchOpenOrdersWithoutSymbol": False,
     }
+    return _merged(options, overrides)
+
+
+def _merged(options: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     for key, value in overrides.items():
         if isinstance(value, dict) and isinstance(options.get(key), dict):
             options[key] = {**options[key], **value}

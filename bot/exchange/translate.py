@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping
 import ccxt.async_support as ccxt
 
 from bot.exchange import errors as E
+from bot.exchange.bybit_codes import BYBIT_CODES
 
 __all__ = ["error_code", "retry_after_seconds", "scrub", "translate"]
 
@@ -112,9 +113,11 @@ def _is_binance(exchange_id: str | None) -> bool:
 
 
 def _by_code(exchange_id: str | None, code: str | None) -> type[E.ExchangeError] | None:
-    if code is None or not _is_binance(exchange_id):
+    if code is None:
         return None
-    return _BINANCE_CODES.get(code)
+    if exchange_id == "bybit":
+        return BYBIT_CODES.get(code)
+    return _BINANCE_CODES.get(code) if _is_binance(exchange_id) else None
 
 
 def _classify(

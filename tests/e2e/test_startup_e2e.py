@@ -55,10 +55,10 @@ def taken_port() -> Iterator[int]:
 
 
 def test_exchange_the_simulator_does_not_serve(e2e: E2E, sim: InProcessSim) -> None:
-    """exchange: bybit with mode: sim names accounts.main.exchange and exits 2."""
+    """exchange: okx with mode: sim names accounts.main.exchange and exits 2."""
     config = e2e.config(sim.url, {"BTC": hedge_entry("BTC", 1.0)},
-                        accounts={"main": {"exchange": "bybit"}})  # fmt: skip
-    _exits(e2e, config, EXIT_CONFIG, "accounts.main.exchange", "bybit")
+                        accounts={"main": {"exchange": "okx"}})  # fmt: skip
+    _exits(e2e, config, EXIT_CONFIG, "accounts.main.exchange", "okx")
 
 
 def test_missing_keys_name_the_variables(e2e: E2E) -> None:

@@ -104,7 +104,7 @@ def test_live_clients_rate_limit_with_a_rolling_window() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "field"),
     [
-        ({"exchange_id": "bybit", "mode": "sim", "sim_url": "http://127.0.0.1:9"}, "exchange"),
+        ({"exchange_id": "okx", "mode": "sim", "sim_url": "http://127.0.0.1:9"}, "exchange"),
         ({"exchange_id": "binanse", "mode": "live"}, "exchange"),
         ({"exchange_id": "binance", "mode": "paper"}, "mode"),
         ({"exchange_id": "binance", "mode": "testnet"}, "mode"),
@@ -121,9 +121,7 @@ async def test_refusals_name_the_account_field(kwargs: dict[str, Any], field: st
 
 
 async def test_sim_refuses_an_exchange_it_does_not_serve_with_what_to_do() -> None:
-    """bybit with mode sim says which exchanges the simulator speaks and which modes fit."""
-    only = r"binance, binanceusdm and binancecoinm only.*testnet, demo or live"
+    """okx with mode sim says which exchanges the simulator speaks and which modes fit."""
+    only = r"binance, binanceusdm, binancecoinm and bybit only.*testnet, demo or live"
     with pytest.raises(NotSupported, match=only):
-        build_exchange(
-            "main", exchange_id="bybit", mode="sim", sim_url="http://127.0.0.1:9", **KEYS
-        )
+        build_exchange("main", exchange_id="okx", mode="sim", sim_url="http://127.0.0.1:9", **KEYS)
