@@ -32,8 +32,9 @@ from bot.backtest.account import (
     snapshot,
 )
 from bot.backtest.bars import Bar
-from bot.backtest.fills import FeeSchedule
+from bot.backtest.fills import FeeSchedule, liquidated
 from bot.backtest.ledger import Ledger, equity, transfer
+from bot.backtest.quiet import Quiet, calm, quiet_after, quiet_memory
 from bot.backtest.rule_watch import RuleWatch, observation, start_watch, watch_bar
 from bot.backtest.series import Frame, Step
 from bot.backtest.venue_events import LiveOrder, Tally, venue_events
@@ -54,8 +55,9 @@ DAY_MS = 86_400_000
 class HedgeRun:
     """One hedge's state between bars: the venue's money, our live order, the hedge's
     memory, what the journal would hold (fills since the baseline, newest fill, today's
-    turnover), the starting collateral (for the unhedged equity) and what the target rules
-    watch from the bars (None: nothing)."""
+    turnover), the starting collateral (for the unhedged equity), what the target rules
+    watch from the bars (None: nothing) and, after a decision that changed nothing, what
+    quiet candles repeat (`quiet`)."""
 
     ledger: Ledger
     memory: HedgeMemory
@@ -67,6 +69,7 @@ class HedgeRun:
     turnover: Decimal = ZERO
     sent: int = 0
     watch: RuleWatch | None = None
+    quiet: Quiet | None = None  # set while the next candles may skip `decide` (`quiet`)
 
 
 def start_run(setup: HedgeSetup, collateral: Decimal) -> HedgeRun:
@@ -173,9 +176,21 @@ def observe_bar(
 
 
 def advance(
-    setup: HedgeSetup, run: HedgeRun, bar: Bar, interval_ms: int, fees: FeeSchedule
+    setup: HedgeSetup,
+    run: HedgeRun,
+    bar: Bar,
+    interval_ms: int,
+    fees: FeeSchedule,
+    *,
+    skip_quiet: bool = True,
 ) -> tuple[HedgeRun, Step]:
-    """One bar for one hedge: venue events, then the decision at the bar's close."""
+    """One bar for one hedge: venue events, then the decision at the bar's close. With
+    `skip_quiet`, a candle on which `decide` provably changes nothing (`quiet`) repeats the
+    last decision instead of running it."""
+    if skip_quiet and run.quiet is not None:
+        skipped = _quiet_bar(setup, run, run.quiet, bar, interval_ms)
+        if skipped is not None:
+            return skipped
     now = bar.ts_ms + interval_ms
     market, policy = setup.market, setup.policy
     events = venue_events(
@@ -199,7 +214,44 @@ def advance(
     liq = events.liquidation
     if run.ledger is not before:  # a top-up moved the liquidation price
         liq = ledger_liquidation(run.ledger, market, setup.brackets)
-    return run, _step(setup, run, bar, d, events.tally, acted, liq)
+    step = _step(setup, run, bar, d, events.tally, acted, liq)
+    quiet = None
+    if skip_quiet and run.live is None:
+        quiet = quiet_after(setup, d, run.ledger, liq, step)
+    return replace(run, quiet=quiet), step
+
+
+def _quiet_bar(
+    setup: HedgeSetup, run: HedgeRun, quiet: Quiet, bar: Bar, interval_ms: int
+) -> tuple[HedgeRun, Step] | None:
+    """The bar as `decide` would leave it, when it is quiet (see `quiet`); else None."""
+    ledger, market = run.ledger, setup.market
+    if run.live is not None or quiet.ledger is not ledger:
+        return None
+    if bar.funding_rate is not None and ledger.contracts != 0:
+        return None  # funding settles: the wallet, hence the liquidation price, moves
+    liq, mark = quiet.liquidation, bar.mark.close
+    if liquidated(ledger.contracts, liq, bar) or bar.perp.close < market.price_tick:
+        return None
+    if not calm(setup, quiet, mark):
+        return None
+    memory = quiet_memory(quiet, ledger.contracts, bar.ts_ms + interval_ms)
+    last = quiet.step
+    spot_value = setup.holding * bar.spot.close
+    step = Step(
+        last.hedge,
+        bar,
+        last.holding,
+        last.position,
+        last.ratio,
+        last.target,
+        last.band,
+        None if liq is None else (liq - mark) / mark,
+        spot_value + equity(ledger, mark, market),
+        spot_value + run.start_collateral,
+        reason=last.reason,
+    )
+    return replace(run, memory=memory), step
 
 
 def _step(
@@ -245,12 +297,15 @@ def replay(
     frames: Iterable[tuple[Bar, ...]],
     interval_ms: int,
     fees: FeeSchedule,
+    *,
+    skip_quiet: bool = True,
 ) -> Iterable[Frame]:
-    """Each lockstep frame of bars (one per hedge, in `setups` order) → one frame of Steps."""
+    """Each lockstep frame of bars (one per hedge, in `setups` order) → one frame of Steps
+    (`skip_quiet`: see `advance`)."""
     state = list(runs)
     for bars in frames:
         frame: list[Step] = []
         for i, (setup, bar) in enumerate(zip(setups, bars, strict=True)):
-            state[i], step = advance(setup, state[i], bar, interval_ms, fees)
+            state[i], step = advance(setup, state[i], bar, interval_ms, fees, skip_quiet=skip_quiet)
             frame.append(step)
         yield frame
