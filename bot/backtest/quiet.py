@@ -37,18 +37,29 @@ from bot.domain.target_rules import Rules
 __all__ = ["MARGIN", "Quiet", "calm", "quiet_after", "quiet_memory", "quiet_setup"]
 
 MARGIN = Decimal("0.000001")  # fraction of the mark kept clear of the risk thresholds
+_HAIR = Decimal("0.999999999")  # the ceiling sits this much under the distance limit
 
 
 @dataclass(frozen=True, slots=True)
 class Quiet:
     """What a quiet candle repeats from the last full decision: the ledger it saw (compared
     by identity), that ledger's liquidation price, the memory, and its Step (holding,
-    position, ratio, target, reason stay; prices and equities are the candle's)."""
+    position, ratio, target, reason stay; prices and equities are the candle's).
+    `ceiling`: a mark known `calm`, so every mark at or below it is calm too (None: check
+    each mark)."""
 
     ledger: Ledger
     liquidation: Decimal | None
     memory: HedgeMemory
     step: Step
+    ceiling: Decimal | None = None
+
+    def is_calm(self, setup: HedgeSetup, mark: Decimal) -> bool:
+        """`calm(setup, self, mark)`, answered by one comparison below the ceiling."""
+        ceiling = self.ceiling
+        if ceiling is not None and mark <= ceiling:
+            return True
+        return calm(setup, self, mark)
 
 
 def _static(rules: Rules | None) -> bool:
@@ -80,7 +91,21 @@ def quiet_after(
     the next candles may be skipped while `calm`; else None."""
     if not (quiet_setup(setup) and _changed_nothing(d) and _within_band(setup, d)):
         return None
-    return Quiet(ledger, liquidation, d.memory, step)
+    quiet = Quiet(ledger, liquidation, d.memory, step)
+    return replace(quiet, ceiling=_ceiling(setup, quiet))
+
+
+def _ceiling(setup: HedgeSetup, quiet: Quiet) -> Decimal | None:
+    """The highest mark the distance rule allows (a hair below), if it is `calm`. For a
+    short, `calm` only gets harder as the mark rises: the distance shrinks, the margin
+    balance falls and the maintenance margin grows. So a calm mark is a ceiling."""
+    ledger, liq = quiet.ledger, quiet.liquidation
+    if ledger.contracts == 0:
+        return Decimal("Infinity")
+    if liq is None or ledger.contracts > 0:
+        return None
+    limit = liq / (1 + setup.risk_policy.top_up_distance + MARGIN) * _HAIR
+    return limit if calm(setup, quiet, limit) else None
 
 
 def _changed_nothing(d: Decision) -> bool:
@@ -108,8 +133,8 @@ def _within_band(setup: HedgeSetup, d: Decision) -> bool:
 
 
 def calm(setup: HedgeSetup, quiet: Quiet, mark: Decimal) -> bool:
-    """At `mark` the risk guard stays below TOP_UP with a `MARGIN` to spare (a short, or
-    flat); False also for a long (the planner closes it)."""
+    """At `mark` (positive) the risk guard stays below TOP_UP with a `MARGIN` to spare (a
+    short, or flat); False also for a long (the planner closes it)."""
     ledger, liq = quiet.ledger, quiet.liquidation
     if ledger.contracts == 0:
         return True

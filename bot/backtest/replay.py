@@ -34,7 +34,7 @@ from bot.backtest.account import (
 from bot.backtest.bars import Bar
 from bot.backtest.fills import FeeSchedule, liquidated
 from bot.backtest.ledger import Ledger, equity, transfer
-from bot.backtest.quiet import Quiet, calm, quiet_after, quiet_memory
+from bot.backtest.quiet import Quiet, quiet_after, quiet_memory
 from bot.backtest.rule_watch import RuleWatch, observation, start_watch, watch_bar
 from bot.backtest.series import Frame, Step
 from bot.backtest.venue_events import LiveOrder, Tally, venue_events
@@ -45,7 +45,7 @@ from bot.domain.model import AccountSnapshot, Fill, Order, OrderStatus, Side
 from bot.domain.sizing import PlannedOrder
 from bot.domain.target_rules import Observation
 
-__all__ = ["HedgeRun", "advance", "observe_bar", "replay", "start_run"]
+__all__ = ["HedgeRun", "advance", "observe_bar", "replay", "settled", "start_run"]
 
 ZERO = Decimal(0)
 DAY_MS = 86_400_000
@@ -191,6 +191,7 @@ def advance(
         skipped = _quiet_bar(setup, run, run.quiet, bar, interval_ms)
         if skipped is not None:
             return skipped
+        run = settled(run, bar.ts_ms)  # the streak ended at the previous close
     now = bar.ts_ms + interval_ms
     market, policy = setup.market, setup.policy
     events = venue_events(
@@ -233,9 +234,8 @@ def _quiet_bar(
     liq, mark = quiet.liquidation, bar.mark.close
     if liquidated(ledger.contracts, liq, bar) or bar.perp.close < market.price_tick:
         return None
-    if not calm(setup, quiet, mark):
+    if not quiet.is_calm(setup, mark):
         return None
-    memory = quiet_memory(quiet, ledger.contracts, bar.ts_ms + interval_ms)
     last = quiet.step
     spot_value = setup.holding * bar.spot.close
     step = Step(
@@ -251,7 +251,17 @@ def _quiet_bar(
         spot_value + run.start_collateral,
         reason=last.reason,
     )
-    return replace(run, memory=memory), step
+    return run, step  # the memory is re-stamped once, when the streak ends (`settled`)
+
+
+def settled(run: HedgeRun, close_ms: int) -> HedgeRun:
+    """`run` as the daemon would hold it after a decision at `close_ms`: during a streak of
+    quiet candles the loop leaves the run untouched, and only the trust baseline in its
+    memory differs from what `decide` leaves (re-stamped at each close)."""
+    if run.quiet is None:
+        return run
+    memory = quiet_memory(run.quiet, run.ledger.contracts, close_ms)
+    return run if memory is run.memory else replace(run, memory=memory)
 
 
 def _step(

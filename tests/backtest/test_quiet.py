@@ -15,7 +15,7 @@ from bot.backtest.account import HedgeSetup
 from bot.backtest.bars import Bar, Ohlc
 from bot.backtest.data import MarketSpec, SeriesFile, open_market
 from bot.backtest.fills import FeeSchedule
-from bot.backtest.replay import HedgeRun, advance, start_run
+from bot.backtest.replay import HedgeRun, advance, settled, start_run
 from bot.backtest.venue import perp_brackets, perp_market
 from bot.domain.hedge import HedgePolicy
 from bot.domain.risk_policy import RiskPolicy
@@ -66,7 +66,7 @@ def _both_ways(setup: HedgeSetup, bars: Sequence[Bar], collateral: D) -> tuple[i
         fast, fast_step = advance(setup, fast, bar, interval, FEES)
         skipped += before is not None and fast.quiet is before
         assert fast_step == full_step, f"bar {i}"
-        assert _state(fast) == _state(full), f"bar {i}"
+        assert _state(settled(fast, bar.ts_ms + interval)) == _state(full), f"bar {i}"
         events += full_step.top_ups + full_step.liquidations
     return skipped, events
 
