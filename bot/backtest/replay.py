@@ -45,7 +45,15 @@ from bot.domain.model import AccountSnapshot, Fill, Order, OrderStatus, Side
 from bot.domain.sizing import PlannedOrder
 from bot.domain.target_rules import Observation
 
-__all__ = ["HedgeRun", "advance", "observe_bar", "replay", "settled", "start_run"]
+__all__ = [
+    "HedgeRun",
+    "advance",
+    "advance_all",
+    "observe_bar",
+    "replay",
+    "settled",
+    "start_run",
+]
 
 ZERO = Decimal(0)
 DAY_MS = 86_400_000
@@ -301,6 +309,26 @@ def _step(
     )
 
 
+def advance_all(
+    setups: Sequence[HedgeSetup],
+    runs: Sequence[HedgeRun],
+    bars: Sequence[Bar],
+    interval_ms: int,
+    fees: FeeSchedule,
+    *,
+    skip_quiet: bool = True,
+) -> tuple[list[HedgeRun], list[Step]]:
+    """One lockstep frame for every hedge (`advance`, in `setups` order): the new states
+    and the frame of Steps."""
+    states: list[HedgeRun] = []
+    frame: list[Step] = []
+    for setup, run, bar in zip(setups, runs, bars, strict=True):
+        run, step = advance(setup, run, bar, interval_ms, fees, skip_quiet=skip_quiet)
+        states.append(run)
+        frame.append(step)
+    return states, frame
+
+
 def replay(
     setups: Sequence[HedgeSetup],
     runs: Sequence[HedgeRun],
@@ -312,10 +340,7 @@ def replay(
 ) -> Iterable[Frame]:
     """Each lockstep frame of bars (one per hedge, in `setups` order) → one frame of Steps
     (`skip_quiet`: see `advance`)."""
-    state = list(runs)
+    state: Sequence[HedgeRun] = runs
     for bars in frames:
-        frame: list[Step] = []
-        for i, (setup, bar) in enumerate(zip(setups, bars, strict=True)):
-            state[i], step = advance(setup, state[i], bar, interval_ms, fees, skip_quiet=skip_quiet)
-            frame.append(step)
+        state, frame = advance_all(setups, state, bars, interval_ms, fees, skip_quiet=skip_quiet)
         yield frame
