@@ -2,6 +2,7 @@
 
 `run_params(request, params)` is module-level so a sweep pickles `partial(run_params,
 request)` to its workers; every user mistake leaves as a `BacktestError` (one line).
+Fees: `--fees` over the config's `backtest.fees` over Binance's defaults (`run_fees`).
 Holdings default to 1 unit of each hedged asset; the collateral (the perp's settle currency)
 defaults to the hedges' notional at the first candle (holding × beta × perp close) and a
 given total is split between the hedges in proportion to those notionals.
@@ -20,17 +21,34 @@ import yaml
 
 from bot.backtest.account import HedgeSetup
 from bot.backtest.bars import Bar
-from bot.backtest.data import DateRange, FundingSpec, MarketFeed, lockstep, market_spec, open_market
+from bot.backtest.data import (
+    DateRange,
+    FundingSpec,
+    MarketSpec,
+    lockstep,
+    market_spec,
+    open_market,
+)
 from bot.backtest.errors import BacktestError
 from bot.backtest.fills import FeeSchedule
 from bot.backtest.metrics import MetricsSink
-from bot.backtest.replay import replay, start_run
+from bot.backtest.replay import HedgeRun, replay, start_run
 from bot.backtest.result import RunSummary
 from bot.backtest.series import Recorder, StepSink
 from bot.backtest.sweep import apply_params
 from bot.backtest.venue import perp_brackets, perp_market
 
-__all__ = ["BacktestRequest", "load_settings", "run_backtest", "run_params"]
+__all__ = [
+    "BacktestRequest",
+    "PreparedRun",
+    "first_frame",
+    "load_settings",
+    "prepare_run",
+    "run_backtest",
+    "run_fees",
+    "run_params",
+    "start_runs",
+]
 
 ZERO = Decimal(0)
 
@@ -46,7 +64,7 @@ class BacktestRequest:
     funding: Mapping[str, FundingSpec] = field(default_factory=dict)
     holdings: Mapping[str, Decimal] | None = None
     collateral: Mapping[str, Decimal] | None = None
-    fees: FeeSchedule = field(default_factory=FeeSchedule)
+    fees: Mapping[str, Decimal] = field(default_factory=dict)  # --fees: maker/taker → rate
 
 
 def load_settings(path: Path, params: Mapping[str, str]) -> Any:
@@ -94,7 +112,7 @@ def _setups(
     return out
 
 
-def _feeds(request: BacktestRequest, settings: Any) -> list[MarketFeed]:
+def _specs(request: BacktestRequest, settings: Any) -> tuple[MarketSpec, ...]:
     unknown = sorted((set(request.series) | set(request.funding)) - set(settings.hedges))
     if unknown:
         known = ", ".join(settings.hedges)
@@ -104,18 +122,53 @@ def _feeds(request: BacktestRequest, settings: Any) -> list[MarketFeed]:
         raise BacktestError(
             f"hedge {missing} has no data: give --data DIR or --series {missing}:perp=FILE"
         )
-    return [
-        open_market(
-            market_spec(
-                name,
-                hedge.contract.label,
-                data=request.data,
-                series=request.series.get(name),
-                funding=request.funding.get(name),
-                window=request.window,
-            )
+    return tuple(
+        market_spec(
+            name,
+            hedge.contract.label,
+            data=request.data,
+            series=request.series.get(name),
+            funding=request.funding.get(name),
+            window=request.window,
         )
         for name, hedge in settings.hedges.items()
+    )
+
+
+@dataclass(frozen=True)
+class PreparedRun:
+    """One run before its first candle: the overrides, the hedges' setups, the data to read
+    (runs with equal `specs` can share one read of it, see `batch`) and the fees."""
+
+    params: Mapping[str, str]
+    setups: tuple[HedgeSetup, ...]
+    specs: tuple[MarketSpec, ...]
+    fees: FeeSchedule
+
+
+def prepare_run(request: BacktestRequest, params: Mapping[str, str]) -> PreparedRun:
+    """The config (with `params` applied) and the flags, checked, as a `PreparedRun`."""
+    settings = load_settings(request.config, params)
+    fees = run_fees(settings, request.fees)
+    setups = tuple(_setups(settings, request.holdings, fees))
+    return PreparedRun(dict(params), setups, _specs(request, settings), fees)
+
+
+def run_fees(settings: Any, overrides: Mapping[str, Decimal]) -> FeeSchedule:
+    """The run's fees: `--fees` where given, else the config's `backtest.fees` (whose
+    defaults are Binance USDⓈ-M VIP 0)."""
+    configured = settings.backtest.fees
+    rates = {"maker": configured.maker, "taker": configured.taker, **overrides}
+    return FeeSchedule(maker=rates["maker"], taker=rates["taker"])
+
+
+def start_runs(
+    prepared: PreparedRun, first: tuple[Bar, ...], collateral: Mapping[str, Decimal] | None
+) -> list[HedgeRun]:
+    """Each hedge's state before the first candle (`collaterals` at `first`)."""
+    setups = prepared.setups
+    return [
+        start_run(s, c) for s, c in zip(setups, collaterals(setups, first, collateral), strict=True)
     ]
 
 
@@ -141,22 +194,16 @@ def run_backtest(
     request: BacktestRequest, params: Mapping[str, str], sinks: Iterable[StepSink] = ()
 ) -> RunSummary:
     """Replay the config (with `params` applied) over the data; steps go to `sinks` too."""
-    settings = load_settings(request.config, params)
-    setups = _setups(settings, request.holdings, request.fees)
-    feeds = _feeds(request, settings)
+    prepared = prepare_run(request, params)
+    feeds = [open_market(spec) for spec in prepared.specs]
     try:
         metrics = MetricsSink()
         recorder = Recorder([metrics, *sinks])
         frames: Iterator[tuple[Bar, ...]] = lockstep(feeds)
-        first = next(frames, None)
-        if first is None:
-            raise BacktestError("no candles in the window for every hedge (check --from/--to)")
-        runs = [
-            start_run(s, c)
-            for s, c in zip(setups, collaterals(setups, first, request.collateral), strict=True)
-        ]
+        first = first_frame(frames)
+        runs = start_runs(prepared, first, request.collateral)
         for frame in replay(
-            setups, runs, chain([first], frames), feeds[0].interval_ms, request.fees
+            prepared.setups, runs, chain([first], frames), feeds[0].interval_ms, prepared.fees
         ):
             recorder.add(frame)
         recorder.close()
@@ -166,6 +213,14 @@ def run_backtest(
             feed.close()
     run, per_hedge = metrics.results()
     return RunSummary(dict(params), run, per_hedge, reports)
+
+
+def first_frame(frames: Iterator[tuple[Bar, ...]]) -> tuple[Bar, ...]:
+    """The first lockstep frame; BacktestError when the window holds none."""
+    first = next(frames, None)
+    if first is None:
+        raise BacktestError("no candles in the window for every hedge (check --from/--to)")
+    return first
 
 
 def run_params(request: BacktestRequest, params: Mapping[str, str]) -> RunSummary:
