@@ -293,7 +293,7 @@ def _step(
         bar=bar,
         holding=setup.holding,
         position=position,
-        ratio=ratio_of(short, policy.spot_exposure(setup.holding)),
+        ratio=ratio_of(short, policy.spot_exposure(d.exposure_units)),
         target=target,
         band=policy.band,
         liquidation_distance=None if liq is None else (liq - mark) / mark,

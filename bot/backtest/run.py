@@ -4,7 +4,8 @@
 request)` to its workers; every user mistake leaves as a `BacktestError` (one line).
 Fees: `--fees` over the config's `backtest.fees` over Binance's defaults (`run_fees`).
 Holdings default to 1 unit of each hedged asset; the collateral (the perp's settle currency)
-defaults to the hedges' notional at the first candle (holding × beta × perp close) and a
+defaults to the hedges' notional at the first candle (holding × beta × perp close; a proxy's
+by value, holding × beta × its spot close) and a
 given total is split between the hedges in proportion to those notionals.
 """
 
@@ -37,6 +38,7 @@ from bot.backtest.result import RunSummary
 from bot.backtest.series import Recorder, StepSink
 from bot.backtest.sweep import apply_params
 from bot.backtest.venue import perp_brackets, perp_market
+from bot.domain.proxy import is_proxy, proxy_spot_symbol
 
 __all__ = [
     "BacktestRequest",
@@ -97,22 +99,27 @@ def _setups(
         if held is None:
             given = ", ".join(sorted(holdings or {}))
             raise BacktestError(f"--holdings: no amount for {policy.spot_asset} (given: {given})")
+        market = perp_market(policy.perp_symbol, fees)
+        proxy = is_proxy(market.base, policy.spot_asset)
         out.append(
             HedgeSetup(
                 policy=policy,
                 risk_policy=risk.to_policy(),
-                market=perp_market(policy.perp_symbol, fees),
+                market=market,
                 brackets=perp_brackets(policy.perp_symbol),
                 holding=held,
                 max_age_ms=int(settings.data.max_snapshot_age_s * 1000),
                 allow_reduce=risk.allow_reduce,
                 rules=hedge.rules(),
+                spot_symbol=proxy_spot_symbol(policy.spot_asset, market.quote) if proxy else None,
             )
         )
     return out
 
 
-def _specs(request: BacktestRequest, settings: Any) -> tuple[MarketSpec, ...]:
+def _specs(
+    request: BacktestRequest, settings: Any, setups: Sequence[HedgeSetup]
+) -> tuple[MarketSpec, ...]:
     unknown = sorted((set(request.series) | set(request.funding)) - set(settings.hedges))
     if unknown:
         known = ", ".join(settings.hedges)
@@ -130,8 +137,9 @@ def _specs(request: BacktestRequest, settings: Any) -> tuple[MarketSpec, ...]:
             series=request.series.get(name),
             funding=request.funding.get(name),
             window=request.window,
+            spot_symbol=setup.spot_symbol,
         )
-        for name, hedge in settings.hedges.items()
+        for (name, hedge), setup in zip(settings.hedges.items(), setups, strict=True)
     )
 
 
@@ -151,7 +159,7 @@ def prepare_run(request: BacktestRequest, params: Mapping[str, str]) -> Prepared
     settings = load_settings(request.config, params)
     fees = run_fees(settings, request.fees)
     setups = tuple(_setups(settings, request.holdings, fees))
-    return PreparedRun(dict(params), setups, _specs(request, settings), fees)
+    return PreparedRun(dict(params), setups, _specs(request, settings, setups), fees)
 
 
 def run_fees(settings: Any, overrides: Mapping[str, Decimal]) -> FeeSchedule:
@@ -176,9 +184,7 @@ def collaterals(
     setups: Sequence[HedgeSetup], first: tuple[Bar, ...], given: Mapping[str, Decimal] | None
 ) -> list[Decimal]:
     """Each hedge's starting collateral (see the module docstring)."""
-    notionals = [
-        s.holding * s.policy.beta * bar.perp.close for s, bar in zip(setups, first, strict=True)
-    ]
+    notionals = [_notional(s, bar) for s, bar in zip(setups, first, strict=True)]
     if given is None:
         return notionals
     settles = {s.market.settle or s.market.quote for s in setups}
@@ -188,6 +194,13 @@ def collaterals(
     if whole == 0:
         return [total / len(setups)] * len(setups)
     return [total * n / whole for n in notionals]
+
+
+def _notional(setup: HedgeSetup, bar: Bar) -> Decimal:
+    """The hedge's notional at `bar`: holding × beta × perp close; a proxy's by value,
+    holding × beta × the holding's spot close (what its short is sized to)."""
+    price = bar.spot.close if setup.spot_symbol is not None else bar.perp.close
+    return setup.holding * setup.policy.beta * price
 
 
 def run_backtest(

@@ -22,9 +22,11 @@ class Step(NamedTuple):
     """One hedge's state at the END of one candle (after its fills, funding and risk actions).
 
     Units: `holding` spot base units held; `position` the perp position in base units,
-    signed (negative = short); `ratio` short / (holding × beta) as the domain measures it
-    (None when there is no holding); `target` the effective target ratio this step and
-    `reason` the rule that set it; `band` the hedge's band (a fraction of the holding);
+    signed (negative = short); `ratio` short / (exposure × beta) as the domain measures it,
+    the exposure being the holding in the perp's base units (a proxy's by value: holding ×
+    its spot price / perp price) (None when there is no holding); `target` the effective
+    target ratio this step and `reason` the rule that set it; `band` the hedge's band (a
+    fraction of the holding);
     `liquidation_distance` (liq − mark) / mark for a short, None with no position.
     Money in the quote currency: `equity_hedged` = spot value + collateral left + perp
     margin balance (wallet incl. realised P&L, funding and fees, plus unrealised P&L);
