@@ -11,7 +11,9 @@ TOP_UP or beyond (it would top up, block, cut, or set the hold). So while:
   no liquidation in the candle), and no order is live;
 - at this candle's mark the liquidation distance stays at or above `top_up_distance` and the
   margin ratio below `critical_margin_ratio` (both with a small `MARGIN`, so a rounding
-  difference between our liquidation price and the one the guard recomputes never matters);
+  difference between our liquidation price and the one the guard recomputes never matters),
+  and while the risk hold is on (`bot.domain.hold`) the distance stays under
+  `restore_distance` (else the hold would be released: a new memory);
 
 the decision is the last one with the trust baseline re-stamped at this candle's close, and
 the loop skips `decide` (and the snapshot it would build). Everything else goes through the
@@ -34,7 +36,7 @@ from bot.domain.model import MarketKind
 from bot.domain.risk_policy import RiskGrade
 from bot.domain.target_rules import Rules
 
-__all__ = ["MARGIN", "Quiet", "calm", "quiet_after", "quiet_memory", "quiet_setup"]
+__all__ = ["MARGIN", "Quiet", "calm", "held", "quiet_after", "quiet_memory", "quiet_setup"]
 
 MARGIN = Decimal("0.000001")  # fraction of the mark kept clear of the risk thresholds
 _HAIR = Decimal("0.999999999")  # the ceiling sits this much under the distance limit
@@ -55,7 +57,10 @@ class Quiet:
     ceiling: Decimal | None = None
 
     def is_calm(self, setup: HedgeSetup, mark: Decimal) -> bool:
-        """`calm(setup, self, mark)`, answered by one comparison below the ceiling."""
+        """`calm(setup, self, mark)`, answered by one comparison below the ceiling, and
+        while the risk hold is on, the hold stays on (`held`)."""
+        if self.memory.risk_hold and not held(setup, self, mark):
+            return False
         ceiling = self.ceiling
         if ceiling is not None and mark <= ceiling:
             return True
@@ -109,7 +114,8 @@ def _ceiling(setup: HedgeSetup, quiet: Quiet) -> Decimal | None:
 
 
 def _changed_nothing(d: Decision) -> bool:
-    """Trusted data, no order, no cancel, no top-up, a grade below TOP_UP and no hold."""
+    """Trusted data, no order, no cancel, no top-up, a grade below TOP_UP (the risk hold
+    may be on: quiet candles then keep it, see `held`)."""
     memory = d.memory
     return (
         d.verdict.ok
@@ -117,7 +123,7 @@ def _changed_nothing(d: Decision) -> bool:
         and d.plan.is_noop
         and d.risk.grade < RiskGrade.TOP_UP
         and d.risk.top_up is None
-        and not (memory.risk_hold or memory.rebaseline)
+        and not memory.rebaseline
     )
 
 
@@ -149,6 +155,15 @@ def calm(setup: HedgeSetup, quiet: Quiet, mark: Decimal) -> bool:
         return False
     maint = maintenance_margin(-base * mark, setup.brackets)
     return maint / balance < risk.critical_margin_ratio - MARGIN
+
+
+def held(setup: HedgeSetup, quiet: Quiet, mark: Decimal) -> bool:
+    """The risk hold stays on at `mark`: the distance is still under `restore_distance`, by
+    a `MARGIN` (`hold.risk_hold_after` below TOP_UP releases it only at that distance)."""
+    liq = quiet.liquidation
+    if liq is None or quiet.ledger.contracts >= 0:
+        return False
+    return (liq - mark) / mark < setup.risk_policy.restore_distance - MARGIN
 
 
 def quiet_memory(quiet: Quiet, contracts: Decimal, now_ms: int) -> HedgeMemory:

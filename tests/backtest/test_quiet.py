@@ -54,21 +54,23 @@ def _setup(leverage: int, target: str, band: str, auto_top_up: bool) -> HedgeSet
     )
 
 
-def _both_ways(setup: HedgeSetup, bars: Sequence[Bar], collateral: D) -> tuple[int, int]:
+def _both_ways(setup: HedgeSetup, bars: Sequence[Bar], collateral: D) -> tuple[int, int, int]:
     """Replay `bars` with and without the skip, asserting equal state and Step on every bar;
-    returns (bars skipped, top-ups + liquidations seen)."""
+    returns (bars skipped, of which under the risk hold, top-ups + liquidations seen)."""
     interval = bars[1].ts_ms - bars[0].ts_ms
     full = fast = start_run(setup, collateral)
-    skipped = events = 0
+    skipped = events = held = 0
     for i, bar in enumerate(bars):
         full, full_step = advance(setup, full, bar, interval, FEES, skip_quiet=False)
         before = fast.quiet
         fast, fast_step = advance(setup, fast, bar, interval, FEES)
-        skipped += before is not None and fast.quiet is before
+        skip = before is not None and fast.quiet is before
+        skipped += skip
+        held += skip and before is not None and before.memory.risk_hold
         assert fast_step == full_step, f"bar {i}"
         assert _state(settled(fast, bar.ts_ms + interval)) == _state(full), f"bar {i}"
         events += full_step.top_ups + full_step.liquidations
-    return skipped, events
+    return skipped, held, events
 
 
 def _state(run: HedgeRun) -> HedgeRun:
@@ -97,12 +99,12 @@ CASES = {
 def test_skipping_quiet_candles_leaves_every_bar_unchanged(case: str) -> None:
     """On hand-made walks (calm, rally with top-ups, liquidation, tight band) the skip path
     and the full decision agree bar by bar; calm bars are skipped, and the stressed cases
-    do reach the risk guard's top-ups or a liquidation."""
+    do reach the risk guard's top-ups or a liquidation and skip bars under its hold."""
     setup, drift, seed, least, acts = CASES[case]
     bars = _walk(seed, 1_200, drift)
-    skipped, events = _both_ways(setup, bars, D(60_000))
+    skipped, held, events = _both_ways(setup, bars, D(60_000))
     assert skipped >= least * len(bars)
-    assert events > 0 or not acts
+    assert (events > 0 and held > 0) or not acts  # top-ups set the hold; quiet bars keep it
 
 
 def test_skipping_quiet_candles_on_real_history() -> None:
@@ -115,5 +117,5 @@ def test_skipping_quiet_candles_on_real_history() -> None:
             bars.append(bar)
         if len(bars) == 2_016:
             break
-    skipped, _ = _both_ways(_setup(3, "1", "0.02", True), bars, D(100_000))
+    skipped, _, _ = _both_ways(_setup(3, "1", "0.02", True), bars, D(100_000))
     assert skipped > len(bars) * 9 // 10
