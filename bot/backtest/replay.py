@@ -246,6 +246,12 @@ def _quiet_bar(
         return None
     last = quiet.step
     spot_value = setup.holding * bar.spot.close
+    contracts, entry = ledger.contracts, ledger.entry_price
+    upnl = (
+        ZERO
+        if contracts == 0 or entry is None
+        else contracts * market.contract_size * (mark - entry)
+    )
     step = Step(
         last.hedge,
         bar,
@@ -255,7 +261,7 @@ def _quiet_bar(
         last.target,
         last.band,
         None if liq is None else (liq - mark) / mark,
-        spot_value + equity(ledger, mark, market),
+        spot_value + (ledger.collateral + ledger.wallet + upnl),  # `ledger.equity`, inlined
         spot_value + run.start_collateral,
         reason=last.reason,
     )
