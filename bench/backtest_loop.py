@@ -27,6 +27,7 @@ import yaml
 from bot.backtest.args import parse_window
 from bot.backtest.batch import run_batch
 from bot.backtest.run import BacktestRequest, run_backtest
+from bot.backtest.split_run import run_split
 from bot.backtest.sweep import available_cores, grid, parse_sweep, run_batched
 
 REPO = Path(__file__).resolve().parents[1]
@@ -90,6 +91,22 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def _split(request: BacktestRequest, workers: int) -> tuple[float, float, float, bool]:
+    """(wall s, this process's CPU s, the workers' CPU s, equal to the serial summary) of one
+    run with its hedges on `workers` processes (`split_run`, as `hedgebot backtest` without
+    `--out` runs)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter()
+    summary = run_split(request, {}, workers)
+    wall = time.perf_counter() - wall
+    own2 = resource.getrusage(resource.RUSAGE_SELF)
+    kids2 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    parent = own2.ru_utime + own2.ru_stime - own.ru_utime - own.ru_stime
+    workers_cpu = kids2.ru_utime + kids2.ru_stime - kids.ru_utime - kids.ru_stime
+    return wall, parent, workers_cpu, summary == run_backtest(request, {})
+
+
 def _sweep(request: BacktestRequest, workers: int) -> tuple[int, float, float]:
     """(candles over all runs, wall s, CPU s) of the 27-run sweep on `workers` cores."""
     runs = grid(parse_sweep(SWEEP))
@@ -119,6 +136,13 @@ def main() -> None:
             (f"{args.start} → {args.end}", candles, wall, cpu, rss_long),
         ):
             print(f"| {label} | {n:,} | {w:.1f} | {c:.1f} | {n / c:,.0f} | {rss:.0f} |")
+        cores = available_cores()
+        if cores > 1:
+            w, parent, kids, same = _split(_request(config, args.data, args.start, args.end), cores)
+            print(
+                f"\nhedges split over {cores} processes: wall {w:.1f} s, parent CPU {parent:.1f} s,"
+                f" workers CPU {kids:.1f} s in all, summary equal to the serial run: {same}"
+            )
         _report_sweep(args, _request(config, args.data, args.start, args.sweep_to))
 
 

@@ -1,6 +1,7 @@
 """`hedgebot backtest`: the flags → one run (or a ranked sweep) → table / JSON / `--out DIR`.
 
-A single run prints the rich table (or `--json`: the run's document, keys exactly as the
+A single run without `--out` spreads its hedges over the available cores (`split_run`);
+it prints the rich table (or `--json`: the run's document, keys exactly as the
 issue lists them, plus `params`, `hedges` and `data`); `--out DIR` writes result.json,
 steps.csv (during the run), the PNG plots and report.html. With `--sweep` the runs go to
 worker processes (one per available core; each reads the data once for all its runs,
@@ -37,7 +38,8 @@ from bot.backtest.render import (
 from bot.backtest.run import BacktestRequest, run_backtest
 from bot.backtest.sampler import SeriesSampler
 from bot.backtest.series import StepSink
-from bot.backtest.sweep import grid, parse_sweep, rank, run_batched
+from bot.backtest.split_run import run_split
+from bot.backtest.sweep import available_cores, grid, parse_sweep, rank, run_batched
 
 __all__ = ["add_backtest_arguments", "backtest_command"]
 
@@ -131,7 +133,8 @@ def _single(request: BacktestRequest, args: argparse.Namespace) -> int:
     out: Path | None = args.out
     sampler = SeriesSampler()
     sinks: list[StepSink] = [sampler, step_sink(out)] if out is not None else []
-    summary = run_backtest(request, {}, sinks)
+    split = None if sinks else run_split(request, {}, available_cores())
+    summary = split if split is not None else run_backtest(request, {}, sinks)
     if args.json:
         print_json(summary.as_json(), sys.stdout)
     else:
