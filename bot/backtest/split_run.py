@@ -58,7 +58,7 @@ def run_split(
     workers = min(workers, count)
     if workers < 2:
         return None
-    shares = _collaterals(prepared, request)
+    start_ms, shares = _start(prepared, request)
     groups = [list(range(k, count, workers)) for k in range(workers)]
     with tempfile.TemporaryDirectory() as tmp, ProcessPoolExecutor(max_workers=workers) as pool:
         jobs = [
@@ -66,12 +66,14 @@ def run_split(
                 _replay_group,
                 _slice(prepared, group),
                 [shares[i] for i in group],
+                start_ms,
                 Path(tmp) / f"group-{k}.txt",
             )
             for k, group in enumerate(groups)
         ]
-        parts = [job.result() for job in jobs]
-        if len({part.span for part in parts}) != 1:
+        found_parts = [job.result() for job in jobs]
+        parts = [part for part in found_parts if part is not None]
+        if len(parts) != len(found_parts) or len({part.span for part in parts}) != 1:
             return None
         run = Accumulator()
         _merge_equities(run, parts, groups, count)
@@ -84,15 +86,16 @@ def run_split(
     return RunSummary(dict(params), run.result(), per_hedge, {n: reports[n] for n in names})
 
 
-def _collaterals(prepared: PreparedRun, request: BacktestRequest) -> list[Decimal]:
-    """Each hedge's starting collateral at the first frame of ALL hedges (as serially)."""
+def _start(prepared: PreparedRun, request: BacktestRequest) -> tuple[int, list[Decimal]]:
+    """The first bar time of ALL hedges' lockstep and each hedge's starting collateral at
+    that frame (as serially)."""
     feeds = [open_market(spec) for spec in prepared.specs]
     try:
         first = first_frame(lockstep(feeds))
     finally:
         for feed in feeds:
             feed.close()
-    return collaterals(prepared.setups, first, request.collateral)
+    return first[0].ts_ms, collaterals(prepared.setups, first, request.collateral)
 
 
 def _slice(prepared: PreparedRun, group: Sequence[int]) -> PreparedRun:
@@ -103,15 +106,20 @@ def _slice(prepared: PreparedRun, group: Sequence[int]) -> PreparedRun:
     )
 
 
-def _replay_group(prepared: PreparedRun, shares: Sequence[Decimal], equities: Path) -> _Part:
+def _replay_group(
+    prepared: PreparedRun, shares: Sequence[Decimal], start_ms: int, equities: Path
+) -> _Part | None:
     """One worker: its hedges over their candles; each bar's equities to `equities` as
-    `ts h0 u0 h1 u1 …` (hedged, unhedged per hedge of the group)."""
+    `ts h0 u0 h1 u1 …` (hedged, unhedged per hedge of the group). None at once when the
+    group's candles start later than all hedges' (`start_ms`): no split."""
     feeds = [open_market(spec) for spec in prepared.specs]
     accumulators = {s.policy.name: Accumulator() for s in prepared.setups}
     tracked = list(accumulators.values())
     try:
         frames = lockstep(feeds)
         first = first_frame(frames)
+        if first[0].ts_ms != start_ms:
+            return None
         runs = [start_run(s, c) for s, c in zip(prepared.setups, shares, strict=True)]
         interval, fees, setups = feeds[0].interval_ms, prepared.fees, prepared.setups
         bars_seen, last = 0, first[0].ts_ms
