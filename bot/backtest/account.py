@@ -43,8 +43,10 @@ ZERO = Decimal(0)
 @dataclass(frozen=True, slots=True)
 class HedgeSetup:
     """What stays fixed for one hedge through a run: its policies, market, brackets, the
-    spot `holding` (base units), the run's risk settings the engine passes on and the
-    hedge's target `rules` (None: `target_ratio` alone)."""
+    spot `holding` (coins of the spot asset), the run's risk settings the engine passes on,
+    the hedge's target `rules` (None: `target_ratio` alone) and, for a proxy hedge (another
+    asset than the perp's base, sized by value: `bot.domain.proxy`), the spot market the
+    holding is priced at (`spot_symbol`, e.g. SOL/USDT; its price is the bar's spot leg)."""
 
     policy: HedgePolicy
     risk_policy: RiskPolicy
@@ -55,6 +57,7 @@ class HedgeSetup:
     allow_reduce: bool = True
     account: str = "backtest"
     rules: Rules | None = None
+    spot_symbol: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +152,18 @@ def snapshot(
         ),
         positions=frozen_map({market.symbol: position}),
         open_orders=live,
-        quotes=frozen_map({market.symbol: _quote(market, bar, now_ms)}),
+        quotes=frozen_map(_quotes(setup, bar, now_ms)),
     )
+
+
+def _quotes(setup: HedgeSetup, bar: Bar, now_ms: int) -> dict[str, Quote]:
+    """The perp's quote and, for a proxy, the holding's spot price (its last trade: the spot
+    leg's close), as a gather reads the spot ticker."""
+    quotes = {setup.market.symbol: _quote(setup.market, bar, now_ms)}
+    if setup.spot_symbol is not None:
+        close = bar.spot.close
+        quotes[setup.spot_symbol] = Quote(setup.spot_symbol, close, close, now_ms, last=close)
+    return quotes
 
 
 def decision_inputs(

@@ -1,6 +1,7 @@
 """Parsers for the values of `hedgebot backtest`'s flags, each error one line naming the flag:
 `--series HEDGE:spot=FILE`, `--funding HEDGE=FILE|RATE`, `--holdings BTC=1,ETH=10`,
-`--collateral USDT=50000`, `--from 2025-03-01 --to 2025-06-01`."""
+`--collateral USDT=50000`, `--fees maker=0.0002,taker=0.0005`, `--from 2025-03-01 --to
+2025-06-01`."""
 
 from __future__ import annotations
 
@@ -9,11 +10,21 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from bot.backtest.errors import BacktestError
+from bot.backtest.fills import FeeSchedule
 from bot.backtest.funding import FundingSpec, parse_funding_arg
 from bot.backtest.spec import LEG_NAMES
 from bot.backtest.timestamps import DateRange, parse_date
 
-__all__ = ["parse_amounts", "parse_funding", "parse_series", "parse_window"]
+__all__ = [
+    "FEE_NAMES",
+    "parse_amounts",
+    "parse_fees",
+    "parse_funding",
+    "parse_series",
+    "parse_window",
+]
+
+FEE_NAMES = ("maker", "taker")
 
 
 def parse_series(flags: Sequence[str]) -> dict[str, dict[str, Path]]:
@@ -65,6 +76,31 @@ def parse_amounts(text: str, flag: str) -> dict[str, Decimal]:
         if asset in out:
             raise BacktestError(f"{flag} {asset}: given twice")
         out[asset] = value
+    return out
+
+
+def parse_fees(text: str) -> dict[str, Decimal]:
+    """maker/taker → rate from `--fees maker=0.0002,taker=0.0005` (either may be left out:
+    it then comes from the config's `backtest.fees`). Errors name the item at fault."""
+    out: dict[str, Decimal] = {}
+    for item in text.split(","):
+        name, sep, value = (part.strip() for part in item.partition("="))
+        if not sep or name not in FEE_NAMES:
+            raise BacktestError(
+                f"--fees {item.strip()}: use maker=RATE,taker=RATE (fractions of notional, "
+                "e.g. maker=0.0002,taker=0.0005)"
+            )
+        if name in out:
+            raise BacktestError(f"--fees {name}: given twice")
+        try:
+            rate = Decimal(value)
+            FeeSchedule(**{name: rate})  # the fill model's own bounds
+        except (InvalidOperation, ValueError):
+            raise BacktestError(
+                f"--fees {name}={value}: not a fee rate (a fraction of notional such as "
+                "0.0002 = 0.02 %, at most 0.01; only maker may be negative, a rebate)"
+            ) from None
+        out[name] = rate
     return out
 
 

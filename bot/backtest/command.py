@@ -1,9 +1,11 @@
 """`hedgebot backtest`: the flags → one run (or a ranked sweep) → table / JSON / `--out DIR`.
 
-A single run prints the rich table (or `--json`: the run's document, keys exactly as the
+A single run without `--out` spreads its hedges over the available cores (`split_run`);
+it prints the rich table (or `--json`: the run's document, keys exactly as the
 issue lists them, plus `params`, `hedges` and `data`); `--out DIR` writes result.json,
 steps.csv (during the run), the PNG plots and report.html. With `--sweep` the runs go to
-worker processes (one per available core) and are ranked (`sweep.RANKING`); `--json` prints
+worker processes (one per available core; each reads the data once for all its runs,
+`batch`) and are ranked (`sweep.RANKING`); `--json` prints
 the ranked list and `--out DIR` writes it as sweep.json. User mistakes raise
 `BacktestError` (one line); the CLI prints it and exits 2.
 """
@@ -17,7 +19,14 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bot.backtest.args import parse_amounts, parse_funding, parse_series, parse_window
+from bot.backtest.args import (
+    parse_amounts,
+    parse_fees,
+    parse_funding,
+    parse_series,
+    parse_window,
+)
+from bot.backtest.batch import run_batch
 from bot.backtest.render import (
     prepare_out,
     print_json,
@@ -26,10 +35,11 @@ from bot.backtest.render import (
     sweep_table,
     write_outputs,
 )
-from bot.backtest.run import BacktestRequest, run_backtest, run_params
+from bot.backtest.run import BacktestRequest, run_backtest
 from bot.backtest.sampler import SeriesSampler
 from bot.backtest.series import StepSink
-from bot.backtest.sweep import grid, parse_sweep, rank, run_sweep
+from bot.backtest.split_run import run_split
+from bot.backtest.sweep import available_cores, grid, parse_sweep, rank, run_batched
 
 __all__ = ["add_backtest_arguments", "backtest_command"]
 
@@ -82,6 +92,13 @@ def add_backtest_arguments(p: argparse.ArgumentParser) -> None:
         "notional at the start); margin and top-ups are drawn from it",
     )
     p.add_argument(
+        "--fees",
+        default=None,
+        metavar="maker=0.0002,taker=0.0005",
+        help="perp fees as fractions of notional (default: the config's backtest.fees, "
+        "else Binance USDⓈ-M VIP 0); either may be given alone",
+    )
+    p.add_argument(
         "--sweep",
         action="append",
         default=[],
@@ -109,6 +126,7 @@ def _request(args: argparse.Namespace) -> BacktestRequest:
         collateral=None
         if args.collateral is None
         else parse_amounts(args.collateral, "--collateral"),
+        fees={} if args.fees is None else parse_fees(args.fees),
     )
 
 
@@ -116,7 +134,8 @@ def _single(request: BacktestRequest, args: argparse.Namespace) -> int:
     out: Path | None = args.out
     sampler = SeriesSampler()
     sinks: list[StepSink] = [sampler, step_sink(out)] if out is not None else []
-    summary = run_backtest(request, {}, sinks)
+    split = None if sinks else run_split(request, {}, available_cores())
+    summary = split if split is not None else run_backtest(request, {}, sinks)
     if args.json:
         print_json(summary.as_json(), sys.stdout)
     else:
@@ -128,7 +147,7 @@ def _single(request: BacktestRequest, args: argparse.Namespace) -> int:
 
 def _sweep(request: BacktestRequest, args: argparse.Namespace) -> int:
     axes = parse_sweep(args.sweep)
-    ranked = rank(run_sweep(partial(run_params, request), grid(axes)))
+    ranked = rank(run_batched(partial(run_batch, request), grid(axes)))
     document = [summary.as_json() for summary in ranked]
     if args.json:
         print_json(document, sys.stdout)

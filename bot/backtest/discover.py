@@ -94,17 +94,27 @@ def market_spec(
     funding: FundingSpec | None = None,
     window: DateRange | None = None,
     timeframe_ms: int | None = None,
+    spot_symbol: str | None = None,
 ) -> MarketSpec:
     """One hedge's spec: `series` (leg → file, from `--series HEDGE:leg=FILE`) first, `data`
-    for the legs they leave; `funding` as given (`--funding`), else from the data."""
+    for the legs they leave; `funding` as given (`--funding`), else from the data.
+    `spot_symbol`: a proxy hedge's spot market (SOL/USDT beside an ETH perp): its spot leg is
+    read from that symbol's file (or rows) in `data`, not from the perp's."""
     series = dict(series or {})
     window = window or DateRange()
     files = [SeriesFile(path, (leg,)) for leg, path in series.items()]
-    missing = tuple(leg for leg in LEG_NAMES if leg not in series)
+    proxy_spot = spot_symbol is not None and "spot" not in series and data is not None
+    missing = tuple(
+        leg for leg in LEG_NAMES if leg not in series and not (proxy_spot and leg == "spot")
+    )
     chosen = None
     if missing and data is not None:
         chosen = candle_file(data, symbol, window=window, timeframe_ms=timeframe_ms)
         files.append(SeriesFile(chosen, missing))
+    if proxy_spot and spot_symbol is not None and data is not None:
+        interval = timeframe_ms or (None if chosen is None else timeframe_in_name(chosen.name))
+        spot = candle_file(data, spot_symbol, window=window, timeframe_ms=interval)
+        files.append(SeriesFile(spot, ("spot",), symbol=spot_symbol))
     if not files:
         raise BacktestError(f"hedge {hedge}: no market data (give --data DIR or --series)")
     if funding is None:

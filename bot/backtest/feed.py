@@ -46,8 +46,8 @@ class MarketFeed:
         self.spec = spec
         legs = _Legs(spec)
         self._sources = [
-            Source(p, read_rows(p, symbol=spec.symbol, window=spec.window), spec.window)
-            for p in legs.paths
+            Source(p, read_rows(p, symbol=symbol or spec.symbol, window=spec.window), spec.window)
+            for p, symbol in zip(legs.paths, legs.symbols, strict=True)
         ]
         self.interval_ms = _common_interval(self._sources)
         self._spot, self._perp = legs.columns["spot"], legs.columns["perp"]
@@ -191,10 +191,11 @@ class _Legs:
     def __init__(self, spec: MarketSpec) -> None:
         self.columns: dict[str, Column] = {}
         self.paths: list[Path] = []
+        self.symbols: list[str | None] = []
         self.layouts: list[Layout] = []
         self.follows: dict[str, str] = {}
         for series in spec.files:
-            self._add(series.path, series.legs)
+            self._add(series.path, series.legs, series.symbol)
         for leg, other in zip(LEG_NAMES, reversed(LEG_NAMES), strict=True):
             if leg not in self.columns:
                 self.columns[leg] = self.columns[other]
@@ -202,7 +203,7 @@ class _Legs:
         if not self.follows and self.columns["spot"] == self.columns["perp"]:
             self.follows["spot"] = "perp"  # one plain OHLC series gives both legs
 
-    def _add(self, path: Path, legs: tuple[str, ...]) -> None:
+    def _add(self, path: Path, legs: tuple[str, ...], symbol: str | None) -> None:
         layout = read_layout(path)
         found = {leg: _group_for(leg, layout) for leg in legs}
         if all(group is None for group in found.values()):
@@ -213,6 +214,7 @@ class _Legs:
             for leg, group in new.items():
                 self.columns[leg] = (len(self.paths), _FIELD[group])
             self.paths.append(path)
+            self.symbols.append(symbol)
             self.layouts.append(layout)
 
 

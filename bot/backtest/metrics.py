@@ -14,7 +14,7 @@ Per run, equities are the sums over hedges at each bar time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -89,13 +89,25 @@ class Accumulator:
         self.unhedged.add(step.ts_ms, step.equity_unhedged)
         self._count(step)
 
-    def add_frame(self, frame: Frame) -> None:
-        """All hedges' steps at one bar time, as one point (equities summed)."""
-        ts = frame[0].ts_ms
-        self.hedged.add(ts, sum((s.equity_hedged for s in frame), ZERO))
-        self.unhedged.add(ts, sum((s.equity_unhedged for s in frame), ZERO))
-        for step in frame:
-            self._count(step)
+    def absorb_counts(self, others: Iterable[Accumulator]) -> None:
+        """Set the counters and sums to those of `others` added up (the run from its
+        hedges); the equity tracks are left as they are."""
+        self.funding = self.fees = ZERO
+        self.orders = self.fills = self.top_ups = self.liquidations = 0
+        self.outside = self.steps = 0
+        self.min_distance = None
+        for other in others:
+            self.funding += other.funding
+            self.fees += other.fees
+            self.orders += other.orders
+            self.fills += other.fills
+            self.top_ups += other.top_ups
+            self.liquidations += other.liquidations
+            self.outside += other.outside
+            self.steps += other.steps
+            distance = other.min_distance
+            if distance is not None and (self.min_distance is None or distance < self.min_distance):
+                self.min_distance = distance
 
     def _count(self, step: Step) -> None:
         self.steps += 1
@@ -147,22 +159,31 @@ def _fraction(amount: Decimal, base: Decimal | None) -> Decimal:
 
 
 class MetricsSink:
-    """A StepSink keeping one Accumulator per hedge and one for the run."""
+    """A StepSink keeping one Accumulator per hedge and one for the run. The run's counters
+    and sums are the hedges' added up at the end (each step is counted once, per hedge);
+    the run's own accumulator tracks only the summed equities."""
 
     def __init__(self) -> None:
         self.run = Accumulator()
         self.hedges: dict[str, Accumulator] = {}
 
     def add(self, frame: Frame) -> None:
-        self.run.add_frame(frame)
+        hedged = unhedged = ZERO
+        hedges = self.hedges
         for step in frame:
-            accumulator = self.hedges.get(step.hedge)
+            accumulator = hedges.get(step.hedge)
             if accumulator is None:
-                accumulator = self.hedges[step.hedge] = Accumulator()
+                accumulator = hedges[step.hedge] = Accumulator()
             accumulator.add_step(step)
+            hedged += step.equity_hedged
+            unhedged += step.equity_unhedged
+        ts = frame[0].ts_ms
+        self.run.hedged.add(ts, hedged)
+        self.run.unhedged.add(ts, unhedged)
 
     def close(self) -> None:
         """Nothing to release; results are read with `results()`."""
 
     def results(self) -> tuple[Metrics, Mapping[str, Metrics]]:
+        self.run.absorb_counts(self.hedges.values())
         return self.run.result(), {name: acc.result() for name, acc in self.hedges.items()}

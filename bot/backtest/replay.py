@@ -32,8 +32,9 @@ from bot.backtest.account import (
     snapshot,
 )
 from bot.backtest.bars import Bar
-from bot.backtest.fills import FeeSchedule
+from bot.backtest.fills import FeeSchedule, liquidated
 from bot.backtest.ledger import Ledger, equity, transfer
+from bot.backtest.quiet import Quiet, quiet_after, quiet_memory
 from bot.backtest.rule_watch import RuleWatch, observation, start_watch, watch_bar
 from bot.backtest.series import Frame, Step
 from bot.backtest.venue_events import LiveOrder, Tally, venue_events
@@ -44,7 +45,15 @@ from bot.domain.model import AccountSnapshot, Fill, Order, OrderStatus, Side
 from bot.domain.sizing import PlannedOrder
 from bot.domain.target_rules import Observation
 
-__all__ = ["HedgeRun", "advance", "observe_bar", "replay", "start_run"]
+__all__ = [
+    "HedgeRun",
+    "advance",
+    "advance_all",
+    "observe_bar",
+    "replay",
+    "settled",
+    "start_run",
+]
 
 ZERO = Decimal(0)
 DAY_MS = 86_400_000
@@ -54,8 +63,9 @@ DAY_MS = 86_400_000
 class HedgeRun:
     """One hedge's state between bars: the venue's money, our live order, the hedge's
     memory, what the journal would hold (fills since the baseline, newest fill, today's
-    turnover), the starting collateral (for the unhedged equity) and what the target rules
-    watch from the bars (None: nothing)."""
+    turnover), the starting collateral (for the unhedged equity), what the target rules
+    watch from the bars (None: nothing) and, after a decision that changed nothing, what
+    quiet candles repeat (`quiet`)."""
 
     ledger: Ledger
     memory: HedgeMemory
@@ -67,6 +77,7 @@ class HedgeRun:
     turnover: Decimal = ZERO
     sent: int = 0
     watch: RuleWatch | None = None
+    quiet: Quiet | None = None  # set while the next candles may skip `decide` (`quiet`)
 
 
 def start_run(setup: HedgeSetup, collateral: Decimal) -> HedgeRun:
@@ -173,9 +184,22 @@ def observe_bar(
 
 
 def advance(
-    setup: HedgeSetup, run: HedgeRun, bar: Bar, interval_ms: int, fees: FeeSchedule
+    setup: HedgeSetup,
+    run: HedgeRun,
+    bar: Bar,
+    interval_ms: int,
+    fees: FeeSchedule,
+    *,
+    skip_quiet: bool = True,
 ) -> tuple[HedgeRun, Step]:
-    """One bar for one hedge: venue events, then the decision at the bar's close."""
+    """One bar for one hedge: venue events, then the decision at the bar's close. With
+    `skip_quiet`, a candle on which `decide` provably changes nothing (`quiet`) repeats the
+    last decision instead of running it."""
+    if skip_quiet and run.quiet is not None:
+        skipped = _quiet_bar(setup, run, run.quiet, bar, interval_ms)
+        if skipped is not None:
+            return skipped
+        run = settled(run, bar.ts_ms)  # the streak ended at the previous close
     now = bar.ts_ms + interval_ms
     market, policy = setup.market, setup.policy
     events = venue_events(
@@ -199,7 +223,59 @@ def advance(
     liq = events.liquidation
     if run.ledger is not before:  # a top-up moved the liquidation price
         liq = ledger_liquidation(run.ledger, market, setup.brackets)
-    return run, _step(setup, run, bar, d, events.tally, acted, liq)
+    step = _step(setup, run, bar, d, events.tally, acted, liq)
+    quiet = None
+    if skip_quiet and run.live is None:
+        quiet = quiet_after(setup, d, run.ledger, liq, step)
+    return replace(run, quiet=quiet), step
+
+
+def _quiet_bar(
+    setup: HedgeSetup, run: HedgeRun, quiet: Quiet, bar: Bar, interval_ms: int
+) -> tuple[HedgeRun, Step] | None:
+    """The bar as `decide` would leave it, when it is quiet (see `quiet`); else None."""
+    ledger, market = run.ledger, setup.market
+    if run.live is not None or quiet.ledger is not ledger:
+        return None
+    if bar.funding_rate is not None and ledger.contracts != 0:
+        return None  # funding settles: the wallet, hence the liquidation price, moves
+    liq, mark = quiet.liquidation, bar.mark.close
+    if liquidated(ledger.contracts, liq, bar) or bar.perp.close < market.price_tick:
+        return None
+    if not quiet.is_calm(setup, mark):
+        return None
+    last = quiet.step
+    spot_value = setup.holding * bar.spot.close
+    contracts, entry = ledger.contracts, ledger.entry_price
+    upnl = (
+        ZERO
+        if contracts == 0 or entry is None
+        else contracts * market.contract_size * (mark - entry)
+    )
+    step = Step(
+        last.hedge,
+        bar,
+        last.holding,
+        last.position,
+        last.ratio,
+        last.target,
+        last.band,
+        None if liq is None else (liq - mark) / mark,
+        spot_value + (ledger.collateral + ledger.wallet + upnl),  # `ledger.equity`, inlined
+        spot_value + run.start_collateral,
+        reason=last.reason,
+    )
+    return run, step  # the memory is re-stamped once, when the streak ends (`settled`)
+
+
+def settled(run: HedgeRun, close_ms: int) -> HedgeRun:
+    """`run` as the daemon would hold it after a decision at `close_ms`: during a streak of
+    quiet candles the loop leaves the run untouched, and only the trust baseline in its
+    memory differs from what `decide` leaves (re-stamped at each close)."""
+    if run.quiet is None:
+        return run
+    memory = quiet_memory(run.quiet, run.ledger.contracts, close_ms)
+    return run if memory is run.memory else replace(run, memory=memory)
 
 
 def _step(
@@ -223,7 +299,7 @@ def _step(
         bar=bar,
         holding=setup.holding,
         position=position,
-        ratio=ratio_of(short, policy.spot_exposure(setup.holding)),
+        ratio=ratio_of(short, policy.spot_exposure(d.exposure_units)),
         target=target,
         band=policy.band,
         liquidation_distance=None if liq is None else (liq - mark) / mark,
@@ -239,18 +315,38 @@ def _step(
     )
 
 
+def advance_all(
+    setups: Sequence[HedgeSetup],
+    runs: Sequence[HedgeRun],
+    bars: Sequence[Bar],
+    interval_ms: int,
+    fees: FeeSchedule,
+    *,
+    skip_quiet: bool = True,
+) -> tuple[list[HedgeRun], list[Step]]:
+    """One lockstep frame for every hedge (`advance`, in `setups` order): the new states
+    and the frame of Steps."""
+    states: list[HedgeRun] = []
+    frame: list[Step] = []
+    for setup, run, bar in zip(setups, runs, bars, strict=True):
+        run, step = advance(setup, run, bar, interval_ms, fees, skip_quiet=skip_quiet)
+        states.append(run)
+        frame.append(step)
+    return states, frame
+
+
 def replay(
     setups: Sequence[HedgeSetup],
     runs: Sequence[HedgeRun],
     frames: Iterable[tuple[Bar, ...]],
     interval_ms: int,
     fees: FeeSchedule,
+    *,
+    skip_quiet: bool = True,
 ) -> Iterable[Frame]:
-    """Each lockstep frame of bars (one per hedge, in `setups` order) → one frame of Steps."""
-    state = list(runs)
+    """Each lockstep frame of bars (one per hedge, in `setups` order) → one frame of Steps
+    (`skip_quiet`: see `advance`)."""
+    state: Sequence[HedgeRun] = runs
     for bars in frames:
-        frame: list[Step] = []
-        for i, (setup, bar) in enumerate(zip(setups, bars, strict=True)):
-            state[i], step = advance(setup, state[i], bar, interval_ms, fees)
-            frame.append(step)
+        state, frame = advance_all(setups, state, bars, interval_ms, fees, skip_quiet=skip_quiet)
         yield frame

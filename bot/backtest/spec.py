@@ -16,10 +16,13 @@ LEG_NAMES = ("spot", "perp")
 @dataclass(frozen=True, slots=True)
 class SeriesFile:
     """A candle file and the legs to take from it. A leg comes from the file's `spot_*` /
-    `perp_*` columns, else from its plain open/high/low/close (any OHLCV or kline file)."""
+    `perp_*` columns, else from its plain open/high/low/close (any OHLCV or kline file).
+    `symbol` picks this file's rows of a multi-symbol file instead of the spec's (a proxy
+    hedge's spot leg: SOL/USDT rows beside the ETH perp's)."""
 
     path: Path
     legs: tuple[str, ...] = LEG_NAMES
+    symbol: str | None = None
 
     def __post_init__(self) -> None:
         unknown = [leg for leg in self.legs if leg not in LEG_NAMES]

@@ -34,6 +34,7 @@ __all__ = [
     "grid",
     "parse_sweep",
     "rank",
+    "run_batched",
     "run_sweep",
 ]
 
@@ -45,6 +46,7 @@ NAMED = frozenset({"hedges", "accounts"})  # their keys are names the config mus
 _KEY = re.compile(r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+$")
 _SCALARS: dict[str, Any] = {"true": True, "false": False, "null": None, "~": None}
 RunFunction = Callable[[Mapping[str, str]], RunSummary]
+BatchFunction = Callable[[Sequence[Mapping[str, str]]], list[RunSummary]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,3 +148,22 @@ def run_sweep(
         return [run(params) for params in runs]
     with ProcessPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(run, [dict(p) for p in runs]))
+
+
+def run_batched(
+    batch: BatchFunction, runs: Sequence[Mapping[str, str]], workers: int | None = None
+) -> list[RunSummary]:
+    """`batch(chunk)` on one chunk of `runs` per worker process (`workers`, default the
+    available cores; 1 runs in this process), the runs dealt round-robin so the chunks are
+    alike; results in the order of `runs`. A batch reads its data once for all its runs
+    (`bot.backtest.batch`). `batch` must be module-level (pickled); errors are raised here."""
+    workers = min(workers or available_cores(), len(runs)) or 1
+    if workers == 1:
+        return batch([dict(p) for p in runs])
+    chunks = [[dict(p) for p in runs[i::workers]] for i in range(workers)]
+    out: list[RunSummary | None] = [None] * len(runs)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for first, summaries in enumerate(pool.map(batch, chunks)):
+            for j, summary in enumerate(summaries):
+                out[first + j * workers] = summary
+    return [s for s in out if s is not None]

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from bot.config.accounts import ACCOUNT_NAME_PATTERN, AccountSettings
+from bot.config.backtest import BacktestSettings
 from bot.config.baskets import basket_problems
 from bot.config.bybit_rules import bybit_problems
 from bot.config.errors import problems_error
@@ -59,6 +60,9 @@ class Settings(BaseModel):
     log: LogSettings = Field(default_factory=LogSettings, description="log output")
     api: ApiSettings = Field(default_factory=ApiSettings, description="HTTP API")
     notify: NotifySettings = Field(default_factory=NotifySettings, description="alerts")
+    backtest: BacktestSettings = Field(
+        default_factory=BacktestSettings, description="hedgebot backtest only (fees)"
+    )
     dry_run: bool = Field(
         default=False,
         description="read, decide, journal and report as live, but send no order, cancel, "

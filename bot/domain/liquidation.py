@@ -48,10 +48,26 @@ class MarginBracket:
     max_leverage: int | None = None
 
 
+_SORTED: dict[int, tuple[tuple[MarginBracket, ...], tuple[MarginBracket, ...]]] = {}
+_SORTED_MAX = 256  # distinct bracket tables remembered (a venue lists a few hundred symbols)
+
+
 def _checked(brackets: Sequence[MarginBracket]) -> Sequence[MarginBracket]:
+    """`brackets` by floor. A tuple (immutable: the daemon's and the backtest's tables) is
+    sorted once and remembered by identity: every decision solves the liquidation price
+    several times with the same table, and the sort was a fifth of a backtest's time."""
+    if isinstance(brackets, tuple):
+        hit = _SORTED.get(id(brackets))
+        if hit is not None and hit[0] is brackets:
+            return hit[1]
     if not brackets:
         raise ValueError("brackets: at least one margin bracket is needed")
-    return sorted(brackets, key=lambda b: b.notional_floor)
+    ordered = tuple(sorted(brackets, key=lambda b: b.notional_floor))
+    if isinstance(brackets, tuple):
+        if len(_SORTED) >= _SORTED_MAX:
+            _SORTED.clear()
+        _SORTED[id(brackets)] = (brackets, ordered)  # holding `brackets` keeps its id unique
+    return ordered
 
 
 def bracket_for(notional: Decimal, brackets: Sequence[MarginBracket]) -> MarginBracket:
