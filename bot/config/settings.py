@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from bot.config.accounts import ACCOUNT_NAME_PATTERN, AccountSettings
 from bot.config.errors import problems_error
 from bot.config.hedges import HEDGE_NAME_PATTERN, HedgeSettings
+from bot.config.scale import ScaleSettings
 from bot.config.sections import (
     ApiSettings,
     ControlSettings,
@@ -56,6 +57,9 @@ class Settings(BaseModel):
     log: LogSettings = Field(default_factory=LogSettings, description="log output")
     api: ApiSettings = Field(default_factory=ApiSettings, description="HTTP API")
     notify: NotifySettings = Field(default_factory=NotifySettings, description="alerts")
+    scale: ScaleSettings = Field(
+        default_factory=ScaleSettings, description="act concurrency and request-weight headroom"
+    )
     dry_run: bool = Field(
         default=False,
         description="read, decide, journal and report as live, but send no order, cancel, "

@@ -7,6 +7,7 @@ Each cycle owns its journal row: started first, finished whatever happens.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -17,11 +18,16 @@ from bot.domain.decision import Decision, decide
 from bot.domain.hedge import HedgePolicy
 from bot.domain.memory import HedgeLegs
 from bot.exchange.errors import ExchangeError
+from bot.exchange.urgent import urgent
 from bot.store import JournalError
 
 from . import watch
 from .act import act, alert_guard, guard
+from .act_order import is_risk_action, urgent_first
+from .brackets import prefetch_brackets
+from .concurrency import run_bounded
 from .dated_resolve import move_past_expired, note_unlisted
+from .fill_reads import fill_pickers
 from .fills import fill_cursors, journal_fills, note_clock
 from .gather import AccountNeeds, GatherResult, gather_accounts, needs_by_account
 from .inputs import ensure_memories, hedge_inputs
@@ -29,6 +35,7 @@ from .orders import resolve_unsettled, settle_vanished
 from .record import record_hedge
 from .runtime import Runtime
 from .setup import ensure_setup
+from .weight_budget import note_weights
 
 __all__ = ["WAITING", "CycleReport", "decide_hedge", "legs_needs", "run_cycle"]
 
@@ -122,9 +129,18 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
     legs = rt.legs
     if trade:
         await ensure_setup(rt, legs, rt.policies)
-    result = await gather_accounts(
-        rt.exchanges, legs_needs(legs), fills_since_ms=fill_cursors(rt, legs), now_ms=rt.now_ms
+    tight = note_weights(rt)
+    result, _ = await asyncio.gather(
+        gather_accounts(
+            rt.exchanges,
+            legs_needs(legs),
+            fills_since_ms=fill_cursors(rt, legs),
+            now_ms=rt.now_ms,
+            fills_wanted=fill_pickers(rt, tight),
+        ),
+        prefetch_brackets(rt, legs.values()),
     )
+    rt.scale.fills.commit(result.snapshots)
     journal_fills(rt, result, legs)
     note_clock(rt, result)
     for failure in result.failures:
@@ -137,12 +153,33 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
     if trade:
         await settle_vanished(rt, rt.exchanges, _listed_orders(result))
     now = rt.now_ms()
-    for name, policy in rt.policies.items():
-        with structlog.contextvars.bound_contextvars(hedge=name):
-            await _hedge(rt, report, policy, legs[name], result, now, name in blocked, trade)
+    # Decide every hedge first (reads only), then act: per account at most
+    # `scale.act_concurrency` hedges at once, risk actions first; one hedge's failure is
+    # caught in its own `_act`, so it never delays the others.
+    decided = await asyncio.gather(
+        *(
+            _decide(rt, report, policy, legs[name], result, now, name in blocked)
+            for name, policy in rt.policies.items()
+        )
+    )
+    todo = urgent_first([d for d in decided if d is not None])
+    await run_bounded(
+        todo,
+        key=lambda item: item.leg.perp_account,
+        limit=rt.settings.scale.act_concurrency,
+        fn=lambda item: _act(rt, report, item, result, trade),
+    )
+    report.decisions = {n: report.decisions[n] for n in rt.policies if n in report.decisions}
 
 
-async def _hedge(
+@dataclass(frozen=True, slots=True)
+class _Decided:
+    policy: HedgePolicy
+    leg: HedgeLegs
+    decision: Decision
+
+
+async def _decide(
     rt: Runtime,
     report: CycleReport,
     policy: HedgePolicy,
@@ -150,28 +187,37 @@ async def _hedge(
     result: GatherResult,
     now: int,
     blocked: bool,
-    trade: bool,
-) -> None:
+) -> _Decided | None:
     name = policy.name
-    d = await decide_hedge(rt, policy, leg, result, now, WAITING if blocked else None)
-    if isinstance(d, str):
-        report.skipped[name] = d
-        rt.state.hedges[name].data_pause_reason = d
-        return
-    _remember(rt, name, d, leg)
-    if trade:
-        try:
-            lines = await act(rt, leg, d, policy)
-        except ExchangeError as exc:
-            lines = [f"action failed: {exc}"]
-            log.warning("hedge.act_failed", detail=str(exc))
-    else:
-        done = await guard(rt, leg, d, policy)
-        alert_guard(rt, d, done, [])
-        lines = done.lines
-    perp = result.snapshots[leg.perp_account]
-    record_hedge(rt, report.cycle_id, name, policy, perp, d, lines, trusted=d.trusted)
-    report.decisions[name] = d
+    with structlog.contextvars.bound_contextvars(hedge=name):
+        d = await decide_hedge(rt, policy, leg, result, now, WAITING if blocked else None)
+        if isinstance(d, str):
+            report.skipped[name] = d
+            rt.state.hedges[name].data_pause_reason = d
+            return None
+        _remember(rt, name, d, leg)  # no await since the decision: nothing can come between
+    return _Decided(policy, leg, d)
+
+
+async def _act(
+    rt: Runtime, report: CycleReport, item: _Decided, result: GatherResult, trade: bool
+) -> None:
+    policy, leg, d = item.policy, item.leg, item.decision
+    name = policy.name
+    with structlog.contextvars.bound_contextvars(hedge=name), urgent(is_risk_action(d)):
+        if trade:
+            try:
+                lines = await act(rt, leg, d, policy)
+            except ExchangeError as exc:
+                lines = [f"action failed: {exc}"]
+                log.warning("hedge.act_failed", detail=str(exc))
+        else:
+            done = await guard(rt, leg, d, policy)
+            alert_guard(rt, d, done, [])
+            lines = done.lines
+        perp = result.snapshots[leg.perp_account]
+        record_hedge(rt, report.cycle_id, name, policy, perp, d, lines, trusted=d.trusted)
+        report.decisions[name] = d
 
 
 def _remember(rt: Runtime, name: str, d: Decision, leg: HedgeLegs) -> None:

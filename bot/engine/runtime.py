@@ -25,6 +25,7 @@ from bot.store import Journal, wall_clock_ms
 
 from .brackets import BracketEntry
 from .state import RuntimeState
+from .weight_budget import ScaleState
 
 __all__ = [
     "DRY_RUN_TAG",
@@ -99,6 +100,7 @@ class Runtime:
     dry_run_forced: bool = False  # `run --dry-run`: a reload keeps the run dry
     resolved: dict[str, str] = field(default_factory=dict)  # series hedge -> held contract
     unlisted: set[str] = field(default_factory=set)  # accounts whose read met a delisted symbol
+    scale: ScaleState = field(default_factory=ScaleState)  # fills watch, tight request weight
 
     @property
     def policies(self) -> Mapping[str, HedgePolicy]:

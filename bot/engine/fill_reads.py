@@ -1,0 +1,117 @@
+"""Which perp symbols' fills a cycle reads: only where something can have traded.
+
+A fills read (Binance userTrades, weight 5) per symbol per cycle made the read cost grow with
+the number of hedges. A symbol can only have new fills of ours when, since the last read, its
+position moved or our orders on it changed (one appeared, vanished or filled a part), or the
+journal holds an order of ours on it whose outcome is unknown. Those are read, and read once
+more on the next cycle (a venue may list a trade a moment after the position moved); the rest
+are not. With little request weight left (`tight`), only the symbols whose position moved or
+that have an order in doubt are read: the follow-up and order-only changes wait, so the trust
+check never lacks a fill that explains a position change for long.
+
+The observations are committed only for accounts whose read succeeded, so a failed read is
+repeated in full on the next cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from bot.domain.model import AccountSnapshot
+
+from .gather import FillsWanted
+
+if TYPE_CHECKING:
+    from .runtime import Runtime
+
+__all__ = ["FOLLOW_UP_CYCLES", "FillWatch", "SymbolSeen", "fill_pickers", "observe", "wanted"]
+
+FOLLOW_UP_CYCLES = 1  # cycles a symbol is read again after the one that saw it change
+
+
+@dataclass(frozen=True, slots=True)
+class SymbolSeen:
+    """What one symbol looked like at a fills read: the position (signed contracts) and our
+    live orders as (order id, filled contracts)."""
+
+    contracts: Decimal
+    orders: frozenset[tuple[str, Decimal]]
+
+
+def observe(snapshot: AccountSnapshot, symbol: str) -> SymbolSeen:
+    """The symbol's position and live orders in `snapshot`."""
+    orders = frozenset((o.id, o.filled) for o in snapshot.open_orders if o.symbol == symbol)
+    return SymbolSeen(snapshot.position(symbol).contracts, orders)
+
+
+def wanted(
+    now: Mapping[str, SymbolSeen],
+    before: Mapping[str, SymbolSeen],
+    follow_up: Collection[str],
+    in_doubt: Collection[str],
+    *,
+    tight: bool = False,
+) -> set[str]:
+    """The symbols whose fills to read (see the module docstring). A symbol never seen
+    before (first cycle, a hedge added) is read."""
+    out: set[str] = set()
+    for symbol, seen in now.items():
+        previous = before.get(symbol)
+        moved = previous is None or previous.contracts != seen.contracts
+        if moved or symbol in in_doubt or (not tight and (previous != seen or symbol in follow_up)):
+            out.add(symbol)
+    return out
+
+
+@dataclass
+class FillWatch:
+    """The daemon's memory of what each (account, symbol) looked like at its last fills read,
+    and which symbols are due a follow-up read."""
+
+    seen: dict[str, dict[str, SymbolSeen]] = field(default_factory=dict)
+    follow_up: dict[str, dict[str, int]] = field(default_factory=dict)
+    _pending: dict[str, tuple[dict[str, SymbolSeen], set[str]]] = field(default_factory=dict)
+
+    def pick(
+        self, account: str, snapshot: AccountSnapshot, in_doubt: Collection[str], *, tight: bool
+    ) -> set[str]:
+        """The symbols of `snapshot` to read fills for; remembered until `commit`."""
+        now = {s: observe(snapshot, s) for s in snapshot.markets}
+        before = self.seen.get(account, {})
+        due = {s for s, n in self.follow_up.get(account, {}).items() if n > 0}
+        chosen = wanted(now, before, due, in_doubt, tight=tight)
+        self._pending[account] = (now, chosen)
+        return chosen
+
+    def commit(self, accounts: Iterable[str]) -> None:
+        """Keep the observations of the accounts read successfully this cycle."""
+        for account in accounts:
+            pending = self._pending.pop(account, None)
+            if pending is None:
+                continue
+            now, chosen = pending
+            before = self.seen.setdefault(account, {})
+            counts = self.follow_up.setdefault(account, {})
+            for symbol in chosen:
+                changed = before.get(symbol) != now[symbol]
+                counts[symbol] = FOLLOW_UP_CYCLES if changed else max(counts.get(symbol, 0) - 1, 0)
+                before[symbol] = now[symbol]
+        self._pending.clear()
+
+
+def fill_pickers(rt: Runtime, tight: Collection[str]) -> dict[str, FillsWanted]:
+    """Per account, the `gather_accounts` callback choosing the symbols whose fills to read:
+    in doubt are the symbols of our orders the journal holds as pending or unknown."""
+    in_doubt: dict[str, set[str]] = {}
+    for record in rt.journal.pending_orders():
+        in_doubt.setdefault(record.account, set()).add(record.symbol)
+    watch = rt.scale.fills
+
+    def picker(account: str) -> FillsWanted:
+        doubt, is_tight = in_doubt.get(account, set()), account in tight
+        return lambda snapshot: watch.pick(account, snapshot, doubt, tight=is_tight)
+
+    return {account: picker(account) for account in rt.exchanges}

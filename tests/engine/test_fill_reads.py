@@ -1,0 +1,74 @@
+"""Which symbols' fills a cycle reads (`engine/fill_reads.py`): only where something can have
+traded since the last read."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from bot.domain.model import AccountSnapshot, frozen_map
+from bot.engine.fill_reads import FillWatch, SymbolSeen, wanted
+from tests.domain._factories import linear
+
+FLAT = SymbolSeen(Decimal(0), frozenset())
+SHORT = SymbolSeen(Decimal(-1), frozenset())
+RESTING = SymbolSeen(Decimal(-1), frozenset({("7", Decimal(0))}))
+PART_FILLED = SymbolSeen(Decimal(-1), frozenset({("7", Decimal("0.5"))}))
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "follow_up", "in_doubt", "tight", "read"),
+    [
+        (None, FLAT, False, False, False, True),  # never seen: read
+        (RESTING, RESTING, False, False, False, False),  # a resting order, nothing moved
+        (SHORT, RESTING, False, False, False, True),  # our order appeared
+        (RESTING, SHORT, False, False, False, True),  # our order vanished (filled/cancelled)
+        (RESTING, PART_FILLED, False, False, False, True),  # part of it filled
+        (FLAT, SHORT, False, False, False, True),  # the position moved
+        (SHORT, SHORT, True, False, False, True),  # the follow-up after a change
+        (SHORT, SHORT, False, True, False, True),  # an order of ours in doubt
+        (RESTING, SHORT, False, False, True, False),  # tight: an order-only change waits
+        (SHORT, SHORT, True, False, True, False),  # tight: the follow-up waits
+        (FLAT, SHORT, False, False, True, True),  # tight: a moved position is still read
+        (SHORT, SHORT, False, True, True, True),  # tight: an order in doubt is still read
+    ],
+)
+def test_fills_are_read_only_where_something_can_have_traded(
+    before: SymbolSeen | None,
+    now: SymbolSeen,
+    follow_up: bool,
+    in_doubt: bool,
+    tight: bool,
+    read: bool,
+) -> None:
+    """A symbol's fills are read when it is new, its position or our orders on it changed,
+    a follow-up is due or an order is in doubt; with little weight left only a moved
+    position or an order in doubt is read."""
+    chosen = wanted(
+        {"S": now},
+        {} if before is None else {"S": before},
+        {"S"} if follow_up else set(),
+        {"S"} if in_doubt else set(),
+        tight=tight,
+    )
+    assert chosen == ({"S"} if read else set())
+
+
+def _snapshot(symbols: list[str]) -> AccountSnapshot:
+    markets = {s: linear(symbol=s) for s in symbols}
+    return AccountSnapshot(account="main", taken_at_ms=0, markets=frozen_map(markets))
+
+
+def test_a_failed_read_is_repeated_and_a_change_is_followed_up_once() -> None:
+    """Observations are kept only for accounts read successfully (a failed cycle reads the
+    same symbols again); a symbol read because it changed is read once more, then not."""
+    watch = FillWatch()
+    snap = _snapshot(["A", "B"])
+    assert watch.pick("main", snap, (), tight=False) == {"A", "B"}
+    watch.commit([])  # the account's read failed
+    assert watch.pick("main", snap, (), tight=False) == {"A", "B"}
+    watch.commit(["main"])
+    assert watch.pick("main", snap, (), tight=False) == {"A", "B"}  # follow-up of the first
+    watch.commit(["main"])
+    assert watch.pick("main", snap, (), tight=False) == set()
