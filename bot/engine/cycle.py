@@ -29,7 +29,13 @@ from .concurrency import run_bounded
 from .dated_resolve import move_past_expired, note_unlisted
 from .fill_reads import fill_pickers
 from .fills import fill_cursors, journal_fills, note_clock
-from .gather import AccountNeeds, GatherResult, gather_accounts, needs_by_account
+from .gather import (
+    AccountNeeds,
+    GatherResult,
+    gather_accounts,
+    needs_by_account,
+    unquoted_accounts,
+)
 from .inputs import ensure_memories, hedge_inputs
 from .orders import resolve_unsettled, settle_vanished
 from .record import record_hedge
@@ -141,6 +147,7 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
         prefetch_brackets(rt, legs.values()),
     )
     rt.scale.fills.commit(result.snapshots)
+    rt.unlisted |= unquoted_accounts(result)  # a delivered contract: reload markets next cycle
     journal_fills(rt, result, legs)
     note_clock(rt, result)
     for failure in result.failures:

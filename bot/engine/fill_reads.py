@@ -1,13 +1,14 @@
-"""Which perp symbols' fills a cycle reads: only where something can have traded.
+"""Which perp symbols' fills a cycle reads: only where something of ours can have traded.
 
 A fills read (Binance userTrades, weight 5) per symbol per cycle made the read cost grow with
-the number of hedges. A symbol can only have new fills of ours when, since the last read, its
-position moved or our orders on it changed (one appeared, vanished or filled a part), or the
-journal holds an order of ours on it whose outcome is unknown. Those are read, and read once
-more on the next cycle (a venue may list a trade a moment after the position moved); the rest
-are not. With little request weight left (`tight`), only the symbols whose position moved or
-that have an order in doubt are read: the follow-up and order-only changes wait, so the trust
-check never lacks a fill that explains a position change for long.
+the number of hedges. A fill of ours moves the position, so a symbol is read when its
+position moved since the last read, or when the journal holds an order of ours on it whose
+outcome is unknown (sent, no answer yet), or when it was never read (first cycle, a hedge
+added); and once more on the next cycle (a venue may list a trade a moment after the
+position moved). A resting order that appears, rests or is cancelled without filling moves
+nothing and costs no read. With little request weight left (`tight`) the follow-up waits;
+a moved position or an order in doubt is always read, so the trust check never lacks the
+fill that explains a position change.
 
 The observations are committed only for accounts whose read succeeded, so a failed read is
 repeated in full on the next cycle.
@@ -34,17 +35,14 @@ FOLLOW_UP_CYCLES = 1  # cycles a symbol is read again after the one that saw it 
 
 @dataclass(frozen=True, slots=True)
 class SymbolSeen:
-    """What one symbol looked like at a fills read: the position (signed contracts) and our
-    live orders as (order id, filled contracts)."""
+    """What one symbol looked like at a fills read: the position (signed contracts)."""
 
     contracts: Decimal
-    orders: frozenset[tuple[str, Decimal]]
 
 
 def observe(snapshot: AccountSnapshot, symbol: str) -> SymbolSeen:
-    """The symbol's position and live orders in `snapshot`."""
-    orders = frozenset((o.id, o.filled) for o in snapshot.open_orders if o.symbol == symbol)
-    return SymbolSeen(snapshot.position(symbol).contracts, orders)
+    """The symbol's position in `snapshot`."""
+    return SymbolSeen(snapshot.position(symbol).contracts)
 
 
 def wanted(

@@ -38,6 +38,7 @@ __all__ = [
     "GatherResult",
     "gather_accounts",
     "needs_by_account",
+    "unquoted_accounts",
 ]
 
 
@@ -172,6 +173,16 @@ async def _read_account(
     )
     wanted = symbols if fills_wanted is None else sorted(set(fills_wanted(snapshot)) & set(symbols))
     return snapshot, frozen_map(await _fills(exchange, wanted, fills_since_ms))
+
+
+def unquoted_accounts(result: GatherResult) -> set[str]:
+    """Accounts with a listed perp the venue gave no quote for (a contract just delivered
+    answers "invalid symbol" until the markets are reloaded): that hedge alone skips."""
+    return {
+        account
+        for account, snapshot in result.snapshots.items()
+        if any(symbol not in snapshot.quotes for symbol in snapshot.markets)
+    }
 
 
 async def gather_accounts(

@@ -1,5 +1,5 @@
-"""Which symbols' fills a cycle reads (`engine/fill_reads.py`): only where something can have
-traded since the last read."""
+"""Which symbols' fills a cycle reads (`engine/fill_reads.py`): only where something of ours
+can have traded since the last read."""
 
 from __future__ import annotations
 
@@ -11,24 +11,20 @@ from bot.domain.model import AccountSnapshot, frozen_map
 from bot.engine.fill_reads import FillWatch, SymbolSeen, wanted
 from tests.domain._factories import linear
 
-FLAT = SymbolSeen(Decimal(0), frozenset())
-SHORT = SymbolSeen(Decimal(-1), frozenset())
-RESTING = SymbolSeen(Decimal(-1), frozenset({("7", Decimal(0))}))
-PART_FILLED = SymbolSeen(Decimal(-1), frozenset({("7", Decimal("0.5"))}))
+FLAT = SymbolSeen(Decimal(0))
+SHORT = SymbolSeen(Decimal(-1))
+PART_FILLED = SymbolSeen(Decimal("-1.5"))
 
 
 @pytest.mark.parametrize(
     ("before", "now", "follow_up", "in_doubt", "tight", "read"),
     [
         (None, FLAT, False, False, False, True),  # never seen: read
-        (RESTING, RESTING, False, False, False, False),  # a resting order, nothing moved
-        (SHORT, RESTING, False, False, False, True),  # our order appeared
-        (RESTING, SHORT, False, False, False, True),  # our order vanished (filled/cancelled)
-        (RESTING, PART_FILLED, False, False, False, True),  # part of it filled
+        (SHORT, SHORT, False, False, False, False),  # resting, placed or cancelled: no move
+        (SHORT, PART_FILLED, False, False, False, True),  # part of an order filled
         (FLAT, SHORT, False, False, False, True),  # the position moved
         (SHORT, SHORT, True, False, False, True),  # the follow-up after a change
         (SHORT, SHORT, False, True, False, True),  # an order of ours in doubt
-        (RESTING, SHORT, False, False, True, False),  # tight: an order-only change waits
         (SHORT, SHORT, True, False, True, False),  # tight: the follow-up waits
         (FLAT, SHORT, False, False, True, True),  # tight: a moved position is still read
         (SHORT, SHORT, False, True, True, True),  # tight: an order in doubt is still read
@@ -42,9 +38,8 @@ def test_fills_are_read_only_where_something_can_have_traded(
     tight: bool,
     read: bool,
 ) -> None:
-    """A symbol's fills are read when it is new, its position or our orders on it changed,
-    a follow-up is due or an order is in doubt; with little weight left only a moved
-    position or an order in doubt is read."""
+    """A symbol's fills are read when it is new, its position moved, a follow-up is due or
+    an order is in doubt; with little weight left the follow-up waits."""
     chosen = wanted(
         {"S": now},
         {} if before is None else {"S": before},
