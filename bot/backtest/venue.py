@@ -22,7 +22,8 @@ def _venue_id(symbol: str) -> str:
     quote, _, settle = rest.partition(":")
     venue = f"{base}{quote}"
     if settle != quote or venue not in specs.symbols("usdm"):
-        listed = ", ".join(f"{s[:-4]}/USDT:USDT" for s in specs.symbols("usdm"))
+        perps = specs.symbols("usdm")
+        listed = ", ".join(f"{s[:-4]}/USDT:USDT" for s in perps[:5]) + f", … {len(perps)} in all"
         raise BacktestError(
             f"hedge perp {symbol}: the backtest models Binance USDⓈ-M perpetuals ({listed})"
         )

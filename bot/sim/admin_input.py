@@ -77,6 +77,16 @@ def positive_int(data: dict[str, Any], name: str) -> int:
     return value
 
 
+def count(data: dict[str, Any], name: str, default: int | None) -> Any:
+    """An optional integer >= 0 (a JSON number); `default` when absent."""
+    if name not in data:
+        return default
+    value = data[name]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise AdminError(f"{name} must be an integer >= 0 (0 = off), got {value!r}")
+    return value
+
+
 def _number(value: object, name: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise AdminError(f"{name} must be a number or numeric string, got {value!r}")

@@ -35,6 +35,17 @@ def _annual_fraction(text: str) -> Decimal:
     return value
 
 
+def _weight_limit(text: str) -> int:
+    """`--weight-limit`: request weight per minute and API key, an integer >= 0 (0 = off)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0 (0 = off), got {text}")
+    return value
+
+
 def add_sim_arguments(sim: argparse.ArgumentParser) -> None:
     sim.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     sim.add_argument("--port", type=int, default=8099, help="port (default 8099)")
@@ -71,6 +82,15 @@ def add_sim_arguments(sim: argparse.ArgumentParser) -> None:
         help="annualised basis of the quarterly futures over their index, decaying to 0 at "
         "delivery (default 0.08 = 8 %%/yr)",
     )
+    sim.add_argument(
+        "--weight-limit",
+        type=_weight_limit,
+        default=0,
+        metavar="N",
+        help="enforce N request weight per minute and API key on /fapi and /dapi (Binance: "
+        "2400; spot then gets Binance's 6000): over it 429, then 418; default 0 = weights "
+        "counted and sent in X-MBX-USED-WEIGHT-1M but not enforced",
+    )
 
 
 def sim_command(args: argparse.Namespace) -> int:
@@ -99,6 +119,7 @@ def sim_command(args: argparse.Namespace) -> int:
             static=args.static,
             time_scale=args.time_scale or 1.0,
             basis=args.basis,
+            weight_limit=args.weight_limit,
         )
     except FileNotFoundError as exc:
         print(f"hedgebot sim: --prices: no such file {exc.filename}", file=sys.stderr)

@@ -52,12 +52,7 @@ def _perpetual(symbol: str, now_ms: int) -> SymbolSpec:
     return spec
 
 
-def fund(
-    venue: Venue, symbol: str, rate: Decimal | None = None, *, at_ms: int | None = None
-) -> None:
-    """Settle the perpetual `symbol`'s funding at `rate` (None = its current rate, which `rate`
-    replaces), stamped `at_ms` (default now), and record it in the public funding history."""
-    now = venue.now() if at_ms is None else at_ms
+def _settle(venue: Venue, symbol: str, rate: Decimal | None, now: int) -> None:
     spec = _perpetual(symbol, now)
     if rate is not None:
         venue.board.funding_rate[symbol] = rate
@@ -71,7 +66,25 @@ def fund(
             "markPrice": fixed(mark, 8),
         }
     )
+
+
+def fund(
+    venue: Venue, symbol: str, rate: Decimal | None = None, *, at_ms: int | None = None
+) -> None:
+    """Settle the perpetual `symbol`'s funding at `rate` (None = its current rate, which `rate`
+    replaces), stamped `at_ms` (default now), and record it in the public funding history."""
+    now = venue.now() if at_ms is None else at_ms
+    _settle(venue, symbol, rate, now)
     liquidate_due(venue.accounts.values(), venue.marks(), ids=venue.ids, now_ms=now)
+
+
+def _fund_all(venue: Venue, at_ms: int) -> None:
+    """A funding boundary: every perpetual settles at its current rate, then liquidations run
+    once (one instant, however many perpetuals are listed)."""
+    for market in FUTURES_MARKETS:
+        for symbol in symbols(market):
+            _settle(venue, symbol, None, at_ms)
+    liquidate_due(venue.accounts.values(), venue.marks(), ids=venue.ids, now_ms=at_ms)
 
 
 def _events(after_ms: int, until_ms: int) -> list[tuple[int, int]]:
@@ -92,9 +105,7 @@ def settle_due(venue: Venue) -> None:
         if kind == 0:
             deliver(venue, at)
             continue
-        for market in FUTURES_MARKETS:
-            for symbol in symbols(market):
-                fund(venue, symbol, at_ms=at)
+        _fund_all(venue, at)
     venue.funding_checked_ms = max(venue.funding_checked_ms, now)
     if reprice_derived(venue, now):
         liquidate_due(venue.accounts.values(), venue.marks(), ids=venue.ids, now_ms=now)

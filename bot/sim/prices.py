@@ -9,6 +9,7 @@ up candle and open → high → low → close for a down one, so resting orders 
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
@@ -22,9 +23,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Protocol
 
+from bot.sim.errors import SimError
+from bot.sim.specs import get_spec
+
 __all__ = ["CsvReplay", "PricePath", "PriceTick", "SyntheticPath"]
 
-# Tick grid used to round generated prices (the USDⓈ-M tick, coarser than spot's).
+# Tick grid used to round generated prices (the USDⓈ-M tick, coarser than spot's); the rest
+# of the listing rounds to its perpetual's tick, else its spot pair's (`_tick`).
 _TICKS = {
     "BTCUSDT": Decimal("0.1"),
     "ETHUSDT": Decimal("0.01"),
@@ -63,8 +68,17 @@ class PricePath(Protocol):
         """The venue's prices of `symbol` were moved to these (by the admin API)."""
 
 
+def _tick(symbol: str) -> Decimal:
+    if symbol in _TICKS:
+        return _TICKS[symbol]
+    for market in ("usdm", "spot"):
+        with contextlib.suppress(SimError):
+            return get_spec(market, symbol).tick
+    return _DEFAULT_TICK
+
+
 def _round_tick(symbol: str, value: Decimal) -> Decimal:
-    tick = _TICKS.get(symbol, _DEFAULT_TICK)
+    tick = _tick(symbol)
     return max(tick, (value / tick).to_integral_value() * tick)
 
 

@@ -16,6 +16,8 @@ from bot.sim.clock import wall_clock_ms
 from bot.sim.faults import FaultConfig
 from bot.sim.render import ENGINE, FAULTS, STATS, json_ok
 from bot.sim.specs import MARKETS
+from bot.sim.weight_gate import WEIGHTS, weight_report
+from bot.sim.weight_ledger import binance_limits
 
 __all__ = ["AdminError", "routes"]
 
@@ -104,6 +106,28 @@ async def set_faults(request: web.Request) -> web.Response:
     faults = request.app[FAULTS]
     faults.configure(config)
     return json_ok(faults.snapshot())
+
+
+@routes.get("/sim/weight")
+async def weight(request: web.Request) -> web.Response:
+    """Request weight: {"limits": {family: N}, "window_s": 60, "used": {key: {family: N}},
+    "banned": {key: {family: seconds left}}} (families "api", "fapi", "dapi")."""
+    return json_ok(weight_report(request.app[WEIGHTS]))
+
+
+@routes.post("/sim/weight")
+async def set_weight(request: web.Request) -> web.Response:
+    """Set the budgets: {"limit": N} (futures weight per minute and key, 0 = off; spot then
+    gets 6000, or "spot_limit"), "reset": true forgets every key's use and bans."""
+    data = await field.body(request, {"limit", "spot_limit", "reset"})
+    ledger = request.app[WEIGHTS]
+    if "limit" in data or "spot_limit" in data:
+        futures = field.count(data, "limit", ledger.limits["fapi"])
+        spot = field.count(data, "spot_limit", None)
+        ledger.limits = binance_limits(futures, spot)
+    if field.flag(data, "reset"):
+        ledger.reset()
+    return json_ok(weight_report(ledger))
 
 
 @routes.post("/sim/basis")

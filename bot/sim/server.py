@@ -39,6 +39,8 @@ from bot.sim.feed import PriceFeed, tick_time
 from bot.sim.prices import CsvReplay, PricePath, SyntheticPath
 from bot.sim.quarterlies import DEFAULT_BASIS
 from bot.sim.render import CLOCKS, ENGINE, FAULTS, STATS, RequestStats, binance_error, json_ok
+from bot.sim.weight_gate import WEIGHTS, weigh
+from bot.sim.weight_ledger import WeightLedger, binance_limits
 
 __all__ = ["RunningSim", "build_app", "serve", "start"]
 
@@ -48,11 +50,15 @@ _VENUE_PREFIXES = ("/api/", "/fapi/", "/sapi/", "/dapi/")
 _RETRY_AFTER_S = "1"
 
 
-def build_app(engine: SimExchange, faults: Faults | None = None) -> web.Application:
-    """The aiohttp application serving `engine` over Binance's REST paths and `/sim/*`."""
-    app = web.Application(middlewares=[_admin_errors, _venue_errors, _pass_time])
+def build_app(
+    engine: SimExchange, faults: Faults | None = None, weights: WeightLedger | None = None
+) -> web.Application:
+    """The aiohttp application serving `engine` over Binance's REST paths and `/sim/*`
+    (`weights`: the request-weight budgets, default counted but not enforced)."""
+    app = web.Application(middlewares=[_admin_errors, weigh, _venue_errors, _pass_time])
     app[ENGINE] = engine
     app[FAULTS] = faults or Faults()
+    app[WEIGHTS] = weights or WeightLedger()
     app[STATS] = RequestStats()
     app[CLOCKS] = ClientOffsets()
     app.add_routes(routes_spot.routes)
@@ -183,6 +189,7 @@ async def start(
     feed: bool = True,
     time_scale: float = 1.0,
     basis: Decimal = DEFAULT_BASIS,
+    weight_limit: int = 0,
 ) -> RunningSim:
     """Serve a simulator on host:port (0 = an ephemeral port) and return a handle to stop it.
 
@@ -192,7 +199,9 @@ async def start(
     still until moved through `/sim/price` (`hedgebot sim --static`; what tests want);
     `time_scale`: simulated seconds per wall second of the engine created here (a replay's
     clock follows its candles, so it takes none); `basis`: the quarterlies' annualised basis
-    over their index for the engine created here (fraction, default 0.08).
+    over their index for the engine created here (fraction, default 0.08); `weight_limit`:
+    the USDⓈ-M / COIN-M request weight per minute and API key (Binance: 2400; spot then gets
+    Binance's 6000), 0 = counted and reported but not enforced.
     """
     if speed <= 0:
         raise ValueError(f"speed must be positive (candles per second), got {speed}")
@@ -208,8 +217,10 @@ async def start(
         engine = SimExchange.with_default_account(
             seed=seed, now_ms=clock, time_scale=time_scale, basis=basis
         )
+    if weight_limit < 0:
+        raise ValueError(f"weight_limit must be >= 0 (0 = off), got {weight_limit}")
     faults = Faults()
-    app = build_app(engine, faults)
+    app = build_app(engine, faults, WeightLedger(binance_limits(weight_limit)))
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
@@ -238,16 +249,19 @@ def serve(
     static: bool = False,
     time_scale: float = 1.0,
     basis: Decimal = DEFAULT_BASIS,
+    weight_limit: int = 0,
 ) -> None:
     """Run the simulator until SIGINT/SIGTERM (blocking); prints the base URL on start.
     `static` holds prices still (only the admin API moves them); `basis` is the quarterlies'
-    annualised basis (fraction)."""
+    annualised basis (fraction); `weight_limit` the futures request weight per minute and key
+    (0 = not enforced)."""
     options = {
         "prices": prices,
         "speed": speed,
         "seed": seed,
         "time_scale": time_scale,
         "basis": basis,
+        "weight_limit": weight_limit,
     }
     asyncio.run(_serve(host, port, feed=not static, **options))
 

@@ -13,8 +13,10 @@ Sources:
   BTCUSDT_210924 / ETHUSDT_210924 in the complete 2021-09-06 exchangeInfo
   (../shared/exchange-fixtures/binanceusdm.exchangeInfo.2021-09-06.json).
 - Brackets (floor, maintMarginRatio): ccxt's static fixture `options.leverageBrackets`
-  (BTC/ETH/LTC/ADA, recorded from the venue; the LTC/ADA alt-coin table serves SOL, XRP and
-  1000PEPE); quarterlies use their pair's perpetual table.
+  (BTC/ETH/LTC/ADA, recorded from the venue; the LTC/ADA alt-coin table serves SOL, XRP,
+  1000PEPE and every perpetual of `listing`); quarterlies use their pair's perpetual table.
+- Every other perpetual and its spot pair: the generated 2021-09-06 listing (`listing`),
+  after the core above, in the recording's order.
 """
 
 from __future__ import annotations
@@ -22,10 +24,11 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+from bot.sim.listing import LISTED
 from bot.sim.margin import Bracket, build_brackets
 from bot.sim.symbol_spec import SymbolSpec
 
-__all__ = ["SPOT", "USDM", "USDM_BRACKETS", "USDM_QUARTERLY"]
+__all__ = ["CORE_SPOT", "CORE_USDM", "SPOT", "USDM", "USDM_BRACKETS", "USDM_QUARTERLY"]
 
 D = Decimal
 
@@ -94,7 +97,8 @@ _PEPE_SPOT = SymbolSpec(
     8,
 )
 
-SPOT: dict[str, SymbolSpec] = {
+# The hand-kept markets many tests rely on, exactly as they were before the listing grew.
+CORE_SPOT: dict[str, SymbolSpec] = {
     s.symbol: s
     for s in (
         _spot("BTCUSDT", "BTC", "0.01", "0.00001", "9000", "85.84339916"),
@@ -136,7 +140,7 @@ _PEPE = _usdm(
     (7, 0),
 )
 
-USDM: dict[str, SymbolSpec] = {
+CORE_USDM: dict[str, SymbolSpec] = {
     s.symbol: s
     for s in (
         _BTC,
@@ -146,6 +150,9 @@ USDM: dict[str, SymbolSpec] = {
         replace(_PEPE, index_symbol="PEPEUSDT", index_multiplier=D(1000), onboard_ms=1683273600000),
     )
 }
+
+SPOT: dict[str, SymbolSpec] = CORE_SPOT | {row.spot.symbol: row.spot for row in LISTED}
+USDM: dict[str, SymbolSpec] = CORE_USDM | {row.perp.symbol: row.perp for row in LISTED}
 
 # Quarterly templates per pair: symbol and delivery are filled in per contract (`specs`).
 USDM_QUARTERLY: dict[str, SymbolSpec] = {
@@ -204,4 +211,4 @@ USDM_BRACKETS: dict[str, tuple[Bracket, ...]] = {
     "SOLUSDT": build_brackets(_ALT_TIERS),
     "XRPUSDT": build_brackets(_ALT_TIERS),
     "1000PEPEUSDT": build_brackets(_ALT_TIERS),
-}
+} | dict.fromkeys((row.perp.symbol for row in LISTED), build_brackets(_ALT_TIERS))

@@ -10,6 +10,7 @@ from bot.sim.accounts import Account
 from bot.sim.clock import SimClock
 from bot.sim.errors import unknown_api_key
 from bot.sim.ledger import Ids
+from bot.sim.listing import LISTED
 from bot.sim.quarterlies import DEFAULT_BASIS
 from bot.sim.quotes import PriceBoard
 from bot.sim.specs import get_spec, symbols
@@ -18,13 +19,14 @@ __all__ = ["START_PRICES", "Venue"]
 
 # Realistic starting spot prices (USDT) when no replay drives the market; the plain USDⓈ-M
 # perpetuals start at their spot price, derived contracts at their fair price (`pricing`).
+# The rest of the listing starts about where it traded on 2021-09-06 (`listing`).
 START_PRICES = {
     "BTCUSDT": Decimal("65000"),
     "ETHUSDT": Decimal("3000"),
     "SOLUSDT": Decimal("150"),
     "XRPUSDT": Decimal("0.6"),
     "PEPEUSDT": Decimal("0.00001"),
-}
+} | {row.spot.symbol: row.start_price for row in LISTED}
 
 
 @dataclass

@@ -118,7 +118,7 @@ def test_check_passes_on_a_good_config(e2e: E2E) -> None:
 
 
 BAD_LEGS = [
-    ({"symbol": "DOGE/USDT:USDT"}, "hedges.BTC.perp.symbol", "DOGE/USDT:USDT"),
+    ({"symbol": "NOPE/USDT:USDT"}, "hedges.BTC.perp.symbol", "NOPE/USDT:USDT"),
     ({"spot": {"account": "main", "asset": "FOO"}}, "hedges.BTC.spot.asset", "FOO"),
 ]
 

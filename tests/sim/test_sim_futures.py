@@ -136,7 +136,7 @@ def test_filter_failures(
 
 def test_unknown_symbol_is_1121(sim: SimExchange) -> None:
     """A symbol the venue does not list: -1121 Invalid symbol."""
-    assert _error(lambda: _order(sim, "BUY", "1", symbol="DOGEUSDT")).code == -1121
+    assert _error(lambda: _order(sim, "BUY", "1", symbol="NOPEUSDT")).code == -1121
 
 
 def test_order_beyond_available_margin_is_2019(sim: SimExchange) -> None:

@@ -30,7 +30,7 @@ async def _call(sim: RunningSim, method: str, path: str, **kw: Any) -> tuple[int
 @pytest.mark.parametrize(
     ("path", "body", "needle"),
     [
-        ("/sim/price", {"symbol": "DOGEUSDT", "price": "1"}, "DOGEUSDT"),
+        ("/sim/price", {"symbol": "NOPEUSDT", "price": "1"}, "NOPEUSDT"),
         ("/sim/price", {"symbol": "BTCUSDT", "price": "-5"}, "price"),
         ("/sim/price", {"symbol": "BTCUSDT", "price": "abc"}, "price"),
         ("/sim/price", {"symbol": "BTCUSDT", "price": "1", "market": "coinm"}, "market"),

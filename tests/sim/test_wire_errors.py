@@ -156,7 +156,7 @@ async def test_malformed_params_are_binance_errors(usdm: Any) -> None:
             {"symbol": "BTCUSDT", "side": "SELL", "type": "LIMIT", "quantity": "abc"}
         )
     with pytest.raises(ccxt_errors.BadSymbol, match="-1121"):
-        await usdm.fapiPublicGetDepth({"symbol": "DOGEUSDT"})
+        await usdm.fapiPublicGetDepth({"symbol": "NOPEUSDT"})
 
 
 async def test_unexpected_engine_failure_is_500_minus_1000(

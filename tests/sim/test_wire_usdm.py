@@ -10,6 +10,7 @@ import pytest
 
 from bot.exchange.sim_client import make_sim_exchange
 from bot.sim.server import RunningSim, start
+from bot.sim.spec_tables import USDM
 
 BTC = "BTC/USDT:USDT"
 
@@ -37,14 +38,16 @@ async def _admin(sim: RunningSim, path: str, body: dict[str, Any]) -> dict[str, 
 
 
 async def test_load_markets_lists_linear_perpetuals(usdm: Any) -> None:
-    """binanceusdm loads the USDT perpetuals with tick/step/min-notional from the venue, and
-    BTC's and ETH's current and next quarterlies as futures."""
+    """binanceusdm loads the USDT perpetuals with tick/step/min-notional from the venue (the
+    core five among the whole listing), and BTC's and ETH's current and next quarterlies as
+    futures."""
     btc = usdm.market(BTC)
     assert btc["swap"] and btc["linear"] and btc["settle"] == "USDT" and btc["active"]
     assert btc["precision"]["price"] == 0.1 and btc["precision"]["amount"] == 0.001
     assert btc["limits"]["cost"]["min"] == 100
     swaps = {s for s, m in usdm.markets.items() if m["swap"]}
-    assert swaps == {BTC, "ETH/USDT:USDT", "SOL/USDT:USDT", "XRP/USDT:USDT", "1000PEPE/USDT:USDT"}
+    assert swaps > {BTC, "ETH/USDT:USDT", "SOL/USDT:USDT", "XRP/USDT:USDT", "1000PEPE/USDT:USDT"}
+    assert {usdm.market(s)["id"] for s in swaps} == set(USDM)
     futures = sorted(s for s, m in usdm.markets.items() if m["future"])
     assert [s.split("-")[0] for s in futures] == [BTC, BTC, "ETH/USDT:USDT", "ETH/USDT:USDT"]
 
