@@ -27,7 +27,7 @@ from .act_order import is_risk_action, urgent_first
 from .brackets import prefetch_brackets
 from .concurrency import run_bounded
 from .dated_resolve import move_past_expired, note_unlisted
-from .fill_reads import fill_pickers
+from .fill_reads import fill_pickers, new_fill_symbols
 from .fills import fill_cursors, journal_fills, note_clock
 from .gather import (
     AccountNeeds,
@@ -146,7 +146,7 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
         ),
         prefetch_brackets(rt, legs.values()),
     )
-    rt.scale.fills.commit(result.snapshots)
+    rt.scale.fills.commit(new_fill_symbols(rt, result))
     rt.unlisted |= unquoted_accounts(result)  # a delivered contract: reload markets next cycle
     journal_fills(rt, result, legs)
     note_clock(rt, result)

@@ -4,11 +4,11 @@ A fills read (Binance userTrades, weight 5) per symbol per cycle made the read c
 the number of hedges. A fill of ours moves the position, so a symbol is read when its
 position moved since the last read, or when the journal holds an order of ours on it whose
 outcome is unknown (sent, no answer yet), or when it was never read (first cycle, a hedge
-added); and once more on the next cycle (a venue may list a trade a moment after the
-position moved). A resting order that appears, rests or is cancelled without filling moves
-nothing and costs no read. With little request weight left (`tight`) the follow-up waits;
-a moved position or an order in doubt is always read, so the trust check never lacks the
-fill that explains a position change.
+added); and once more on the next cycle when the read found no new fill (a venue may list
+a trade a moment after the position moved). A resting order that appears, rests or is
+cancelled without filling moves nothing and costs no read. With little request weight left
+(`tight`) the follow-up waits; a moved position or an order in doubt is always read, so the
+trust check never lacks the fill that explains a position change.
 
 The observations are committed only for accounts whose read succeeded, so a failed read is
 repeated in full on the next cycle.
@@ -16,19 +16,27 @@ repeated in full on the next cycle.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from bot.domain.model import AccountSnapshot
 
-from .gather import FillsWanted
+from .gather import FillsWanted, GatherResult
 
 if TYPE_CHECKING:
     from .runtime import Runtime
 
-__all__ = ["FOLLOW_UP_CYCLES", "FillWatch", "SymbolSeen", "fill_pickers", "observe", "wanted"]
+__all__ = [
+    "FOLLOW_UP_CYCLES",
+    "FillWatch",
+    "SymbolSeen",
+    "fill_pickers",
+    "new_fill_symbols",
+    "observe",
+    "wanted",
+]
 
 FOLLOW_UP_CYCLES = 1  # cycles a symbol is read again after the one that saw it change
 
@@ -84,9 +92,11 @@ class FillWatch:
         self._pending[account] = (now, chosen)
         return chosen
 
-    def commit(self, accounts: Iterable[str]) -> None:
-        """Keep the observations of the accounts read successfully this cycle."""
-        for account in accounts:
+    def commit(self, read: Mapping[str, Collection[str]]) -> None:
+        """Keep the observations of the accounts read successfully this cycle; `read` maps
+        each to the symbols whose read found a fill not journaled yet. A symbol whose
+        position moved but whose read found nothing new is read again next cycle."""
+        for account, found in read.items():
             pending = self._pending.pop(account, None)
             if pending is None:
                 continue
@@ -94,10 +104,22 @@ class FillWatch:
             before = self.seen.setdefault(account, {})
             counts = self.follow_up.setdefault(account, {})
             for symbol in chosen:
-                changed = before.get(symbol) != now[symbol]
-                counts[symbol] = FOLLOW_UP_CYCLES if changed else max(counts.get(symbol, 0) - 1, 0)
+                previous = before.get(symbol)
+                moved = previous is not None and previous != now[symbol]
+                counts[symbol] = FOLLOW_UP_CYCLES if moved and symbol not in found else 0
                 before[symbol] = now[symbol]
         self._pending.clear()
+
+
+def new_fill_symbols(rt: Runtime, result: GatherResult) -> dict[str, set[str]]:
+    """Per account read this cycle, the symbols whose fills read found one the journal does
+    not hold yet (call before journaling them)."""
+    out: dict[str, set[str]] = {account: set() for account in result.snapshots}
+    for account, by_symbol in result.fills.items():
+        for symbol, fills in by_symbol.items():
+            if any(not rt.journal.has_fill(account, symbol, f.id) for f in fills):
+                out.setdefault(account, set()).add(symbol)
+    return out
 
 
 def fill_pickers(rt: Runtime, tight: Collection[str]) -> dict[str, FillsWanted]:

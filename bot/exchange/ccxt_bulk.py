@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import structlog
 
 from bot.domain.liquidation import MarginBracket
-from bot.domain.model import Market, MarketKind, Order, Quote
+from bot.domain.model import FundingPayment, Market, MarketKind, Order, Quote
 from bot.exchange import parse
 from bot.exchange.calls import Calls
 from bot.exchange.errors import BadResponse, ExchangeError
@@ -28,6 +28,8 @@ from bot.exchange.errors import BadResponse, ExchangeError
 __all__ = ["BulkReadOps", "api_groups"]
 
 _log = structlog.get_logger(__name__)
+_INCOME_LIMIT = 1000  # Binance's maximum rows per income request
+_INCOME_PAGES = 5
 _PARAMS: Mapping[str, Mapping[str, str]] = {
     "spot": {"type": "spot"},
     "linear": {"type": "swap", "subType": "linear"},
@@ -130,6 +132,21 @@ class BulkReadOps:
                 quotes[symbol] = quote
         return quotes
 
+    async def fetch_account_funding_payments(
+        self: _Gateway, symbols: Sequence[str], *, since_ms: int | None = None
+    ) -> Mapping[str, tuple[FundingPayment, ...]]:
+        """symbol → funding settled on `symbols` since `since_ms`: one income request per
+        futures API family (weight 30 on /fapi, whatever the number of symbols), paged."""
+        groups = await _groups(self, symbols)
+        out: dict[str, list[FundingPayment]] = {s: [] for s in dict.fromkeys(symbols)}
+        for kind in groups:
+            if kind == "spot":
+                continue
+            for payment in await _income_pages(self, kind, since_ms):
+                if payment.symbol in out:
+                    out[payment.symbol].append(payment)
+        return {s: tuple(p) for s, p in out.items()}
+
     async def fetch_margin_brackets_of(
         self: _Gateway, symbols: Sequence[str]
     ) -> Mapping[str, tuple[MarginBracket, ...]]:
@@ -151,6 +168,26 @@ class BulkReadOps:
             for symbol in group:
                 out[symbol] = parse.parse_margin_brackets(symbol, tiers.get(symbol) or [])
         return out
+
+
+async def _income_pages(gw: _Gateway, kind: str, since_ms: int | None) -> list[FundingPayment]:
+    """Every funding payment of the family since `since_ms`, up to `_INCOME_PAGES` pages."""
+    found: list[FundingPayment] = []
+    since = since_ms
+    for _ in range(_INCOME_PAGES):
+
+        async def fetch(since: int | None = since) -> tuple[FundingPayment, ...]:
+            raws = await gw._client.fetch_funding_history(
+                None, since, _INCOME_LIMIT, {"subType": kind}
+            )
+            return tuple(parse.parse_funding_payment(raw) for raw in raws)
+
+        page = await gw._calls.read(f"fetch_funding_payments:{kind}", fetch)
+        found.extend(page)
+        if len(page) < _INCOME_LIMIT:
+            break
+        since = max(p.timestamp_ms for p in page) + 1
+    return found
 
 
 async def _family_quotes(gw: _Gateway, kind: str, group: list[str]) -> dict[str, Quote]:

@@ -101,6 +101,11 @@ class DryRunExchange:
     ) -> Mapping[str, tuple[MarginBracket, ...]]:
         return await self.inner.fetch_margin_brackets_of(symbols)
 
+    async def fetch_account_funding_payments(
+        self, symbols: Sequence[str], *, since_ms: int | None = None
+    ) -> Mapping[str, tuple[FundingPayment, ...]]:
+        return await self.inner.fetch_account_funding_payments(symbols, since_ms=since_ms)
+
     def used_weight(self) -> Mapping[str, int]:
         return self.inner.used_weight()
 

@@ -88,6 +88,13 @@ class Exchange(Protocol):
         """symbol → brackets of all of the perps `symbols`, one request per API family."""
         ...
 
+    async def fetch_account_funding_payments(
+        self, symbols: Sequence[str], *, since_ms: int | None = None
+    ) -> Mapping[str, tuple[FundingPayment, ...]]:
+        """symbol → funding settled on all of `symbols` since `since_ms`, one request (or a
+        few pages) per API family."""
+        ...
+
     def used_weight(self) -> Mapping[str, int]:
         """API family → request weight the venue says was used this minute (empty when the
         venue does not report it)."""

@@ -212,6 +212,12 @@ class FakeExchange:
         self._enter(f"fetch_margin_brackets {','.join(symbols)}")
         return {s: self.brackets[s] for s in symbols}
 
+    async def fetch_account_funding_payments(
+        self, symbols: Sequence[str], *, since_ms: int | None = None
+    ) -> Mapping[str, tuple[FundingPayment, ...]]:
+        self._enter("fetch_account_funding_payments")
+        return {s: () for s in symbols}
+
     def used_weight(self) -> Mapping[str, int]:
         return dict(self.weight)
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.domain.model import AccountSnapshot, frozen_map
+from bot.domain.model import AccountSnapshot, Position, frozen_map
 from bot.engine.fill_reads import FillWatch, SymbolSeen, wanted
 from tests.domain._factories import linear
 
@@ -50,20 +50,36 @@ def test_fills_are_read_only_where_something_can_have_traded(
     assert chosen == ({"S"} if read else set())
 
 
-def _snapshot(symbols: list[str]) -> AccountSnapshot:
+def _snapshot(symbols: list[str], short: dict[str, str]) -> AccountSnapshot:
     markets = {s: linear(symbol=s) for s in symbols}
-    return AccountSnapshot(account="main", taken_at_ms=0, markets=frozen_map(markets))
+    positions = {s: position(s, c) for s, c in short.items()}
+    return AccountSnapshot(
+        account="main",
+        taken_at_ms=0,
+        markets=frozen_map(markets),
+        positions=frozen_map(positions),
+    )
 
 
-def test_a_failed_read_is_repeated_and_a_change_is_followed_up_once() -> None:
+def position(symbol: str, contracts: str) -> Position:
+    return Position(symbol=symbol, contracts=Decimal(contracts), entry_price=Decimal(100))
+
+
+def test_a_failed_read_is_repeated_and_a_move_without_a_new_fill_is_read_again() -> None:
     """Observations are kept only for accounts read successfully (a failed cycle reads the
-    same symbols again); a symbol read because it changed is read once more, then not."""
+    same symbols again); a moved position whose read found no new fill is read once more,
+    one whose read found it is not."""
     watch = FillWatch()
-    snap = _snapshot(["A", "B"])
-    assert watch.pick("main", snap, (), tight=False) == {"A", "B"}
-    watch.commit([])  # the account's read failed
-    assert watch.pick("main", snap, (), tight=False) == {"A", "B"}
-    watch.commit(["main"])
-    assert watch.pick("main", snap, (), tight=False) == {"A", "B"}  # follow-up of the first
-    watch.commit(["main"])
-    assert watch.pick("main", snap, (), tight=False) == set()
+    flat = _snapshot(["A", "B"], {})
+    assert watch.pick("main", flat, (), tight=False) == {"A", "B"}
+    watch.commit({})  # the account's read failed
+    assert watch.pick("main", flat, (), tight=False) == {"A", "B"}
+    watch.commit({"main": set()})
+    assert watch.pick("main", flat, (), tight=False) == set()
+    watch.commit({"main": set()})
+    moved = _snapshot(["A", "B"], {"A": "-1", "B": "-2"})
+    assert watch.pick("main", moved, (), tight=False) == {"A", "B"}
+    watch.commit({"main": {"A"}})  # A's fill was there, B's not yet
+    assert watch.pick("main", moved, (), tight=False) == {"B"}
+    watch.commit({"main": {"B"}})
+    assert watch.pick("main", moved, (), tight=False) == set()
