@@ -1,6 +1,7 @@
 """Account-wide reads through the real gateway against the simulator (`ccxt_bulk.py`): many
 symbols in one request per API family, the same values as the per-symbol reads; the
-used-weight header; urgent requests skipping the client-side limiter's queue."""
+used-weight header; urgent requests skipping the client-side limiter's queue; the hold
+after a rate-limit answer."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ import asyncio
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from bot.domain.model import Side
 from bot.exchange.ccxt_gateway import CcxtExchange
 from bot.exchange.client_ids import make_client_id
+from bot.exchange.errors import RateLimited
 from bot.exchange.port import OrderRequest
+from bot.exchange.rate_hold import RateHold
 from bot.exchange.urgent import bypass_limiter_when_urgent, urgent
 from bot.exchange.used_weight import UsedWeight, watch_used_weight
 
@@ -108,3 +113,35 @@ async def test_an_urgent_request_passes_a_full_limiter_and_is_still_booked() -> 
     assert not routine.done()
     client.released.set()
     await asyncio.wait_for(routine, timeout=1)
+
+
+async def test_funding_of_two_perps_comes_from_one_income_request(
+    sim: Sim, api_key: str, gw: CcxtExchange
+) -> None:
+    """Funding payments of BTC and ETH are read with one income request (weight 30), not one
+    per perp; both symbols are in the answer."""
+    before = await sim.requests(api_key, "GET /fapi/v1/income")
+    found = await gw.fetch_account_funding_payments([PERP, ETH], since_ms=0)
+    assert await sim.requests(api_key, "GET /fapi/v1/income") == before + 1
+    assert set(found) == {PERP, ETH}
+
+
+async def test_after_a_rate_limit_answer_requests_wait_for_retry_after() -> None:
+    """A 429 with Retry-After 2 s holds the next request 2 s (not sent meanwhile); a ban of
+    minutes refuses requests at once without sending them."""
+    now = [100.0]
+    slept: list[float] = []
+    hold = RateHold("main", clock=lambda: now[0])
+
+    async def sleep(s: float) -> None:
+        slept.append(s)
+
+    hold.note(RateLimited("429", retry_after_s=2))
+    await hold.wait_out(sleep)
+    assert slept == [2]
+    hold.note(RateLimited("418", retry_after_s=120))
+    with pytest.raises(RateLimited, match="not sent"):
+        await hold.wait_out(sleep)
+    now[0] += 121
+    await hold.wait_out(sleep)
+    assert slept == [2]
