@@ -154,7 +154,7 @@ def print_tables(results: list[dict[str, Any]]) -> None:
     for (n, latency, throttle, scheme), r in sorted(by.items(), key=lambda kv: kv[0]):
         head = f"| {scheme} | {'on' if throttle else 'off'} | {n} | {latency} "
         if r.get("timeout"):
-            print(head + "| a cycle ran over the timeout (limiter) |" + " |" * 8)
+            print(head + "| a cycle ran over --cycle-timeout |" + " |" * 8)
             continue
         print(head + _line(r, by.get((n, 0, throttle, scheme))))
 

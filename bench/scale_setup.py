@@ -159,6 +159,7 @@ async def open_scale_bench(
         client = exchange._client  # type: ignore[attr-defined]
         if throttle:  # as bot/exchange/factory.py builds it for testnet, demo and live
             client.rateLimiterAlgorithm, client.rollingWindowSize = "rollingWindow", 60000
+            client.rateLimit = 25
             client.tokenBucket = None
             client.init_rest_rate_limiter()
         client.enableRateLimit = throttle

@@ -17,7 +17,7 @@ class ScaleSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     act_concurrency: int = Field(
-        default=8,
+        default=25,
         ge=1,
         le=100,
         description="hedges of one account that send their cancels and orders at the same "

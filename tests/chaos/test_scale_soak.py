@@ -7,8 +7,15 @@ from __future__ import annotations
 import pytest
 
 from tests.chaos.support import record
-from tests.e2e.harness import E2E, wait_until
-from tests.e2e.scale_stack import BROKEN, WEIGHT_LIMIT, hold, start_scale_run
+from tests.e2e.harness import E2E
+from tests.e2e.scale_stack import (
+    BROKEN,
+    WEIGHT_LIMIT,
+    filling,
+    hold,
+    reach_targets,
+    start_scale_run,
+)
 
 pytestmark = [pytest.mark.chaos, pytest.mark.e2e]
 
@@ -18,13 +25,8 @@ def test_soak_a_hundred_hedges_hold_for_ten_minutes_within_the_weight_budget(e2e
     """After reaching their targets, 99 hedges stay at ratio 1 for 10 minutes; no key is ever
     banned, the used weight never reaches 2,400 per minute, SOL's refusals starve no one."""
     run = start_scale_run(e2e)
-    with run.sim.auto_fill(1.0, api_key="scale-a0"), run.sim.auto_fill(1.0, api_key="scale-a1"):
-        wait_until(
-            lambda: len(run.hedged()) == len(run.legs) - 1,
-            180,
-            what="99 hedges at ratio 1",
-            diagnostics=run.daemon.diagnostics,
-        )
+    with filling(run):
+        reach_targets(run, 180)
         drifted = hold(run, 600)
     record("scale_soak", peak_weight=run.peak_weight, samples=len(run.samples))
     assert drifted == []

@@ -9,14 +9,24 @@ errors for the whole run and must not delay the other 99.
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .harness import E2E, DaemonProcess, InProcessSim
+from .harness import E2E, DaemonProcess, InProcessSim, wait_until
 
-__all__ = ["BROKEN", "WEIGHT_LIMIT", "ScaleRun", "hold", "start_scale_run"]
+__all__ = [
+    "BROKEN",
+    "WEIGHT_LIMIT",
+    "ScaleRun",
+    "filling",
+    "hold",
+    "reach_targets",
+    "start_scale_run",
+]
 
 ACCOUNTS = ("a0", "a1")
 HOLDING_USDT = Decimal(2000)
@@ -165,3 +175,20 @@ def hold(run: ScaleRun, seconds: float) -> list[str]:
         off |= set(run.legs) - set(run.hedged()) - {BROKEN}
         time.sleep(2)
     return sorted(off)
+
+
+@contextlib.contextmanager
+def filling(run: ScaleRun) -> Iterator[None]:
+    """While inside, both accounts' resting orders are filled shortly after they rest."""
+    with run.sim.auto_fill(1.0, api_key="scale-a0"), run.sim.auto_fill(1.0, api_key="scale-a1"):
+        yield
+
+
+def reach_targets(run: ScaleRun, timeout: float) -> None:
+    """Wait until every hedge but BROKEN is at its target."""
+    wait_until(
+        lambda: len(run.hedged()) == len(run.legs) - 1,
+        timeout,
+        what=f"{len(run.legs) - 1} hedges at ratio 1",
+        diagnostics=run.daemon.diagnostics,
+    )

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import E2E, wait_until
-from .scale_stack import BROKEN, WEIGHT_LIMIT, hold, start_scale_run
+from .harness import E2E
+from .scale_stack import BROKEN, WEIGHT_LIMIT, filling, hold, reach_targets, start_scale_run
 
 pytestmark = pytest.mark.e2e
 
@@ -20,13 +20,8 @@ def test_a_hundred_hedges_reach_their_targets_and_hold_them_within_the_weight_bu
     """99 hedges reach ratio 1 (± band and a step) while SOL's orders are refused, then hold
     it for 45 s; no key is banned or rate-limited and used weight stays under 2,400/min."""
     run = start_scale_run(e2e)
-    with run.sim.auto_fill(1.0, api_key="scale-a0"), run.sim.auto_fill(1.0, api_key="scale-a1"):
-        wait_until(
-            lambda: len(run.hedged()) == len(run.legs) - 1,
-            150,
-            what="99 hedges at ratio 1",
-            diagnostics=run.daemon.diagnostics,
-        )
+    with filling(run):
+        reach_targets(run, 150)
         drifted = hold(run, 45)
     assert drifted == []
     assert run.banned() == {}
