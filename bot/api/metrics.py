@@ -137,6 +137,12 @@ class Metrics:
         self.breaker_open = self._gauge(
             "hedgebot_breaker_open", "1 when the account's circuit breaker is open.", ["account"]
         )
+        self.used_weight = self._gauge(
+            "hedgebot_used_weight",
+            "Request weight the venue says the account's key used this minute (Binance "
+            "X-MBX-USED-WEIGHT-1M; the highest of its futures APIs).",
+            ["account"],
+        )
         self.dry_run = Gauge(
             "hedgebot_dry_run",
             "1 in a dry run: the daemon reads, decides and journals but sends no order, cancel,"
@@ -221,6 +227,10 @@ class Metrics:
         """Whether the account's circuit breaker is open (half-open counts as open)."""
         self.breaker_open.labels(account=account).set(1 if is_open else 0)
 
+    def set_used_weight(self, account: str, weight: Number) -> None:
+        """The account's used request weight this minute (None: not reported, NaN)."""
+        self.used_weight.labels(account=account).set(_num(weight))
+
     def set_dry_run(self, on: bool) -> None:
         """Whether the daemon runs dry (nothing is sent to any venue)."""
         self.dry_run.set(1 if on else 0)
@@ -243,8 +253,10 @@ class Metrics:
         self._hedges.discard(hedge)
 
     def remove_account(self, account: str) -> None:
-        """Drop the breaker series of an account a reload removed (error counters stay)."""
+        """Drop the breaker and weight series of an account a reload removed (error counters
+        stay)."""
         _remove(self.breaker_open, account)
+        _remove(self.used_weight, account)
 
     def render(self) -> bytes:
         """The Prometheus text exposition (CONTENT_TYPE) of every metric above."""

@@ -14,6 +14,7 @@ from bot.config.baskets import basket_problems
 from bot.config.bybit_rules import bybit_problems
 from bot.config.errors import problems_error
 from bot.config.hedges import HEDGE_NAME_PATTERN, HedgeSettings, SpotLeg
+from bot.config.scale import ScaleSettings
 from bot.config.sections import (
     ApiSettings,
     ControlSettings,
@@ -62,6 +63,9 @@ class Settings(BaseModel):
     notify: NotifySettings = Field(default_factory=NotifySettings, description="alerts")
     backtest: BacktestSettings = Field(
         default_factory=BacktestSettings, description="hedgebot backtest only (fees)"
+    )
+    scale: ScaleSettings = Field(
+        default_factory=ScaleSettings, description="act concurrency and request-weight headroom"
     )
     dry_run: bool = Field(
         default=False,

@@ -7,25 +7,38 @@ Each cycle owns its journal row: started first, finished whatever happens.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from dataclasses import dataclass, field
 
 import structlog
 
+from bot.domain.basket_decision import BasketDecision
 from bot.domain.decision import Decision, decide
 from bot.domain.hedge import HedgePolicy
 from bot.domain.memory import HedgeLegs
 from bot.exchange.errors import ExchangeError
+from bot.exchange.urgent import urgent
 from bot.store import JournalError
 
 from . import watch
 from .act import act, alert_guard, guard
+from .act_order import is_risk_action, urgent_first
 from .basket_cycle import decide_group, hedge_groups, record_members, share_with_members
 from .beta_refresh import refresh_betas
+from .brackets import prefetch_brackets
+from .concurrency import run_bounded
 from .dated_resolve import move_past_expired, note_unlisted
+from .fill_reads import fill_pickers, new_fill_symbols
 from .fills import fill_cursors, journal_fills, note_clock
-from .gather import AccountNeeds, GatherResult, gather_accounts, needs_by_account
+from .gather import (
+    AccountNeeds,
+    GatherResult,
+    gather_accounts,
+    needs_by_account,
+    unquoted_accounts,
+)
 from .holding_sources import with_source_needs
 from .inputs import ensure_memories, hedge_inputs
 from .orders import resolve_unsettled, settle_vanished
@@ -34,6 +47,7 @@ from .roll import finish_roll, roll_decision
 from .roll_inputs import roll_cursors, roll_needs, roll_owners, roll_setup
 from .runtime import Runtime
 from .setup import ensure_setup
+from .weight_budget import note_weights
 
 __all__ = ["WAITING", "CycleReport", "decide_hedge", "legs_needs", "run_cycle"]
 
@@ -129,9 +143,20 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
     if trade:
         await ensure_setup(rt, legs, rt.policies)
         await ensure_setup(rt, *roll_setup(rt))  # the contract a roll moves into
+    tight = note_weights(rt)
     needs = roll_needs(rt, with_source_needs(rt.settings, legs_needs(legs)))
-    cursors = roll_cursors(rt, fill_cursors(rt, legs))
-    result = await gather_accounts(rt.exchanges, needs, fills_since_ms=cursors, now_ms=rt.now_ms)
+    result, _ = await asyncio.gather(
+        gather_accounts(
+            rt.exchanges,
+            needs,
+            fills_since_ms=roll_cursors(rt, fill_cursors(rt, legs)),
+            now_ms=rt.now_ms,
+            fills_wanted=fill_pickers(rt, tight),
+        ),
+        prefetch_brackets(rt, legs.values()),
+    )
+    rt.scale.fills.commit(new_fill_symbols(rt, result))
+    rt.unlisted |= unquoted_accounts(result)  # a delivered contract: reload markets next cycle
     journal_fills(rt, result, legs, roll_owners(rt))
     note_clock(rt, result)
     for failure in result.failures:
@@ -144,70 +169,100 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
     if trade:
         await settle_vanished(rt, rt.exchanges, _listed_orders(result))
     now = rt.now_ms()
-    policies = rt.policies
-    for group in hedge_groups(legs):  # a basket (several hedges on one perp) is decided once
-        name, waits = group[0], bool(blocked.intersection(group))
-        with structlog.contextvars.bound_contextvars(hedge=name):
-            if len(group) > 1:
-                await _basket(rt, report, group, result, now, waits, trade)
-            else:
-                await _hedge(rt, report, policies[name], legs[name], result, now, waits, trade)
+    # Decide every hedge first (reads only; a basket, several hedges on one perp, once), then
+    # act: per account at most `scale.act_concurrency` at once, risk actions first; one
+    # hedge's failure is caught in its own `_act`, so it never delays the others.
+    decided = await asyncio.gather(
+        *(_decide(rt, report, group, result, now, blocked) for group in hedge_groups(legs))
+    )
+    todo = urgent_first([d for d in decided if d is not None])
+    await run_bounded(
+        todo,
+        key=lambda item: item.leg.perp_account,
+        limit=rt.settings.scale.act_concurrency,
+        fn=lambda item: _act(rt, report, item, result, trade),
+    )
+    report.decisions = {n: report.decisions[n] for n in rt.policies if n in report.decisions}
 
 
-async def _hedge(
+@dataclass(frozen=True, slots=True)
+class _Decided:
+    """One planned trade: a hedge's decision, or a basket's (`basket` then carries the
+    members' shares to record)."""
+
+    policy: HedgePolicy
+    leg: HedgeLegs
+    decision: Decision
+    basket: BasketDecision | None = None
+
+
+async def _decide(
     rt: Runtime,
     report: CycleReport,
-    policy: HedgePolicy,
-    leg: HedgeLegs,
+    group: tuple[str, ...],
     result: GatherResult,
     now: int,
-    blocked: bool,
-    trade: bool,
-) -> None:
-    name = policy.name
-    d = await decide_hedge(rt, policy, leg, result, now, WAITING if blocked else None)
-    if isinstance(d, str):
-        report.skipped[name] = d
-        rt.state.hedges[name].data_pause_reason = d
-        return
-    d = await roll_decision(rt, leg, result.snapshots[leg.perp_account], d, blocked=blocked)
-    _remember(rt, name, d, leg)
-    lines = await _act(rt, leg, d, policy, trade)
-    perp = result.snapshots[leg.perp_account]
-    record_hedge(rt, report.cycle_id, name, policy, perp, d, lines, trusted=d.trusted)
-    finish_roll(rt, d)
-    report.decisions[name] = d
+    blocked: set[str],
+) -> _Decided | None:
+    name = group[0]
+    waiting = WAITING if blocked.intersection(group) else None
+    with structlog.contextvars.bound_contextvars(hedge=name):
+        if len(group) > 1:
+            return await _decide_basket(rt, report, group, result, now, waiting)
+        policy, leg = rt.policies[name], rt.legs[name]
+        d = await decide_hedge(rt, policy, leg, result, now, waiting)
+        if isinstance(d, str):
+            report.skipped[name] = d
+            rt.state.hedges[name].data_pause_reason = d
+            return None
+        perp = result.snapshots[leg.perp_account]
+        d = await roll_decision(rt, leg, perp, d, blocked=waiting is not None)
+        _remember(rt, name, d, leg)
+    return _Decided(policy, leg, d)
 
 
-async def _basket(
+async def _decide_basket(
     rt: Runtime,
     report: CycleReport,
     names: tuple[str, ...],
     result: GatherResult,
     now: int,
-    blocked: bool,
-    trade: bool,
-) -> None:
-    """Several hedges on one perp: decided and acted on once (`basket_cycle`), recorded
-    per member with its share."""
-    b = await decide_group(rt, names, result, now, WAITING if blocked else None)
+    waiting: str | None,
+) -> _Decided | None:
+    """Several hedges on one perp: decided once (`basket_cycle`), traded as its lead."""
+    b = await decide_group(rt, names, result, now, waiting)
     if isinstance(b, str):
         for name in names:
             report.skipped[name] = b
             rt.state.hedges[name].data_pause_reason = b
-        return
+        return None
     leg = rt.legs[b.trade.hedge]
     _remember(rt, b.trade.hedge, b.trade, leg)
     share_with_members(rt, b)
-    lines = await _act(rt, leg, b.trade, b.policy, trade)
-    record_members(rt, report.cycle_id, b, result.snapshots[leg.perp_account], lines)
-    report.decisions.update(b.members)
+    return _Decided(b.policy, leg, b.trade, b)
 
 
 async def _act(
+    rt: Runtime, report: CycleReport, item: _Decided, result: GatherResult, trade: bool
+) -> None:
+    """The decision's actions (the risk guard's only when not trading), then its record."""
+    policy, leg, d = item.policy, item.leg, item.decision
+    with structlog.contextvars.bound_contextvars(hedge=policy.name), urgent(is_risk_action(d)):
+        lines = await _actions(rt, leg, d, policy, trade)
+        perp = result.snapshots[leg.perp_account]
+        if item.basket is not None:
+            record_members(rt, report.cycle_id, item.basket, perp, lines)
+            report.decisions.update(item.basket.members)
+            return
+        record_hedge(rt, report.cycle_id, policy.name, policy, perp, d, lines, trusted=d.trusted)
+        finish_roll(rt, d)
+        report.decisions[policy.name] = d
+
+
+async def _actions(
     rt: Runtime, leg: HedgeLegs, d: Decision, policy: HedgePolicy, trade: bool
 ) -> list[str]:
-    """The decision's actions (the risk guard's only when not trading); one line each."""
+    """One line per action taken."""
     if trade:
         try:
             return await act(rt, leg, d, policy)

@@ -1,16 +1,19 @@
 """Gather: read everything a cycle needs from every account, concurrently, into snapshots.
 
-One balance call per wallet (spot; USDⓈ-M and/or COIN-M as the account's contracts need) and
-one positions call per account and contract kind per cycle, whatever the number of hedges;
-open orders, quote and fills are one call per perp symbol. An account that fails is reported
-as a `GatherFailure` and only its hedges skip the cycle.
+Per account and cycle, whatever the number of hedges: one balance call per wallet (spot;
+USDⓈ-M and/or COIN-M as the account's contracts need), one positions call, one open-orders
+call and one or two quote calls (bookTicker + premiumIndex) per API family — all at once, in
+one round trip. Then, only for the symbols `fills_wanted` names from that snapshot (orders in
+flight, a position that moved), one fills call each, concurrently (the second round trip, on
+cycles where something happened). An account that fails is reported as a `GatherFailure` and
+only its hedges skip the cycle.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from bot.domain.model import (
@@ -28,7 +31,15 @@ from bot.domain.proxy import is_proxy, proxy_spot_symbol
 from bot.exchange.errors import ExchangeError
 from bot.exchange.port import Exchange
 
-__all__ = ["AccountNeeds", "GatherFailure", "GatherResult", "gather_accounts", "needs_by_account"]
+__all__ = [
+    "AccountNeeds",
+    "FillsWanted",
+    "GatherFailure",
+    "GatherResult",
+    "gather_accounts",
+    "needs_by_account",
+    "unquoted_accounts",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,20 +104,22 @@ def proxy_quote_symbol(asset: str, perp_symbol: str) -> str | None:
     return proxy_spot_symbol(asset, quote)
 
 
-async def _read_symbol(
-    exchange: Exchange, symbol: str, fills_since_ms: int | None
-) -> tuple[tuple[Order, ...], Quote, tuple[Fill, ...]]:
-    return await asyncio.gather(
-        exchange.fetch_open_orders(symbol),
-        exchange.fetch_quote(symbol),
-        exchange.fetch_fills(symbol, since_ms=fills_since_ms),
-    )
+FillsWanted = Callable[[AccountSnapshot], Collection[str]]
 
 
-async def _spot_quotes(exchange: Exchange, symbols: frozenset[str]) -> dict[str, Quote]:
-    ordered = sorted(symbols)
-    found = await asyncio.gather(*(exchange.fetch_quote(s) for s in ordered))
-    return dict(zip(ordered, found, strict=True))
+async def _fills(
+    exchange: Exchange, symbols: list[str], since: Mapping[str, int | None]
+) -> dict[str, tuple[Fill, ...]]:
+    found = await asyncio.gather(*(exchange.fetch_fills(s, since_ms=since.get(s)) for s in symbols))
+    return dict(zip(symbols, found, strict=True))
+
+
+async def _no_orders() -> tuple[Order, ...]:
+    return ()
+
+
+async def _no_quotes() -> Mapping[str, Quote]:
+    return {}
 
 
 async def _nothing() -> Mapping[str, Balance]:
@@ -128,26 +141,24 @@ async def _read_account(
     needs: AccountNeeds,
     fills_since_ms: Mapping[str, int | None],
     now_ms: Callable[[], int],
+    fills_wanted: FillsWanted | None,
 ) -> tuple[AccountSnapshot, Mapping[str, tuple[Fill, ...]]]:
     markets = await exchange.load_markets()
-    symbols = sorted(needs.perp_symbols)
-    wallets = _margin_wallets(markets, symbols)
+    # A symbol the venue no longer lists is left out: its hedge alone skips ("market not
+    # found"), the account's other hedges are read and traded as usual.
+    symbols = sorted(s for s in needs.perp_symbols if s in markets)
+    wallets = _margin_wallets(markets, sorted(needs.perp_symbols))
+    quoted = sorted(set(symbols) | {s for s in needs.spot_quotes if s in markets})
     # Stamp before reading: the snapshot is at least this old.
     started_ms = now_ms()
-    spot, futures, coinm, positions, per_symbol = await asyncio.gather(
+    spot, futures, coinm, positions, orders, quotes = await asyncio.gather(
         exchange.fetch_balances(Wallet.SPOT) if needs.spot_assets else _nothing(),
         exchange.fetch_balances(Wallet.FUTURES) if Wallet.FUTURES in wallets else _nothing(),
         exchange.fetch_balances(Wallet.COINM) if Wallet.COINM in wallets else _nothing(),
         exchange.fetch_positions(symbols) if symbols else _no_positions(),
-        asyncio.gather(*(_read_symbol(exchange, s, fills_since_ms.get(s)) for s in symbols)),
+        exchange.fetch_account_open_orders(symbols) if symbols else _no_orders(),
+        exchange.fetch_quotes(quoted) if quoted else _no_quotes(),
     )
-    orders: list[Order] = []
-    quotes: dict[str, Quote] = await _spot_quotes(exchange, needs.spot_quotes)
-    fills: dict[str, tuple[Fill, ...]] = {}
-    for symbol, (sym_orders, quote, sym_fills) in zip(symbols, per_symbol, strict=True):
-        orders.extend(sym_orders)
-        quotes[symbol] = quote
-        fills[symbol] = sym_fills
     snapshot = AccountSnapshot(
         account=exchange.account,
         taken_at_ms=started_ms,
@@ -160,7 +171,18 @@ async def _read_account(
         quotes=frozen_map(quotes),
         funding=frozen_map(),
     )
-    return snapshot, frozen_map(fills)
+    wanted = symbols if fills_wanted is None else sorted(set(fills_wanted(snapshot)) & set(symbols))
+    return snapshot, frozen_map(await _fills(exchange, wanted, fills_since_ms))
+
+
+def unquoted_accounts(result: GatherResult) -> set[str]:
+    """Accounts with a listed perp the venue gave no quote for (a contract just delivered
+    answers "invalid symbol" until the markets are reloaded): that hedge alone skips."""
+    return {
+        account
+        for account, snapshot in result.snapshots.items()
+        if any(symbol not in snapshot.quotes for symbol in snapshot.markets)
+    }
 
 
 async def gather_accounts(
@@ -169,14 +191,21 @@ async def gather_accounts(
     *,
     fills_since_ms: Mapping[str, Mapping[str, int | None]] | None = None,
     now_ms: Callable[[], int] = lambda: int(time.time() * 1000),
+    fills_wanted: Mapping[str, FillsWanted] | None = None,
 ) -> GatherResult:
-    """Read all accounts concurrently. Exchange errors become failures; anything else (a bug)
-    propagates so the cycle fails loudly."""
+    """Read all accounts concurrently. `fills_wanted[account]` picks, from the account's
+    snapshot, the perp symbols whose fills are read (every perp symbol when not given; the
+    result's `fills` holds only those). Exchange errors become failures; anything else (a
+    bug) propagates so the cycle fails loudly."""
     started = time.monotonic()
     names = sorted(needs)
     since = fills_since_ms or {}
+    pick = fills_wanted or {}
     outcomes = await asyncio.gather(
-        *(_read_account(exchanges[n], needs[n], since.get(n, {}), now_ms) for n in names),
+        *(
+            _read_account(exchanges[n], needs[n], since.get(n, {}), now_ms, pick.get(n))
+            for n in names
+        ),
         return_exceptions=True,
     )
     snapshots: dict[str, AccountSnapshot] = {}

@@ -132,6 +132,8 @@ async def hedge_inputs(
     spot, perp = snapshots[legs.spot_account], snapshots[legs.perp_account]
     if policy.perp_symbol not in perp.markets:
         return f"market {policy.perp_symbol} not found"
+    if policy.perp_symbol not in perp.quotes:
+        return f"no quote for {policy.perp_symbol} this cycle"
     name = policy.name
     sources = holding_sources(rt.settings, name, {a: s.spot for a, s in snapshots.items()})
     if isinstance(sources, str):

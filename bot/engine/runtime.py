@@ -26,6 +26,7 @@ from bot.store import Journal, wall_clock_ms
 from .brackets import BracketEntry
 from .holding_sources import priced_account
 from .state import RuntimeState
+from .weight_budget import ScaleState
 
 __all__ = [
     "DRY_RUN_TAG",
@@ -105,6 +106,7 @@ class Runtime:
     resolved: dict[str, str] = field(default_factory=dict)  # series hedge -> held contract
     unlisted: set[str] = field(default_factory=set)  # accounts whose read met a delisted symbol
     beta_checked: dict[str, int] = field(default_factory=dict)  # hedge -> last beta fit, local ms
+    scale: ScaleState = field(default_factory=ScaleState)  # fills watch, tight request weight
 
     @property
     def policies(self) -> Mapping[str, HedgePolicy]:

@@ -11,7 +11,8 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, TypeVar
 
-from bot.exchange.errors import BadResponse, ExchangeError, TemporaryError
+from bot.exchange.errors import BadResponse, ExchangeError, RateLimited, TemporaryError
+from bot.exchange.rate_hold import RateHold
 from bot.exchange.retry import CircuitBreaker, RetryPolicy, call_with_retry
 from bot.exchange.translate import translate
 
@@ -41,6 +42,7 @@ class Calls:
         self._secrets = tuple(s for s in secrets if s)
         self._resync_clock = resync_clock
         self._sleep = sleep
+        self.hold = RateHold(account)
 
     def __repr__(self) -> str:
         return f"Calls(account={self.account!r})"
@@ -56,13 +58,18 @@ class Calls:
         )
 
     async def send(self, fn: Callable[[], Awaitable[T]]) -> T:
-        """One request (and its parsing); any failure leaves as one of our errors."""
+        """One request (and its parsing); any failure leaves as one of our errors. After a
+        rate-limit answer the account's requests wait it out first (`rate_hold`)."""
+        await self.hold.wait_out(self._sleep)
         try:
             return await fn()
         except ExchangeError:
             raise
         except Exception as exc:  # ccxt, aiohttp, or ccxt's parser choking on a payload
-            raise self.translate(exc) from None
+            error = self.translate(exc)
+            if isinstance(error, RateLimited):
+                self.hold.note(error)
+            raise error from None
 
     async def _guarded(self, op: str, call: Callable[[], Awaitable[T]]) -> T:
         """Run `call` behind the breaker: temporary failures count against the venue, any

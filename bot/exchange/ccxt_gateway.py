@@ -45,6 +45,7 @@ from bot.domain.model import (
 from bot.exchange import parse
 from bot.exchange.calls import Calls
 from bot.exchange.ccxt_account import AccountOps
+from bot.exchange.ccxt_bulk import BulkReadOps
 from bot.exchange.ccxt_history import HistoryOps
 from bot.exchange.ccxt_position_mode import PositionModeOps
 from bot.exchange.errors import (
@@ -57,6 +58,8 @@ from bot.exchange.errors import (
 from bot.exchange.orders import ambiguous_or_none, order_params
 from bot.exchange.port import OrderRequest
 from bot.exchange.retry import CircuitBreaker, RetryPolicy
+from bot.exchange.urgent import bypass_limiter_when_urgent
+from bot.exchange.used_weight import UsedWeight, watch_used_weight
 
 __all__ = ["CcxtExchange"]
 
@@ -80,7 +83,7 @@ def _now_ms() -> int:
     return int(time.time() * 1000)
 
 
-class CcxtExchange(AccountOps, HistoryOps, PositionModeOps):
+class CcxtExchange(AccountOps, BulkReadOps, HistoryOps, PositionModeOps):
     """One account on one venue through one async ccxt instance (see module docstring).
 
     `breaker.state` is for alerts/metrics; `time_offset_ms` is the local-minus-venue clock
@@ -113,6 +116,9 @@ class CcxtExchange(AccountOps, HistoryOps, PositionModeOps):
             sleep=sleep,
         )
         self._clock_ms = clock_ms
+        self._used_weight = UsedWeight(clock_ms)
+        watch_used_weight(client, self._used_weight)
+        bypass_limiter_when_urgent(client)
         self._markets: Mapping[str, Market] | None = None
         self._wanted_mode = position_mode
         self._modes: dict[MarketKind, PositionMode] = {}
@@ -126,6 +132,11 @@ class CcxtExchange(AccountOps, HistoryOps, PositionModeOps):
     @property
     def exchange_id(self) -> str:
         return str(self._client.id)
+
+    def used_weight(self) -> Mapping[str, int]:
+        """API family ('usdm', 'coinm', 'spot', 'sapi') → request weight used this minute, as
+        the venue's last response of that family said (`X-MBX-USED-WEIGHT-1M`)."""
+        return self._used_weight.by_family()
 
     @property
     def time_offset_ms(self) -> int:

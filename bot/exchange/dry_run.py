@@ -91,6 +91,25 @@ class DryRunExchange:
     async def fetch_quote(self, symbol: str) -> Quote:
         return await self.inner.fetch_quote(symbol)
 
+    async def fetch_account_open_orders(self, symbols: Sequence[str]) -> tuple[Order, ...]:
+        return await self.inner.fetch_account_open_orders(symbols)
+
+    async def fetch_quotes(self, symbols: Sequence[str]) -> Mapping[str, Quote]:
+        return await self.inner.fetch_quotes(symbols)
+
+    async def fetch_margin_brackets_of(
+        self, symbols: Sequence[str]
+    ) -> Mapping[str, tuple[MarginBracket, ...]]:
+        return await self.inner.fetch_margin_brackets_of(symbols)
+
+    async def fetch_account_funding_payments(
+        self, symbols: Sequence[str], *, since_ms: int | None = None
+    ) -> Mapping[str, tuple[FundingPayment, ...]]:
+        return await self.inner.fetch_account_funding_payments(symbols, since_ms=since_ms)
+
+    def used_weight(self) -> Mapping[str, int]:
+        return self.inner.used_weight()
+
     async def fetch_funding(self, symbol: str) -> FundingInfo:
         return await self.inner.fetch_funding(symbol)
 

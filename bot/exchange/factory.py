@@ -100,6 +100,11 @@ def _venue_client(
         # per-minute weight budget while letting one cycle's burst through (docs/benchmarks.md).
         "rateLimiterAlgorithm": "rollingWindow",
         "rollingWindowSize": 60000,
+        # The window holds rollingWindowSize / rateLimit cost units: 2,400, Binance's futures
+        # weight per minute (ccxt's 50 ms gives 1,200, half the venue's budget, which a
+        # 100-hedge daemon at a 5 s poll would hit; the engine watches the venue's own
+        # X-MBX-USED-WEIGHT-1M and defers reads before that, see bot/engine/weight_budget.py).
+        "rateLimit": 25,
     }
     if password:
         config["password"] = password

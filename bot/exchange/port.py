@@ -74,6 +74,32 @@ class Exchange(Protocol):
 
     async def fetch_open_orders(self, symbol: str) -> tuple[Order, ...]: ...
 
+    async def fetch_account_open_orders(self, symbols: Sequence[str]) -> tuple[Order, ...]:
+        """Live orders on all of `symbols`, in one request per API family."""
+        ...
+
+    async def fetch_quotes(self, symbols: Sequence[str]) -> Mapping[str, Quote]:
+        """symbol → Quote for all of `symbols`, in one or two requests per API family."""
+        ...
+
+    async def fetch_margin_brackets_of(
+        self, symbols: Sequence[str]
+    ) -> Mapping[str, tuple[MarginBracket, ...]]:
+        """symbol → brackets of all of the perps `symbols`, one request per API family."""
+        ...
+
+    async def fetch_account_funding_payments(
+        self, symbols: Sequence[str], *, since_ms: int | None = None
+    ) -> Mapping[str, tuple[FundingPayment, ...]]:
+        """symbol → funding settled on all of `symbols` since `since_ms`, one request (or a
+        few pages) per API family."""
+        ...
+
+    def used_weight(self) -> Mapping[str, int]:
+        """API family → request weight the venue says was used this minute (empty when the
+        venue does not report it)."""
+        ...
+
     async def fetch_quote(self, symbol: str) -> Quote:
         """Best bid/ask (order book top) and, for contracts, the mark price."""
         ...

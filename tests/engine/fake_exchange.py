@@ -8,7 +8,8 @@ It keeps one account's wallets, positions, orders and fills, and records every c
 - `during(method, action)` runs `action` when `method` is next called;
 - `ambiguous_place(booked=...)` makes the next `place_order` raise `AmbiguousOrderError`
   after booking the order (or not), as a timeout after the venue accepted it would;
-- `set_position(...)`, `balances`, `quotes`, `brackets` are plain attributes to edit.
+- `set_position(...)`, `balances`, `quotes`, `brackets`, `weight` (the used request weight
+  by API family) are plain attributes to edit.
 Resting orders never fill by themselves; IOC orders fill at once at their limit. Margin is
 checked and moved as on Binance (isolated): an opening order needs notional / leverage free
 in the futures wallet (else -2019 `InsufficientFunds`); a fill moves that margin into the
@@ -94,6 +95,7 @@ class FakeExchange:
         self.fills: list[Fill] = []
         self.leverage: dict[str, int] = {}
         self.restrictions = ApiRestrictions(can_withdraw=False, can_trade_futures=True)
+        self.weight: dict[str, int] = {}  # what used_weight() reports, by API family
         self._faults: dict[str, list[Exception]] = {}
         self._during: dict[str, Callable[[], None]] = {}
         self._ambiguous: list[bool] = []
@@ -191,6 +193,33 @@ class FakeExchange:
         self._enter(f"fetch_quote {symbol}")
         bid, ask = self.quotes[symbol]
         return Quote(symbol, bid, ask, self.clock(), mark=(bid + ask) / 2)
+
+    async def fetch_account_open_orders(self, symbols: Sequence[str]) -> tuple[Order, ...]:
+        self._enter("fetch_account_open_orders")
+        return tuple(o for o in self.open_orders() if o.symbol in symbols)
+
+    async def fetch_quotes(self, symbols: Sequence[str]) -> Mapping[str, Quote]:
+        self._enter("fetch_quotes")
+        found = [(s, self.quotes[s]) for s in symbols if s in self.quotes]
+        return {
+            s: Quote(s, bid, ask, self.clock(), mark=(bid + ask) / 2) for s, (bid, ask) in found
+        }
+
+    async def fetch_margin_brackets_of(
+        self, symbols: Sequence[str]
+    ) -> Mapping[str, tuple[MarginBracket, ...]]:
+        # One call for all symbols; with one symbol the line reads as the per-symbol call's.
+        self._enter(f"fetch_margin_brackets {','.join(symbols)}")
+        return {s: self.brackets[s] for s in symbols}
+
+    async def fetch_account_funding_payments(
+        self, symbols: Sequence[str], *, since_ms: int | None = None
+    ) -> Mapping[str, tuple[FundingPayment, ...]]:
+        self._enter("fetch_account_funding_payments")
+        return {s: () for s in symbols}
+
+    def used_weight(self) -> Mapping[str, int]:
+        return dict(self.weight)
 
     async def fetch_funding(self, symbol: str) -> FundingInfo:
         self._enter(f"fetch_funding {symbol}")
