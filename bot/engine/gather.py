@@ -148,7 +148,8 @@ async def _read_account(
     # found"), the account's other hedges are read and traded as usual.
     symbols = sorted(s for s in needs.perp_symbols if s in markets)
     wallets = _margin_wallets(markets, sorted(needs.perp_symbols))
-    quoted = sorted(set(symbols) | {s for s in needs.spot_quotes if s in markets})
+    # A proxy's holding is priced at its own spot market (always asked for: no quote, no size).
+    quoted = sorted(set(symbols) | needs.spot_quotes)
     # Stamp before reading: the snapshot is at least this old.
     started_ms = now_ms()
     spot, futures, coinm, positions, orders, quotes = await asyncio.gather(
