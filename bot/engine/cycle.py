@@ -40,7 +40,7 @@ from .gather import (
     unquoted_accounts,
 )
 from .holding_sources import with_source_needs
-from .inputs import ensure_memories, hedge_inputs
+from .inputs import NO_QUOTE, ensure_memories, hedge_inputs
 from .orders import resolve_unsettled, settle_vanished
 from .record import record_hedge
 from .roll import finish_roll, roll_decision
@@ -64,13 +64,20 @@ class CycleReport:
     duration_s: float = 0.0
 
     @property
+    def unreadable(self) -> dict[str, str]:
+        """The hedges skipped because a venue reply of theirs could not be read (a quote)."""
+        return {h: why for h, why in self.skipped.items() if why.startswith(NO_QUOTE)}
+
+    @property
     def ok(self) -> bool:
-        return not self.failures
+        """No account and no hedge's market data failed to read (else /healthz says why)."""
+        return not self.failures and not self.unreadable
 
     @property
     def error(self) -> str | None:
-        """The accounts that failed, one line, or None."""
-        return "; ".join(f"{a}: {e}" for a, e in self.failures.items()) or None
+        """The accounts (and hedges) whose reads failed, one line, or None."""
+        failed = {**self.failures, **self.unreadable}
+        return "; ".join(f"{a}: {e}" for a, e in failed.items()) or None
 
 
 def legs_needs(legs: dict[str, HedgeLegs]) -> dict[str, AccountNeeds]:

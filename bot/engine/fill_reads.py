@@ -1,14 +1,15 @@
 """Which perp symbols' fills a cycle reads: only where something of ours can have traded.
 
 A fills read (Binance userTrades, weight 5) per symbol per cycle made the read cost grow with
-the number of hedges. A fill of ours moves the position, so a symbol is read when its
-position moved since the last read, or when the journal holds an order of ours on it whose
-outcome is unknown (sent, no answer yet), or when it was never read (first cycle, a hedge
-added); and once more on the next cycle when the read found no new fill (a venue may list
-a trade a moment after the position moved). A resting order that appears, rests or is
-cancelled without filling moves nothing and costs no read. With little request weight left
-(`tight`) the follow-up waits; a moved position or an order in doubt is always read, so the
-trust check never lacks the fill that explains a position change.
+the number of hedges. A symbol's fills are read when its position moved since the last read;
+when the journal holds an order of ours on it whose outcome is unknown; once when a resting
+order of ours vanishes from the open-orders reply (a stale position reply may show the
+position unchanged, and the trust check must see the fill to refuse it); when it was never
+read (first cycle, a hedge added); and once more on the next cycle when the read found no new
+fill (a venue may list a trade a moment after the position moved). An order resting
+untouched, or a cycle in band, costs no fills read. With little request weight left
+(`tight`) the follow-up waits; the other reasons are always read, so the trust check never
+lacks the fill that explains a position change.
 
 The observations are committed only for accounts whose read succeeded, so a failed read is
 repeated in full on the next cycle.
@@ -16,12 +17,14 @@ repeated in full on the next cycle.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from bot.domain.model import AccountSnapshot
+from bot.store import PENDING, UNKNOWN
+from bot.store.records import OrderRecord
 
 from .gather import FillsWanted, GatherResult
 
@@ -35,9 +38,11 @@ __all__ = [
     "fill_pickers",
     "new_fill_symbols",
     "observe",
+    "vanished",
     "wanted",
 ]
 
+ZERO = Decimal(0)
 FOLLOW_UP_CYCLES = 1  # cycles a symbol is read again after the one that saw it change
 
 
@@ -79,6 +84,7 @@ class FillWatch:
 
     seen: dict[str, dict[str, SymbolSeen]] = field(default_factory=dict)
     follow_up: dict[str, dict[str, int]] = field(default_factory=dict)
+    vanished: set[str] = field(default_factory=set)  # client ids whose vanishing was read
     _pending: dict[str, tuple[dict[str, SymbolSeen], set[str]]] = field(default_factory=dict)
 
     def pick(
@@ -123,15 +129,43 @@ def new_fill_symbols(rt: Runtime, result: GatherResult) -> dict[str, set[str]]:
 
 
 def fill_pickers(rt: Runtime, tight: Collection[str]) -> dict[str, FillsWanted]:
-    """Per account, the `gather_accounts` callback choosing the symbols whose fills to read:
-    in doubt are the symbols of our orders the journal holds as pending or unknown."""
-    in_doubt: dict[str, set[str]] = {}
-    for record in rt.journal.pending_orders():
-        in_doubt.setdefault(record.account, set()).add(record.symbol)
+    """Per account, the `gather_accounts` callback choosing the symbols whose fills to read.
+    In doubt are the symbols of our orders whose outcome is unknown (pending, unknown) and of
+    our resting orders that the open-orders reply no longer lists: a resting order can fill
+    while a stale position reply shows the position unchanged, and the trust check must see
+    that fill to refuse the reply. Orders that rest cost no read."""
+    pending: dict[str, set[str]] = {}
+    resting: dict[str, list[OrderRecord]] = {}
+    for record in rt.journal.live_orders():
+        if record.status in (PENDING, UNKNOWN):
+            pending.setdefault(record.account, set()).add(record.symbol)
+        else:
+            resting.setdefault(record.account, []).append(record)
     watch = rt.scale.fills
 
     def picker(account: str) -> FillsWanted:
-        doubt, is_tight = in_doubt.get(account, set()), account in tight
-        return lambda snapshot: watch.pick(account, snapshot, doubt, tight=is_tight)
+        is_tight = account in tight
+
+        def pick(snapshot: AccountSnapshot) -> set[str]:
+            gone = vanished(resting.get(account, []), snapshot)
+            known = rt.journal.filled_by_client_id(r.client_id for r in gone)
+            # Read once, and only while its fills are not all journaled yet.
+            gone = {
+                r
+                for r in gone
+                if r.client_id not in watch.vanished and known.get(r.client_id, ZERO) < r.amount
+            }
+            watch.vanished |= {record.client_id for record in gone}
+            doubt = pending.get(account, set()) | {record.symbol for record in gone}
+            return watch.pick(account, snapshot, doubt, tight=is_tight)
+
+        return pick
 
     return {account: picker(account) for account in rt.exchanges}
+
+
+def vanished(resting: Iterable[OrderRecord], snapshot: AccountSnapshot) -> set[OrderRecord]:
+    """The `resting` orders (journaled open) that `snapshot`'s open orders no longer list:
+    filled or cancelled since, so something of ours may have traded there."""
+    listed = {o.client_id for o in snapshot.open_orders if o.client_id}
+    return {record for record in resting if record.client_id not in listed}

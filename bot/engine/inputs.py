@@ -28,9 +28,20 @@ from .roll_inputs import delivers
 from .rule_inputs import observe
 from .runtime import Runtime
 
-__all__ = ["ensure_memories", "fill_notional", "hedge_inputs", "load_memory", "our_orders"]
+__all__ = [
+    "NO_QUOTE",
+    "ensure_memories",
+    "fill_notional",
+    "hedge_inputs",
+    "load_memory",
+    "our_orders",
+]
 
 ZERO = Decimal(0)
+
+
+# A hedge skipped for this reason had a venue reply it could not read: the cycle is not ok.
+NO_QUOTE = "no quote for"
 
 
 def load_memory(journal: Journal, hedge: str, legs: HedgeLegs) -> HedgeMemory:
@@ -133,7 +144,7 @@ async def hedge_inputs(
     if policy.perp_symbol not in perp.markets:
         return f"market {policy.perp_symbol} not found"
     if policy.perp_symbol not in perp.quotes:
-        return f"no quote for {policy.perp_symbol} this cycle"
+        return f"{NO_QUOTE} {policy.perp_symbol} this cycle"
     name = policy.name
     sources = holding_sources(rt.settings, name, {a: s.spot for a, s in snapshots.items()})
     if isinstance(sources, str):

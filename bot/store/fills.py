@@ -3,6 +3,7 @@ or a gap journals nothing twice)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -42,6 +43,20 @@ class FillsJournal(Database):
             (account, symbol, trade_id),
         )
         return bool(rows)
+
+    def filled_by_client_id(self, client_ids: Iterable[str]) -> dict[str, Decimal]:
+        """client id → the amount of its journaled fills (ids without any are left out)."""
+        ids = sorted(set(client_ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._rows(
+            f"SELECT client_id, amount FROM fills WHERE client_id IN ({marks})", tuple(ids)
+        )
+        out: dict[str, Decimal] = {}
+        for client_id, amount in rows:
+            out[client_id] = out.get(client_id, Decimal(0)) + Decimal(amount)
+        return out
 
     def fills_since(self, hedge: str, since_ms: int) -> tuple[Fill, ...]:
         """The hedge's fills at or after `since_ms`, oldest first."""

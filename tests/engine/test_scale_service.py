@@ -60,18 +60,23 @@ def _reads(fake: FakeExchange, since: int) -> list[str]:
 async def test_a_steady_cycle_costs_the_same_few_reads_for_one_hedge_or_many(
     tmp_path: Path,
 ) -> None:
-    """Once every hedge rests its order, a cycle reads balances, positions, open orders and
-    quotes once each — no per-symbol fills, brackets or quotes — for 1 hedge as for 12."""
+    """Once every hedge is at its target (its order filled, the fill journaled), a cycle reads
+    balances, positions, open orders and quotes once each — no per-symbol fills, brackets or
+    quotes — for 1 hedge as for 12."""
     counts = []
     for n in (1, N):
         fake = FakeExchange(Clock())
         (tmp_path / str(n)).mkdir()
         service = _service(tmp_path / str(n), fake, n)
-        await service.cycles(3)  # place, follow-up read, then steady
+        await service.cycle()  # one sell per hedge
+        for order in fake.open_orders():
+            assert order.client_id is not None
+            fake.fill(order.client_id)
+        await service.cycles(3)  # the fills read and journaled, the follow-up read, steady
         since = len(fake.calls)
         await service.cycle()
         counts.append(sorted(_reads(fake, since)))
-        assert len(fake.open_orders()) == n
+        assert not fake.open_orders() and service.rows("SELECT count(*) FROM fills") == [(n,)]
     one, many = counts
     assert one == many == sorted(
         ["fetch_balances", "fetch_balances", "fetch_positions", "fetch_account_open_orders",
@@ -79,21 +84,33 @@ async def test_a_steady_cycle_costs_the_same_few_reads_for_one_hedge_or_many(
     )  # fmt: skip
 
 
-async def test_a_fill_makes_the_next_cycle_read_that_symbol_alone(tmp_path: Path) -> None:
-    """A resting order filling (its position moves) makes the next cycle read fills of that
-    symbol only, and the fill is journaled."""
+async def test_a_fill_behind_a_stale_position_is_still_read(tmp_path: Path) -> None:
+    """A resting order of ours that vanishes from the open orders makes the cycle read that
+    symbol's fills even though the venue's position reply does not show the fill (stale:
+    still flat): the fill is journaled, the reply is not trusted, and the hedge does not sell
+    again. Orders resting untouched and symbols at target cost no fills read."""
     fake = FakeExchange(Clock())
     service = _service(tmp_path, fake)
-    await service.cycles(3)
+    await service.cycle()
+    for order in fake.open_orders():
+        if order.symbol != "C03/USDT:USDT":
+            assert order.client_id is not None
+            fake.fill(order.client_id)
+    await service.cycles(3)  # the others at target: no order live
     order = next(o for o in fake.open_orders() if o.symbol == "C03/USDT:USDT")
     assert order.client_id is not None
+    before = fake.positions.pop("C03/USDT:USDT", None)
     fake.fill(order.client_id)
+    stale = fake.positions.pop("C03/USDT:USDT")  # the venue still reports C03 flat
+    assert before is None and stale.contracts < 0
     since = len(fake.calls)
-    await service.cycle()
+    report = await service.cycle()
     assert [c for c in fake.calls[since:] if c.startswith("fetch_fills")] == [
         "fetch_fills C03/USDT:USDT"
     ]
-    assert service.rows("SELECT count(*) FROM fills") == [(1,)]
+    assert service.rows("SELECT count(*) FROM fills") == [(N,)]
+    assert "not trusted" in report.skipped.get("C03", "") or not report.decisions["C03"].trusted
+    assert not fake.open_orders()
 
 
 async def test_brackets_and_setup_of_every_hedge_take_one_cycle_and_one_brackets_call(

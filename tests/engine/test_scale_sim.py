@@ -47,8 +47,18 @@ def _delta(before: Any, after: Any, read: Any) -> int:
     return sum(read(after, k) - read(before, k) for k in (KEY, "public"))
 
 
+async def _fill_resting(http: aiohttp.ClientSession, url: str) -> None:
+    """Trade each resting order's price 1 bp through it: they fill as makers."""
+    state = await _json(http, "GET", url + "/sim/state")
+    for order in state["accounts"][KEY]["openOrders"]:
+        through = Decimal("1.0001") if order["side"] == "SELL" else Decimal("0.9999")
+        body = {"symbol": order["symbol"], "price": str(Decimal(order["price"]) * through)}
+        await _json(http, "POST", url + "/sim/price", body)
+
+
 async def _steady_cost(tmp_path: Path, n: int) -> tuple[int, int]:
-    """(requests, futures weight) of the account's 4th cycle, `n` hedges resting orders."""
+    """(requests, futures weight) of a steady cycle: `n` hedges at their targets (their first
+    orders filled), nothing live."""
     sim = await start(port=0, feed=False)
     async with aiohttp.ClientSession() as http:
         index = await _json(http, "GET", sim.url + "/fapi/v1/premiumIndex")
@@ -60,7 +70,9 @@ async def _steady_cost(tmp_path: Path, n: int) -> tuple[int, int]:
         env = {account_secret_var("a0", "api_key"): KEY, account_secret_var("a0", "secret"): "s"}
         rt = await open_runtime(load_config(_config(tmp_path, sim.url, spot), env=env), version="t")
         try:
-            for _ in range(3):
+            await run_cycle(rt)  # places one post-only sell per hedge
+            await _fill_resting(http, sim.url)
+            for _ in range(3):  # the fills are read and journaled; no order left live
                 await run_cycle(rt)
             before = [
                 await _json(http, "GET", sim.url + p) for p in ("/sim/requests", "/sim/weight")
