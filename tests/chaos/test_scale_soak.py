@@ -21,6 +21,7 @@ pytestmark = [pytest.mark.chaos, pytest.mark.e2e]
 
 
 @pytest.mark.soak
+@pytest.mark.timeout(1200)  # 10 minutes of holding after up to 3 of building
 def test_soak_a_hundred_hedges_hold_for_ten_minutes_within_the_weight_budget(e2e: E2E) -> None:
     """After reaching their targets, 99 hedges stay at ratio 1 for 10 minutes; no key is ever
     banned, the used weight never reaches 2,400 per minute, SOL's refusals starve no one."""
