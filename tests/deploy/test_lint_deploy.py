@@ -22,6 +22,10 @@ def test_deploy_lint_script_passes() -> None:
     env = {**os.environ, "PYTHON": sys.executable}
     done = subprocess.run(
         ["bash", str(ROOT / ".ci" / "lint-deploy.sh")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=590,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=590,
     )
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]

@@ -24,8 +24,10 @@ def test_orders_filled_while_resting_are_closed_in_the_journal(e2e: E2E, tmp_pat
     config = e2e.config(sim.url, {"BTC": hedge_entry("BTC", 1.0)})
     daemon = e2e.daemon(config)
     wait_until(
-        lambda: sim.ratio("BTC", "BTCUSDT") is not None
-        and abs((sim.ratio("BTC", "BTCUSDT") or Decimal(0)) - 1) <= Decimal("0.02"),
+        lambda: (
+            sim.ratio("BTC", "BTCUSDT") is not None
+            and abs((sim.ratio("BTC", "BTCUSDT") or Decimal(0)) - 1) <= Decimal("0.02")
+        ),
         timeout=60,
         what="the BTC hedge to be built",
         diagnostics=daemon.diagnostics,

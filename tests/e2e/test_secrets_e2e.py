@@ -62,8 +62,12 @@ def test_known_secrets_appear_in_no_output_log_or_journal(e2e: E2E, tmp_path: Pa
     text = "\n".join(o.stdout + o.stderr for o in outputs)
     text += daemon.stdout() + daemon.stderr()
     text += _all_text(sorted(tmp_path.rglob("*")))
-    for name, value in (("api key", key), ("secret", secret), ("API token", token),
-                        ("notify token", notify_token)):
+    for name, value in (
+        ("api key", key),
+        ("secret", secret),
+        ("API token", token),
+        ("notify token", notify_token),
+    ):
         assert value not in text, f"the {name} leaked"
     assert outputs[5].returncode == 0, outputs[5].stderr
     assert outputs[4].returncode != 0
