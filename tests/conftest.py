@@ -14,7 +14,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-# Longest first: under pytest-xdist each worker takes the next test in collection order, so
+# Longest first: under pytest-xdist (`--dist worksteal`) workers take tests in collection order, so
 # the runs that mostly wait (a clean-venv install, the chaos scenarios, the end-to-end tests
 # that run the daemon) start at once on separate workers and the quick unit tests fill in
 # around them; the suite then ends when its longest test does, not after it.
