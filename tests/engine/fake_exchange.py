@@ -19,7 +19,7 @@ position, and a reduction releases the position's margin pro rata back to the wa
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 
 from bot.domain.liquidation import MarginBracket
@@ -38,18 +38,8 @@ from bot.domain.model import (
     Wallet,
 )
 from bot.exchange.errors import AmbiguousOrderError, DuplicateOrderId, InsufficientFunds
-from bot.exchange.port import OrderRequest
+from bot.exchange.port import ApiRestrictions, OrderRequest
 from tests.domain._factories import linear
-
-try:  # added to the port by the gateway work (issue 8, item 8)
-    from bot.exchange.port import ApiRestrictions  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - until that lands: a local equivalent
-
-    @dataclass(frozen=True, slots=True)
-    class ApiRestrictions:  # type: ignore[no-redef]
-        can_withdraw: bool | None
-        can_trade_futures: bool | None = None
-
 
 __all__ = ["BRACKETS", "ETH", "SYMBOL", "ApiRestrictions", "FakeExchange", "btc_perp"]
 
