@@ -26,7 +26,8 @@ KEYS = {
 }
 DEMO_COMMAND = "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/hedgebot run"
 TEST_COMMAND = (
-    "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest -n 4 --dist worksteal"
+    "python3 -m venv .venv && .venv/bin/pip install -e '.[test]'"
+    " && .venv/bin/python -m pytest -n 4 --dist worksteal"
 )
 COMMANDS = (
     "run",
