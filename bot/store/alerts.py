@@ -19,6 +19,7 @@ KEEP_ROWS = 10_000
 KEEP_DAYS = 90
 PRUNE_EVERY = 100
 _DAY_MS = 86_400_000
+_MIN_MS, _MAX_MS = -(2**63), 2**63 - 1  # SQLite's INTEGER range: an open end of a window
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +81,13 @@ class AlertsJournal(Database):
             for ts, sev, kind, hedge, title, body in rows
         )
 
-    def alert_counts(self, since_ms: int, until_ms: int) -> dict[str, int]:
-        """Alerts sent in [since_ms, until_ms) by kind (for `hedgebot report`)."""
+    def alert_counts(self, since_ms: int | None, until_ms: int | None) -> dict[str, int]:
+        """Alerts sent in [since_ms, until_ms) by kind, most frequent first (for `hedgebot
+        report`); None leaves that side unbounded."""
         rows = self._rows(
             "SELECT kind, COUNT(*) FROM alerts WHERE ts >= ? AND ts < ? GROUP BY kind "
             "ORDER BY COUNT(*) DESC, kind",
-            (since_ms, until_ms),
+            (_MIN_MS if since_ms is None else since_ms, _MAX_MS if until_ms is None else until_ms),
         )
         return {str(kind): int(n) for kind, n in rows}
 
