@@ -1,17 +1,23 @@
-"""Recent alerts for the dashboard: GET /alerts, fed by the notifier, kept in memory.
+"""Recent alerts for the dashboard: GET /alerts, fed by the notifier, seeded from the journal.
 
 The notifier calls `RecentAlerts.add(alert, delivery)` for every alert it is given (also those
 its throttle holds back, so the page shows what the phone did not get). A repeat of an alert
 still in the list (same kind, hedge and title: a hedge whose data stays stale alerts every
 cycle) moves it to the top with a count instead of filling the list. Text is scrubbed of every
 registered secret before it is kept.
+
+At start-up the daemon calls `seed(journal.recent_alerts(SEED_ROWS))`, so after a restart the
+page shows the alerts sent before it. The feed stays an in-memory list rather than a journal
+read per request because it shows more than the journal keeps: the alerts the throttle held
+back (the journal records only what was sent) and repeats collapsed with a count. One read at
+start-up also needs no second connection and costs a polling page nothing.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -20,9 +26,17 @@ from aiohttp import web
 from bot.api.jsonio import json_response
 from bot.logs import scrub
 
-__all__ = ["AlertLike", "AlertSource", "RecentAlerts", "add_alert_routes"]
+__all__ = [
+    "SEED_ROWS",
+    "AlertLike",
+    "AlertSource",
+    "RecentAlerts",
+    "SentAlertLike",
+    "add_alert_routes",
+]
 
 DEFAULT_SIZE = 50
+SEED_ROWS = 200  # journal rows read at start-up: repeats collapse, so more than the feed's size
 
 
 class AlertLike(Protocol):
@@ -38,6 +52,13 @@ class AlertLike(Protocol):
     def body(self) -> str: ...
     @property
     def severity(self) -> Any: ...  # Severity (has `.label`) or a plain string
+
+
+class SentAlertLike(AlertLike, Protocol):
+    """A journaled alert (`bot.store.alerts.SentAlert` fits): an alert plus when it was sent."""
+
+    @property
+    def at_ms(self) -> int: ...  # epoch milliseconds
 
 
 class AlertSource(Protocol):
@@ -76,10 +97,15 @@ class RecentAlerts:
 
     def add(self, alert: AlertLike, delivery: str = "") -> None:
         """Record `alert`; `delivery` is the notifier's verdict (send, duplicate, ...)."""
-        now = self._clock()
-        severity = getattr(alert.severity, "label", None) or str(alert.severity)
-        entry = _Entry(now, now, str(severity), alert.kind, alert.hedge,
-                       scrub(alert.title), scrub(alert.body), str(delivery))  # fmt: skip
+        self._insert(_entry(alert, str(delivery), self._clock()))
+
+    def seed(self, sent: Iterable[SentAlertLike]) -> None:
+        """Start from journaled alerts given newest first (as `recent_alerts` returns them);
+        each counts as delivered ("send") at its journaled time."""
+        for alert in reversed(list(sent)):
+            self._insert(_entry(alert, "send", alert.at_ms / 1000))
+
+    def _insert(self, entry: _Entry) -> None:
         with self._lock:
             for i, old in enumerate(self._entries):
                 if old.key == entry.key:
@@ -98,6 +124,12 @@ class RecentAlerts:
              "count": e.count}
             for e in entries
         ]  # fmt: skip
+
+
+def _entry(alert: AlertLike, delivery: str, at: float) -> _Entry:
+    severity = getattr(alert.severity, "label", None) or str(alert.severity)
+    return _Entry(at, at, str(severity), alert.kind, alert.hedge,
+                  scrub(alert.title), scrub(alert.body), delivery)  # fmt: skip
 
 
 class _NotRecorded:

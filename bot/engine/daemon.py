@@ -26,7 +26,7 @@ from typing import Any
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.api.alerts import RecentAlerts
+from bot.api.alerts import SEED_ROWS, RecentAlerts
 from bot.api.server import build_api, start_api
 from bot.api.systemd import Readiness, SystemdNotifier
 from bot.config import Settings
@@ -241,6 +241,7 @@ class Daemon:
             return
         token = api.token.get_secret_value() if api.token else None
         alerts = RecentAlerts()
+        alerts.seed(rt.journal.recent_alerts(SEED_ROWS))  # what was sent before a restart
         rt.notifier.add_listener(alerts.add)
         app = build_api(
             rt.state,

@@ -23,6 +23,7 @@ from bot.logs import register_secret
 from bot.notify.alerts import Notifier
 from bot.store import Journal, wall_clock_ms
 
+from .alert_journal import alert_journal_listener
 from .brackets import BracketEntry
 from .holding_sources import priced_account
 from .state import RuntimeState
@@ -199,13 +200,17 @@ def _position_mode(settings: Settings, name: str) -> str:
     return "auto"
 
 
-def _notifier(settings: Settings) -> Notifier:
-    return Notifier.from_urls(
-        [u.get_secret_value() for u in settings.notify.urls],
+def _notifier(settings: Settings, journal: Journal) -> Notifier:
+    urls = [u.get_secret_value() for u in settings.notify.urls]
+    notifier = Notifier.from_urls(
+        urls,
         min_severity=settings.notify.min_severity,
         dedup_window_s=settings.notify.rate_limit_s,
         title_prefix=DRY_RUN_TAG if settings.dry_run else "",
     )
+    if not journal.read_only:  # `hedgebot plan` reads the journal, never writes it
+        notifier.add_listener(alert_journal_listener(journal, urls))
+    return notifier
 
 
 async def open_runtime(
@@ -233,7 +238,7 @@ async def open_runtime(
         settings=settings,
         exchanges=exchanges,
         journal=journal,
-        notifier=_notifier(settings),
+        notifier=_notifier(settings, journal),
         metrics=metrics,
         state=state,
         sim=sim_holder[0] if sim_holder else None,

@@ -120,19 +120,15 @@ class Notifier:
         return f"Notifier(targets={list(self._sender.targets)})"
 
     def add_listener(self, listener: Callable[[Alert, str], None]) -> None:
-        """Call `listener(alert, verdict)` for every alert, before throttling decides delivery
-        (the dashboard's recent-alerts feed); a failing listener is logged, never raised."""
+        """Call `listener(alert, verdict)` for every alert once the throttle has judged it,
+        before delivery: the alert as it will be sent (a dry run's tag, the held-back note),
+        the dashboard's feed and the journal; a failing listener is logged, never raised."""
         self._listeners.append(listener)
 
     def _admit(self, alert: Alert) -> tuple[Alert, Verdict]:
         if self._prefix:
             alert = replace(alert, title=f"{self._prefix} {alert.title}")
         verdict = self._throttle.admit(alert, self._clock())
-        for listener in self._listeners:
-            try:
-                listener(alert, verdict.value)
-            except Exception as exc:  # a view of alerts must never stop one
-                log.error("alert.listener_failed", error=type(exc).__name__)
         getattr(log, _LOG_LEVEL[alert.severity])(
             "alert",
             kind=alert.kind,
@@ -147,7 +143,15 @@ class Notifier:
             if held_back:
                 note = f"\n({held_back} other alert(s) were held back by the rate limit.)"
                 alert = replace(alert, body=alert.body + note)
+        self._tell_listeners(alert, verdict)
         return alert, verdict
+
+    def _tell_listeners(self, alert: Alert, verdict: Verdict) -> None:
+        for listener in self._listeners:
+            try:
+                listener(alert, verdict.value)
+            except Exception as exc:  # a view or record of alerts must never stop one
+                log.error("alert.listener_failed", error=type(exc).__name__)
 
     async def send(self, alert: Alert) -> bool:
         """Log, throttle and deliver `alert`; True only when it was sent and delivered."""

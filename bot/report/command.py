@@ -3,7 +3,8 @@ hedge and per UTC day from the daemon's journal, opened read-only (works while i
 
 Per hedge and day: spot P&L, perp P&L, funding (received +), fees (paid +) and their total,
 which is the hedge's equity change exactly (Decimal); fills, orders, top-ups, risk events;
-in total also the realised hedge effectiveness and the costs of completed rolls. `--out DIR`
+in total also the realised hedge effectiveness and the costs of completed rolls; and the
+alerts the operator was sent in the period, counted by kind. `--out DIR`
 writes report.json and, per hedge, DIR/<hedge>/ with the backtest's plots and report.html.
 A user mistake (no journal yet, bad dates) raises `BacktestError` (one line, exit 2).
 """
@@ -102,6 +103,17 @@ def _table(report: HedgeReport) -> Table:
     return table
 
 
+def _alerts_table(counts: dict[str, int]) -> Table:
+    table = Table(title="alerts sent", title_justify="left")
+    table.add_column("kind")
+    table.add_column("count", justify="right")
+    for kind, count in counts.items():
+        table.add_row(kind or "(unknown)", str(count))
+    if not counts:
+        table.caption = "none in this period"
+    return table
+
+
 def _cells(row: DayRow) -> list[str]:
     s = row.split
     money = [f"{v:,.2f}" for v in (s.spot, s.perp, s.funding, s.fees, s.total)]
@@ -136,6 +148,7 @@ def report_command(args: argparse.Namespace) -> int:
     try:
         with ReportJournal(settings.journal.path) as journal:
             reports = build_reports(journal, hedges, window, samplers)
+            alerts = journal.alert_counts(window.start_ms, window.end_ms)
     except JournalError as exc:
         raise BacktestError(f"{exc} (journal.path; has the daemon run yet?)") from None
     except ValueError as exc:  # a journal row the P&L cannot value (e.g. a foreign fee asset)
@@ -144,6 +157,7 @@ def report_command(args: argparse.Namespace) -> int:
         "from": args.start,
         "to": args.end,
         "hedges": {r.hedge: r.as_json() for r in reports},
+        "alerts": alerts,
     }
     if args.json:
         print_json(document, sys.stdout)
@@ -151,6 +165,7 @@ def report_command(args: argparse.Namespace) -> int:
         console = Console()
         for report in reports:
             console.print(_table(report))
+        console.print(_alerts_table(alerts))
     if args.out is not None:
         _write(args.out, reports, samplers, document)
     return 0

@@ -8,6 +8,7 @@ engine may run them in a worker thread. Timestamps come from the injected `clock
 
 from __future__ import annotations
 
+from bot.store.alerts import AlertsJournal
 from bot.store.db import JournalError, wall_clock_ms
 from bot.store.events import EventsJournal
 from bot.store.fills import FillsJournal
@@ -17,7 +18,7 @@ from bot.store.rolls import RollsJournal
 __all__ = ["DuplicateClientId", "Journal", "JournalError", "wall_clock_ms"]
 
 
-class Journal(OrdersJournal, FillsJournal, EventsJournal, RollsJournal):
+class Journal(OrdersJournal, FillsJournal, EventsJournal, RollsJournal, AlertsJournal):
     """Orders, fills, funding, cycles, snapshots, risk/operator events, alerts and config
     versions in one SQLite file. Use as a context manager or call `close()`."""
 

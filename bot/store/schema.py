@@ -149,7 +149,15 @@ CREATE TABLE roll_events (
 CREATE INDEX roll_events_hedge_ts ON roll_events(hedge, ts);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+# v4: the alerts the operator was sent (bot/store/alerts.py). v2's `alerts` table was never
+# written by the daemon; it gains the alert's kind and hedge, and an index for "newest first".
+_V4 = """
+ALTER TABLE alerts ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE alerts ADD COLUMN hedge TEXT;
+CREATE INDEX alerts_ts ON alerts(ts);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.api.alerts import RecentAlerts
 from bot.logs import register_secret
 from bot.notify.alert import Alert, Severity
+from bot.store import Journal
 from tests.api.dashboard_support import ServeDashboard, fetch, serve_dashboard
 
 __all__ = ["serve_dashboard"]
@@ -67,6 +70,33 @@ def test_feed_scrubs_registered_secrets() -> None:
     feed = RecentAlerts()
     feed.add(_alert(body="POST https://hooks/hunter2-webhook-secret failed"))
     assert "hunter2" not in str(feed.recent())
+
+
+def test_feed_starts_from_the_journal_and_new_alerts_go_on_top(tmp_path: Path) -> None:
+    """Seeded with journaled alerts, the feed lists them as sent at their journal time, repeats
+    collapsed, and an alert raised after start-up comes first."""
+    with Journal(tmp_path / "j.sqlite", clock=lambda: 1_000_000) as journal:
+        for kind in ("stale_data", "risk_warn", "stale_data"):
+            journal.record_sent_alert("warning", kind, "BTC", f"BTC {kind}", "before restart")
+        feed = RecentAlerts(clock=lambda: 2000.0)
+        feed.seed(journal.recent_alerts())
+    feed.add(_alert("started", None), "filtered")
+    rows = feed.recent()
+    assert [(r["kind"], r["delivery"], r["at"], r["count"]) for r in rows] == [
+        ("started", "filtered", 2000.0, 1),
+        ("stale_data", "send", 1000.0, 2),
+        ("risk_warn", "send", 1000.0, 1),
+    ]
+
+
+def test_seeded_text_is_scrubbed_too(tmp_path: Path) -> None:
+    """A journal row written before a secret was scrubbed still never reaches the page."""
+    register_secret("old-leaked-token-4242")
+    with Journal(tmp_path / "j.sqlite") as journal:
+        journal.record_sent_alert("critical", "breaker_open", None, "t", "old-leaked-token-4242")
+        feed = RecentAlerts()
+        feed.seed(journal.recent_alerts())
+    assert "old-leaked-token-4242" not in str(feed.recent())
 
 
 def test_feed_size_must_be_positive() -> None:
