@@ -14,6 +14,7 @@ from bot.domain.liquidation import (
     MarginBracket,
     hedged_liquidation_price,
     hedged_wallet_for_liquidation_at,
+    implied_bracket,
     liquidation_distance,
     liquidation_price,
     liquidation_side,
@@ -109,6 +110,20 @@ def test_two_leg_price_matches_the_simulator_and_its_wallet_inverse(
     assert ours is not None and abs(ours - venue) <= venue * D("1e-20")
     back = hedged_wallet_for_liquidation_at(legs=legs, price=ours, brackets=BTCUSDT)
     assert abs(back - wallet) < D("1e-12")
+
+
+def test_a_bracket_implied_beside_a_long_leg_gives_back_the_venues_price() -> None:
+    """Without the venue's brackets, the one implied from its two-leg price (LONG leg
+    counted) solves back to that price, so top-ups and cuts are sized on it."""
+    venue = _venue("0.5", "1", "65000", "65000", "25000")
+    implied = implied_bracket(
+        size=D(-1), entry_price=MARK, wallet_balance=D(25_000), liquidation=venue,
+        same_symbol=((D("0.5"), MARK),),
+    )  # fmt: skip
+    assert implied is not None
+    legs = ((D("0.5"), MARK), (D(-1), MARK))
+    again = hedged_liquidation_price(legs=legs, wallet_balance=D(25_000), brackets=(implied,))
+    assert again is not None and abs(again - venue) < D("1e-9")
 
 
 @pytest.mark.parametrize(
