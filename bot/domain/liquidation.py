@@ -14,6 +14,11 @@ It is the price at which margin balance equals maintenance margin, with maintena
 = notional × MMR − cum, the bracket chosen by notional (Binance's "leverage brackets",
 passed in as data). Here `size` is signed base units (negative = short), so Side × Size is
 just `size`. Amounts are in the settle currency (USDT); prices quote per base.
+
+In hedge mode (dual-side positions) with CROSS margin a symbol's LONG and SHORT legs share the
+wallet and one liquidation price; the same FAQ gives it with both legs moving with the price
+(`hedged_liquidation_price`). In ISOLATED margin each leg has its own isolated wallet, so a
+LONG leg does not move the SHORT leg's liquidation price: `liquidation_price` alone applies.
 """
 
 from __future__ import annotations
@@ -24,17 +29,22 @@ from decimal import Decimal
 
 __all__ = [
     "MarginBracket",
+    "SignedLeg",
     "bracket_for",
     "first_fitting",
+    "hedged_liquidation_price",
+    "hedged_wallet_for_liquidation_at",
     "implied_bracket",
     "liquidation_distance",
     "liquidation_price",
+    "liquidation_side",
     "maintenance_margin",
     "margin_ratio",
     "wallet_for_liquidation_at",
 ]
 
 ZERO = Decimal(0)
+SignedLeg = tuple[Decimal, Decimal]  # (signed base units, entry price) of one position leg
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,8 +154,95 @@ def wallet_for_liquidation_at(
 ) -> Decimal:
     """The wallet balance (quote) at which the liquidation price is exactly `price`: the
     same equation solved for WB. Used to size a top-up that restores a distance."""
-    maint = maintenance_margin(abs(size) * price, brackets)
-    return maint + other_maint_margin - other_unrealized_pnl - size * (price - entry_price)
+    return hedged_wallet_for_liquidation_at(
+        legs=((size, entry_price),),
+        price=price,
+        brackets=brackets,
+        other_maint_margin=other_maint_margin,
+        other_unrealized_pnl=other_unrealized_pnl,
+    )
+
+
+def hedged_wallet_for_liquidation_at(
+    *,
+    legs: Sequence[SignedLeg],
+    price: Decimal,
+    brackets: Sequence[MarginBracket],
+    other_maint_margin: Decimal = ZERO,
+    other_unrealized_pnl: Decimal = ZERO,
+) -> Decimal:
+    """The cross wallet balance (quote) at which `legs` of one symbol (each (signed base
+    units, entry)) are liquidated exactly at `price`: where the margin balance equals the
+    maintenance margin, WB = Σ MM(|a|·P) + TMM1 − UPNL1 − Σ a·(P − EP)."""
+    wallet = other_maint_margin - other_unrealized_pnl
+    for size, entry in legs:
+        wallet += maintenance_margin(abs(size) * price, brackets) - size * (price - entry)
+    return wallet
+
+
+def hedged_liquidation_price(
+    *,
+    legs: Sequence[SignedLeg],
+    wallet_balance: Decimal,
+    brackets: Sequence[MarginBracket],
+    other_maint_margin: Decimal = ZERO,
+    other_unrealized_pnl: Decimal = ZERO,
+) -> Decimal | None:
+    """Cross hedge mode: Binance's liquidation price of a symbol's LONG and SHORT legs
+    together (`legs`: (signed base units, entry price); sizes below are absolute):
+
+        LP = (WB − TMM1 + UPNL1 + cumL + cumS − Size_LONG × EP_LONG + Size_SHORT × EP_SHORT)
+             / (Size_LONG × MMR_L + Size_SHORT × MMR_S − Size_LONG + Size_SHORT)
+
+    Each leg's bracket is the one its own notional AT the liquidation price falls in, found
+    as the venue does: start from the entry notionals and re-solve until the brackets stay.
+    One live leg is the one-way price (`liquidation_price`). None when flat or when no
+    positive price liquidates the pair.
+    """
+    live = [(size, entry) for size, entry in legs if size != 0]
+    if len(live) <= 1:
+        size, entry = live[0] if live else (ZERO, ZERO)
+        return liquidation_price(
+            size=size,
+            entry_price=entry,
+            wallet_balance=wallet_balance,
+            brackets=brackets,
+            other_maint_margin=other_maint_margin,
+            other_unrealized_pnl=other_unrealized_pnl,
+        )
+    ordered = _checked(brackets)
+    base = wallet_balance - other_maint_margin + other_unrealized_pnl
+    base -= sum((size * entry for size, entry in live), ZERO)
+    chosen = [bracket_for(abs(size) * entry, ordered) for size, entry in live]
+    price = ZERO
+    for _ in range(len(ordered) + 1):
+        pairs = list(zip(live, chosen, strict=True))
+        denominator = sum((abs(a) * b.maint_margin_ratio - a for (a, _), b in pairs), ZERO)
+        if denominator == 0:
+            return None
+        price = (base + sum((b.cum for b in chosen), ZERO)) / denominator
+        if price <= 0:
+            return None
+        again = [bracket_for(abs(size) * price, ordered) for size, _ in live]
+        if again == chosen:
+            break
+        chosen = again
+    return price
+
+
+def liquidation_side(
+    legs: Sequence[SignedLeg], mark: Decimal, brackets: Sequence[MarginBracket]
+) -> int:
+    """−1 when a rise of the mark brings `legs` (one symbol, one cross wallet) closer to
+    liquidation — a short, or a hedge-mode pair whose SHORT outweighs the LONG —, +1 when a
+    fall does (a long, or a pair whose LONG outweighs the SHORT enough). The margin balance
+    minus the maintenance margin changes by Σ a − Σ |a|·MMR per unit of price (brackets at
+    the mark; without brackets MMR 0, the net size); no change counts as a short."""
+    slope = ZERO
+    for size, _ in legs:
+        rate = bracket_for(abs(size) * mark, brackets).maint_margin_ratio if brackets else ZERO
+        slope += size - abs(size) * rate
+    return 1 if slope > 0 else -1
 
 
 def implied_bracket(
@@ -156,10 +253,12 @@ def implied_bracket(
     liquidation: Decimal,
     other_maint_margin: Decimal = ZERO,
     other_unrealized_pnl: Decimal = ZERO,
+    same_symbol: Sequence[SignedLeg] = (),
 ) -> MarginBracket | None:
     """One unbounded bracket (cum 0) whose maintenance rate reproduces the venue's reported
     `liquidation` price for this position, or None when no rate in [0, 1) does (the venue's
-    price and our wallet disagree too much to reason from).
+    price and our wallet disagree too much to reason from). `same_symbol`: the symbol's other
+    hedge-mode leg(s) sharing that price in cross margin ((signed base units, entry)).
 
     For when the venue's leverage brackets could not be read: with it, `liquidation_price`
     returns the venue's price exactly, and top-ups and reductions are sized by the same
@@ -167,8 +266,10 @@ def implied_bracket(
     """
     if size == 0 or liquidation <= 0:
         return None
+    legs = ((size, entry_price), *same_symbol)
     equity = wallet_balance - other_maint_margin + other_unrealized_pnl
-    rate = (equity + size * (liquidation - entry_price)) / (abs(size) * liquidation)
+    equity += sum((a * (liquidation - e) for a, e in legs), ZERO)
+    rate = equity / (sum((abs(a) for a, _ in legs), ZERO) * liquidation)
     if not ZERO <= rate < 1:
         return None
     return MarginBracket(ZERO, Decimal("Infinity"), rate, ZERO)

@@ -157,7 +157,10 @@ class Position:
 
     In hedge mode (`PositionMode.HEDGE`) every field describes the SHORT leg, which is the
     hedge; `long_leg_contracts` (≥ 0) is the account's LONG leg on the same symbol, reported
-    for the operator and never traded. It is 0 in one-way mode.
+    for the operator and never traded. It is 0 in one-way mode. The `long_leg_*` figures are
+    that leg's entry price, unrealized P&L and maintenance margin (settle currency) as the
+    venue reports them: in cross margin the LONG leg shares the wallet and the liquidation
+    price with the SHORT, so the risk guard counts it (see `liquidation.hedged_liquidation_price`).
     """
 
     symbol: str
@@ -174,6 +177,9 @@ class Position:
     unrealized_pnl: Decimal | None = None
     timestamp_ms: int | None = None
     long_leg_contracts: Decimal = ZERO
+    long_leg_entry_price: Decimal | None = None
+    long_leg_unrealized_pnl: Decimal | None = None
+    long_leg_maintenance_margin: Decimal | None = None
 
     @property
     def is_flat(self) -> bool:

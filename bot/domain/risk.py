@@ -21,6 +21,11 @@ the distance, and a bracket implied by that price sizes top-ups and cuts.
 Linear (USDⓈ-M) positions are measured in base units and quote (`risk_view.Leg`), COIN-M
 (inverse) ones in contracts and coin with Binance's COIN-M formula (`risk_inverse`): their
 top-ups move the coin, in whole satoshis.
+
+Hedge mode, cross margin: the LONG leg the account holds beside the short shares the wallet
+and the liquidation price (`risk_view.Leg.long`). When it outweighs the short the liquidation
+lies BELOW the mark: the distance is measured downwards, a top-up still moves it away, but
+the short is never cut (buying it back adds to the net long): the grade is alerted instead.
 """
 
 from __future__ import annotations
@@ -86,8 +91,9 @@ def assess(view: RiskView) -> RiskAssessment:
     leg = inverse_leg_of(view) if _inverse(view) else leg_of(view)
     own = leg.liquidation(view.wallet_balance) if view.brackets else None
     exchange = reported_liquidation(view.position)
-    used = _nearer(leg.size, own, exchange)
-    distance = liquidation_distance(leg.size, view.mark, used)
+    side = leg.exposure()
+    used = _nearer(side, own, exchange)
+    distance = liquidation_distance(side, view.mark, used)
     ratio = leg.ratio(view.wallet_balance)
     grade = grade_for(view.policy, distance, ratio)
     reasons = [_describe(view, distance, used, ratio, grade)]

@@ -2,7 +2,9 @@
 buy back part of the short (REDUCE). Each appends the reason it acted on.
 
 Cut sizing (REDUCE) counts only the margin that actually stays behind the kept short:
-- cross: the margin balance stays in the wallet whatever the size;
+- cross: the margin balance stays in the wallet whatever the size; a hedge-mode LONG leg
+  sharing it adds what it gains less its maintenance margin at the target (`Leg.long_room`),
+  and when it outweighs the short nothing is cut (that would add to the net long);
 (COIN-M positions: the same rules in contracts and coin, see `risk_inverse.InverseLeg.keep`)
 - isolated: the cut releases the position's margin pro rata to the futures wallet (Binance
   and the simulator), and it comes back only as the next cycle's top-up from that wallet's
@@ -58,6 +60,13 @@ def cut_for(leg: Leg | InverseLeg, added: Decimal, grade: RiskGrade, reasons: li
     view = leg.view
     if grade < RiskGrade.REDUCE or leg.size > 0:
         return ZERO
+    if leg.exposure() > 0:
+        reasons.append(
+            "the hedge-mode LONG leg outweighs the short: liquidation is below the mark and"
+            " buying back the short would add to the net long, so it is not cut; reduce the"
+            " LONG leg or add margin by hand"
+        )
+        return ZERO
     held = abs(view.position.contracts)
     if not leg.brackets:
         reasons.append("margin balance gone and no brackets to size a partial cut: buy back all")
@@ -95,7 +104,7 @@ def _keep(leg: Leg, added: Decimal) -> Decimal:
         )
 
     if leg.cross:
-        return keep(balance - held * fee, fee)
+        return keep(balance + leg.long_room(leg.target()) - held * fee, fee)
     sources = top_up_sources(
         view.margin_mode,
         RiskGrade.REDUCE,

@@ -43,7 +43,12 @@ def _sharing(snapshot: AccountSnapshot, settle: str) -> list[Position]:
 def _cross_inputs(
     snapshot: AccountSnapshot, symbol: str, total: Decimal, settle: str
 ) -> tuple[Decimal, Decimal, Decimal]:
-    """(cross wallet balance, maintenance margin and uPnL of the OTHER cross positions)."""
+    """(cross wallet balance, maintenance margin and uPnL of the OTHER cross positions).
+
+    A hedge-mode LONG leg in cross margin is in the margin balance too: its uPnL comes out
+    of the wallet; `symbol`'s own LONG leg is counted by the risk guard with the short
+    (`risk_view.Leg.long`), another symbol's with that symbol's figures. Isolated legs keep
+    their own wallets (only the short's is taken out, as before)."""
     wallet = total
     other_mm = other_upnl = ZERO
     for other in _sharing(snapshot, settle):
@@ -51,9 +56,14 @@ def _cross_inputs(
         wallet -= upnl
         if other.margin_mode is MarginMode.ISOLATED:
             wallet -= isolated_wallet(other)
-        elif other.symbol != symbol:
-            other_mm += other.maintenance_margin or ZERO
-            other_upnl += upnl
+            continue
+        long_upnl = other.long_leg_unrealized_pnl or ZERO
+        wallet -= long_upnl
+        if other.symbol != symbol:
+            other_mm += (other.maintenance_margin or ZERO) + (
+                other.long_leg_maintenance_margin or ZERO
+            )
+            other_upnl += upnl + long_upnl
     return wallet, other_mm, other_upnl
 
 

@@ -3,6 +3,11 @@
 Amounts are in the settle currency (USDT); sizes are signed base units (short < 0); prices
 quote per base. This `Leg` is the linear (USDⓈ-M) one; COIN-M positions are measured by
 `risk_inverse.InverseLeg` (contracts and coin).
+
+Hedge mode with cross margin: the account's LONG leg on the same symbol (never traded) shares
+the wallet and the liquidation price, so a `Leg` carries it (`long`) and every figure — the
+liquidation price, its side of the mark, the margin balance and ratio, a top-up — counts both
+legs. In isolated margin the LONG leg has its own wallet and is left out.
 """
 
 from __future__ import annotations
@@ -13,17 +18,19 @@ from decimal import ROUND_UP, Decimal
 from bot.domain.contracts import base_exposure
 from bot.domain.liquidation import (
     MarginBracket,
+    SignedLeg,
+    hedged_liquidation_price,
+    hedged_wallet_for_liquidation_at,
     implied_bracket,
     liquidation_distance,
-    liquidation_price,
+    liquidation_side,
     maintenance_margin,
     margin_ratio,
-    wallet_for_liquidation_at,
 )
 from bot.domain.model import MarginMode, Market, Position
 from bot.domain.risk_policy import RiskPolicy
 
-__all__ = ["Leg", "LegRules", "RiskView", "leg_of", "reported_liquidation"]
+__all__ = ["Leg", "LegRules", "RiskView", "leg_of", "long_leg_of", "reported_liquidation"]
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -78,9 +85,14 @@ class LegRules:
         """Other positions only share the wallet in cross mode."""
         return amount if self.cross else ZERO
 
+    def exposure(self) -> Decimal:
+        """Signed like the side the liquidation lies on: < 0 above the mark (a short), > 0
+        below it (a long)."""
+        return self.size
+
     def target(self) -> Decimal:
         """Where the liquidation price should sit after a top-up (restore_distance away)."""
-        sign = 1 if self.size < 0 else -1
+        sign = 1 if self.exposure() < 0 else -1
         return self.view.mark * (1 + sign * self.view.policy.restore_distance)
 
     def unsized_ratio(self, balance: Decimal) -> Decimal | None:
@@ -95,12 +107,26 @@ class LegRules:
 class Leg(LegRules):
     """One non-flat position being assessed. `size` is signed base units (short < 0);
     `brackets` are the venue's, else one implied by its liquidation price, else () when
-    nothing can size margin (then top-ups and partial cuts cannot be sized)."""
+    nothing can size margin (then top-ups and partial cuts cannot be sized). `long`: the
+    hedge-mode LONG leg (base units, entry) sharing a cross wallet, else None."""
 
     view: RiskView
     size: Decimal
     entry: Decimal
     brackets: tuple[MarginBracket, ...]
+    long: SignedLeg | None = None
+
+    def legs(self) -> tuple[SignedLeg, ...]:
+        """The symbol's legs behind this liquidation price: ours, and the LONG one if any."""
+        ours = (self.size, self.entry)
+        return (ours,) if self.long is None else (ours, self.long)
+
+    def exposure(self) -> Decimal:
+        """With a LONG leg the liquidation lies below the mark when that leg outweighs the
+        short (`liquidation.liquidation_side`)."""
+        if self.long is None:
+            return self.size
+        return Decimal(liquidation_side(self.legs(), self.view.mark, self.brackets))
 
     def notional(self) -> Decimal:
         """Notional in quote at the mark (what the leverage divides)."""
@@ -110,9 +136,8 @@ class Leg(LegRules):
         """Our liquidation price with `wallet` behind the position (None: none found)."""
         if not self.brackets:
             return None
-        return liquidation_price(
-            size=self.size,
-            entry_price=self.entry,
+        return hedged_liquidation_price(
+            legs=self.legs(),
             wallet_balance=wallet,
             brackets=self.brackets,
             other_maint_margin=self.others(self.view.other_maint_margin),
@@ -121,11 +146,11 @@ class Leg(LegRules):
 
     def distance(self, wallet: Decimal) -> Decimal | None:
         """Liquidation distance (fraction of mark) with `wallet` behind the position."""
-        return liquidation_distance(self.size, self.view.mark, self.liquidation(wallet))
+        return liquidation_distance(self.exposure(), self.view.mark, self.liquidation(wallet))
 
     def balance(self, wallet: Decimal) -> Decimal:
         """Margin balance: wallet + unrealized P&L (of the other cross positions too)."""
-        upnl = self.size * (self.view.mark - self.entry)
+        upnl = sum((a * (self.view.mark - e) for a, e in self.legs()), ZERO)
         return wallet + upnl + self.others(self.view.other_unrealized_pnl)
 
     def ratio(self, wallet: Decimal) -> Decimal | None:
@@ -133,18 +158,28 @@ class Leg(LegRules):
         Infinity when the balance is gone, else unknown (None)."""
         balance = self.balance(wallet)
         if self.brackets:
-            maint = maintenance_margin(abs(self.size) * self.view.mark, self.brackets)
+            mark = self.view.mark
+            maint = sum((maintenance_margin(abs(a) * mark, self.brackets) for a, _ in self.legs()),
+                        ZERO)  # fmt: skip
             return margin_ratio(maint + self.others(self.view.other_maint_margin), balance)
         return self.unsized_ratio(balance)
+
+    def long_room(self, price: Decimal) -> Decimal:
+        """What the LONG leg adds to the margin balance less maintenance margin when the mark
+        moves to `price` (quote; 0 without one): L·(price − mark) − MM(L·price)."""
+        if self.long is None or not self.brackets:
+            return ZERO
+        size = self.long[0]
+        held = maintenance_margin(size * price, self.brackets)
+        return size * (price - self.view.mark) - held
 
     def top_up_needed(self) -> Decimal:
         """Quote (whole cents, rounded up) to restore `restore_distance`; 0 when nothing can
         size it."""
         if not self.brackets:
             return ZERO
-        wallet = wallet_for_liquidation_at(
-            size=self.size,
-            entry_price=self.entry,
+        wallet = hedged_wallet_for_liquidation_at(
+            legs=self.legs(),
             price=self.target(),
             brackets=self.brackets,
             other_maint_margin=self.others(self.view.other_maint_margin),
@@ -153,11 +188,22 @@ class Leg(LegRules):
         return max(wallet - self.view.wallet_balance, ZERO).quantize(CENT, rounding=ROUND_UP)
 
 
+def long_leg_of(view: RiskView) -> SignedLeg | None:
+    """The hedge-mode LONG leg (base units, entry; the mark when not reported) that shares a
+    cross wallet with the position, else None (one-way, isolated, or no LONG leg)."""
+    position = view.position
+    if view.margin_mode is not MarginMode.CROSS or position.long_leg_contracts <= 0:
+        return None
+    size = base_exposure(view.market, position.long_leg_contracts)
+    return size, position.long_leg_entry_price or view.mark
+
+
 def leg_of(view: RiskView) -> Leg:
     """Measure a non-flat position; without brackets, imply one from the venue's price."""
     size = base_exposure(view.market, view.position.contracts)
     entry = view.position.entry_price if view.position.entry_price else view.mark
     brackets = view.brackets
+    long = long_leg_of(view)
     exchange = reported_liquidation(view.position)
     if not brackets and exchange is not None:
         cross = view.margin_mode is MarginMode.CROSS
@@ -168,6 +214,7 @@ def leg_of(view: RiskView) -> Leg:
             liquidation=exchange,
             other_maint_margin=view.other_maint_margin if cross else ZERO,
             other_unrealized_pnl=view.other_unrealized_pnl if cross else ZERO,
+            same_symbol=(long,) if long else (),
         )
         brackets = () if implied is None else (implied,)
-    return Leg(view, size, entry, brackets)
+    return Leg(view, size, entry, brackets, long)

@@ -2,7 +2,8 @@
 
 One-way mode has one row per symbol (Binance `positionSide: BOTH`). Hedge mode has a LONG and a
 SHORT row per symbol: the SHORT row is the hedge (`Position.contracts` ≤ 0, its margin and
-liquidation price), the LONG row only lends its size to `Position.long_leg_contracts`. Rows of
+liquidation price), the LONG row lends its size, entry price, unrealized P&L and maintenance
+margin to the `Position.long_leg_*` fields (cross margin counts them in the risk guard). Rows of
 the other mode than the one the account was resolved in mean the venue's mode changed under us:
 `PositionModeMismatch`, so the gateway re-reads the mode instead of trading on a wrong reading.
 """
@@ -125,12 +126,32 @@ def _mismatch(symbol: str, side: str, mode: PositionMode) -> PositionModeMismatc
 
 
 def _long_leg(raw: Raw) -> Position:
-    """A hedge-mode LONG row: only its size is read. ccxt derives a cross leg's collateral and
-    margin ratio from a one-position liquidation formula; with two legs sharing one liquidation
-    price it yields a negative collateral for the LONG leg, which must not void the reading
-    of the SHORT leg we trade."""
+    """A hedge-mode LONG row: its size, entry price, unrealized P&L and maintenance margin,
+    which a cross wallet shares with the SHORT leg. ccxt derives a cross leg's collateral and
+    margin ratio from a one-position liquidation formula; with two legs sharing one
+    liquidation price it yields a negative collateral for the LONG leg, so those are not read
+    (they must not void the reading of the SHORT leg we trade)."""
     what = f"position {raw.get('symbol')!r}"
-    return Position(symbol=text(raw, "symbol", what), contracts=_signed_contracts(raw, what))
+    return Position(
+        symbol=text(raw, "symbol", what),
+        contracts=_signed_contracts(raw, what),
+        entry_price=positive_or_none(raw.get("entryPrice"), "entryPrice", what),
+        maintenance_margin=num(raw.get("maintenanceMargin"), "maintenanceMargin", what),
+        unrealized_pnl=num(raw.get("unrealizedPnl"), "unrealizedPnl", what, signed=True),
+    )
+
+
+def _with_long_leg(hedge: Position, long_leg: Position | None) -> Position:
+    """The hedge (SHORT or BOTH) position carrying the LONG leg's figures (0 / None without)."""
+    if long_leg is None:
+        return replace(hedge, long_leg_contracts=ZERO)
+    return replace(
+        hedge,
+        long_leg_contracts=long_leg.contracts,
+        long_leg_entry_price=long_leg.entry_price,
+        long_leg_unrealized_pnl=long_leg.unrealized_pnl,
+        long_leg_maintenance_margin=long_leg.maintenance_margin,
+    )
 
 
 def _leg(raw: Raw, mode: PositionMode) -> tuple[str, Position]:
@@ -152,8 +173,8 @@ def parse_positions(
     raws: Iterable[Raw], symbols: Sequence[str], mode: PositionMode = PositionMode.ONE_WAY
 ) -> Mapping[str, Position]:
     """symbol → Position for the requested `symbols` (flat ones omitted), the account being in
-    `mode`. In hedge mode the SHORT leg is the position and the LONG leg's size is attached as
-    `long_leg_contracts`. One symbol reported twice for one leg is refused."""
+    `mode`. In hedge mode the SHORT leg is the position and the LONG leg's figures are attached
+    as its `long_leg_*` fields. One symbol reported twice for one leg is refused."""
     wanted = set(symbols)
     legs: dict[tuple[str, str], Position] = {}
     for raw in raws:
@@ -168,5 +189,5 @@ def parse_positions(
     for symbol in sorted({s for s, _ in legs}):
         long_leg = legs.get((symbol, "long"))
         hedge = legs.get((symbol, "hedge")) or Position(symbol=symbol, contracts=ZERO)
-        out[symbol] = replace(hedge, long_leg_contracts=long_leg.contracts if long_leg else ZERO)
+        out[symbol] = _with_long_leg(hedge, long_leg)
     return frozen_map(out)

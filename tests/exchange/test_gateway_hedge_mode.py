@@ -196,3 +196,20 @@ async def test_api_restrictions_with_a_refused_key_is_an_auth_error(sim: Sim) ->
             await exchange.fetch_api_restrictions()
     finally:
         await exchange.close()
+
+
+async def test_long_leg_carries_what_it_adds_to_cross_margin(
+    sim: Sim, hedged: CcxtExchange, human: Any
+) -> None:
+    """The LONG leg's entry price, unrealized P&L and maintenance margin are read from the
+    venue's LONG row (a cross wallet shares them with the SHORT), beside its size."""
+    await human.create_order(PERP, "market", "buy", 0.05, None, {"positionSide": "LONG"})
+    await _sell_short(sim, hedged, "hm-long-figures")  # moves the mark: the LONG gains
+    position = (await hedged.fetch_positions([PERP]))[PERP]
+    rows = await human.fetch_positions([PERP])
+    (long_row,) = [r["info"] for r in rows if r["info"]["positionSide"] == "LONG"]
+    assert position.long_leg_contracts == Decimal("0.05")
+    assert position.long_leg_entry_price == Decimal(long_row["entryPrice"])
+    assert position.long_leg_unrealized_pnl == Decimal(long_row["unRealizedProfit"])
+    assert position.long_leg_unrealized_pnl is not None and position.long_leg_unrealized_pnl > 0
+    assert position.long_leg_maintenance_margin == Decimal(long_row["maintMargin"]) > 0
