@@ -116,10 +116,12 @@ def data_verdict(rt: Runtime, hedge: str, verdict: DataVerdict) -> None:
 
 
 def note_rejection(rt: Runtime, hedge: str, text: str) -> None:
-    """Alert once the hedge's memory counts `REJECTIONS_ALERT` rejections in a row."""
+    """Alert once when the hedge's memory reaches `REJECTIONS_ALERT` rejections in a row: the
+    back-off keeps resending the order every few minutes, and each later rejection of the same
+    streak is not news to the operator (an accepted order ends the streak)."""
     memory = rt.memory.get(hedge)
     count = memory.rejections if memory is not None else 1
-    if count >= REJECTIONS_ALERT:
+    if count == REJECTIONS_ALERT:
         rt.notifier.notify(
             make_alert(
                 AlertKind.ORDERS_REJECTED_REPEATEDLY, hedge, f"{count} in a row; last: {text}"

@@ -80,12 +80,14 @@ async def test_a_venue_that_keeps_rejecting_gets_far_fewer_attempts_than_cycles(
     tmp_path: Path,
 ) -> None:
     """Every order rejected (-2019): over 60 one-second cycles the sell is sent 4 times (0,
-    5, 15, 35 s: the wait doubles), not 60; the back-off is journaled with the memory, so
-    a restart inside the wait sends nothing either."""
+    5, 15, 35 s: the wait doubles), not 60, and the operator gets one "orders rejected
+    repeatedly" alert; the back-off is journaled with the memory, so a restart inside the
+    wait sends nothing either."""
     service = _issue_venue(tmp_path, risk={"auto_top_up": True})
     service.fake.fail("place_order", REJECTED, times=1_000)
     await service.cycles(60, seconds=1)
     assert len(service.placed()) == 4
+    assert len(service.alerts(AlertKind.ORDERS_REJECTED_REPEATEDLY)) == 1
     backoff = service.rt.memory["BTC"].backoff
     assert backoff is not None and backoff.attempts == 4
     service.rt.journal.close()
@@ -98,6 +100,18 @@ async def test_a_venue_that_keeps_rejecting_gets_far_fewer_attempts_than_cycles(
     assert again.rt.memory["BTC"].backoff == backoff
     await again.cycles(10, seconds=1)
     assert len(again.placed()) == 4
+
+
+async def test_a_rejection_streak_at_the_back_off_cap_is_alerted_once(tmp_path: Path) -> None:
+    """Forty minutes of -2019 at one cycle a minute: once the wait reaches its 5-minute cap
+    the sell is still resent every 5 minutes, but the operator gets one "orders rejected
+    repeatedly" alert for the whole streak, not one per resend (~400 over the issue's run)."""
+    service = _issue_venue(tmp_path, risk={"auto_top_up": True})
+    service.fake.fail("place_order", REJECTED, times=1_000)
+    await service.cycles(40, seconds=60)
+    assert len(service.placed()) >= 10
+    (alert,) = service.alerts(AlertKind.ORDERS_REJECTED_REPEATEDLY)
+    assert "3 in a row" in alert.body and "-2019" in alert.body
 
 
 async def test_an_accepted_order_ends_the_back_off(tmp_path: Path) -> None:
