@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from bot.domain.decision import Decision
 
 from .basket_cycle import decide_group
-from .cycle import decide_hedge
+from .cycle_decide import decide_hedge
 from .gather import GatherResult
 from .runtime import Runtime
 
