@@ -27,7 +27,7 @@ from bot.config.hedges import HedgeSettings
 from bot.domain.contracts import base_exposure
 from bot.domain.decision import Decision
 from bot.domain.hedge import HedgePolicy, short_exposure
-from bot.domain.memory import HedgeLegs, HedgeMemory
+from bot.domain.memory import HedgeLegs
 from bot.domain.model import AccountSnapshot, Fill, Order, Side
 from bot.domain.planner import Cancel, HedgePlan, reference_price
 from bot.domain.risk_policy import RiskGate
@@ -37,7 +37,7 @@ from bot.domain.roll_step import RollLeg, RollView, plan_roll, roll_late
 from bot.notify.catalogue import AlertKind, make_alert
 
 from .inputs import our_orders
-from .roll_inputs import delivers
+from .roll_inputs import delivers, rolled_over
 from .runtime import Runtime
 
 __all__ = ["RollEvent", "finish_roll", "roll_decision", "roll_step"]
@@ -252,11 +252,8 @@ def finish_roll(rt: Runtime, d: Decision) -> None:
     cost = roll.progress.cost
     _journal(rt, d.hedge, "done", roll, f"{roll_line(roll)}; roll cost {cost:f}")
     log.warning("roll.done", hedge=d.hedge, new=roll.to_symbol, cost=str(cost))
-    legs = replace(memory.legs, perp_symbol=roll.to_symbol)
     rt.resolved[d.hedge] = roll.to_symbol
-    rt.memory[d.hedge] = HedgeMemory(
-        legs=legs, fill_cursor_ms=memory.fill_cursor_ms, rules=memory.rules
-    )
+    rt.memory[d.hedge] = rolled_over(memory, roll)
 
 
 def _journal(
