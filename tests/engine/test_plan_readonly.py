@@ -5,6 +5,7 @@ the cycle's own input builder, honours the kill switch, and writes nothing."""
 from __future__ import annotations
 
 import hashlib
+import io
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 from bot.domain.decision import Decision
 from bot.domain.model import Wallet
 from bot.engine.commands import snapshot_plan
+from bot.engine.plan_report import plan_document, render_plan
 from bot.store import InstanceLock, Journal, JournalError
 
 from .fake_exchange import SYMBOL
@@ -227,3 +229,18 @@ async def test_plan_of_a_roll_step_writes_and_sends_nothing(tmp_path: Path) -> N
     assert planned.plan.orders  # the plan would send the roll's next step ...
     sent = [c for c in daemon.fake.calls[calls:] if c.startswith(("place", "cancel"))]
     assert sent == [] and _digest(path) == before  # ... and sent, journaled nothing
+
+
+async def test_printed_plan_shows_the_roll_step(tmp_path: Path) -> None:
+    """Mid-roll, the printed plan says which contracts it rolls, how far, and the step it
+    would send on which contract (the new one named on its order line)."""
+    daemon = await rolling_service(tmp_path)
+    await daemon.cycles(2)
+    _fill_resting(daemon)  # 0.68 bought back on OLD: the next step sells NEW
+    outcomes = await snapshot_plan(_planner(daemon, tmp_path, hedges=ROLL_HEDGES).rt)
+    out = io.StringIO()
+    render_plan(plan_document(outcomes), out)
+    text = out.getvalue()
+    assert f"rolling {OLD} → {NEW} (0 of 2 moved): sell 0.68 {NEW} post-only\n" in text
+    assert f"would place  sell 0.68 {NEW} @ 61000.1 (post-only, grow;" in text
+    assert text.count(f"rolling {OLD}") == 1 and text.count("sell 0.68") == 2  # said once each
