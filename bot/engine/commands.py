@@ -295,7 +295,7 @@ async def snapshot_plan(rt: Runtime) -> dict[str, HedgeOutcome]:
     names = list(rt.settings.hedges)
     rt.state.restore_pauses(rt.journal.paused_hedges(names))
     rt.state.kill_switch = kill_switch_on(rt.settings)
-    held_from_journal(rt)  # the contracts as the daemon holds them (its start-up, then a cycle)
+    held_from_journal(rt)  # each series hedge on the contract the daemon holds (as at start-up)
     done_from_journal(rt)
     await refresh_dated(rt, ask_venue=True)
     await move_past_expired(rt)
