@@ -32,7 +32,7 @@ from _harness import SPOT, Bench, hedge_names, open_bench, peak_rss_mb, quiet_lo
 
 import bot.domain.decision as domain_decision
 import bot.domain.risk_inputs as domain_risk_inputs
-import bot.engine.cycle as engine_cycle
+import bot.engine.cycle_decide as engine_cycle_decide
 from bot.domain.decision import decide
 from bot.domain.planner import plan
 from bot.domain.risk import assess
@@ -172,7 +172,7 @@ async def memory_pass(n_hedges: int, cycles: int, args: argparse.Namespace) -> d
 
 
 SPIED = (  # (module, function, key): the engine's references to its pure core
-    (engine_cycle, "decide", "inputs"),
+    (engine_cycle_decide, "decide", "inputs"),
     (domain_decision, "plan", "views"),
     (domain_risk_inputs, "assess", "risk_views"),
 )

@@ -47,7 +47,7 @@ from .check_beta import beta_line
 from .check_holding import summed_holding, wallet_line
 from .check_instrument import instrument_line
 from .cycle import WAITING, legs_needs
-from .dated_resolve import refresh_dated, resolve_dated
+from .dated_resolve import held_from_journal, move_past_expired, refresh_dated, resolve_dated
 from .fills import fill_cursors
 from .gather import gather_accounts
 from .holding_sources import with_source_needs
@@ -55,6 +55,7 @@ from .inputs import ensure_memories
 from .orders import blocked_hedges, look_up_unsettled
 from .plan_groups import decide_each
 from .plan_report import HedgeOutcome, plan_document, print_plan_json, render_plan
+from .roll_inputs import done_from_journal, roll_cursors, roll_needs
 from .runtime import EmbeddedSim, Runtime, build_exchanges, hedge_legs, open_runtime
 from .watch import kill_switch_on
 
@@ -289,18 +290,21 @@ async def snapshot_plan(rt: Runtime) -> dict[str, HedgeOutcome]:
     """One gather → decide pass over every hedge of `rt`, exactly as a cycle decides: the
     same input builder over the journal's pauses, memories, turnover and orders in flight,
     and the kill switch. Acts on nothing and writes nothing. Hedges that cannot be decided
-    carry the reason instead."""
+    carry the reason instead. A roll under way is read and stepped as the cycle does (both
+    contracts gathered, the step in place of the held contract's plan)."""
     names = list(rt.settings.hedges)
     rt.state.restore_pauses(rt.journal.paused_hedges(names))
     rt.state.kill_switch = kill_switch_on(rt.settings)
-    await refresh_dated(rt)
+    held_from_journal(rt)  # each series hedge on the contract the daemon holds (as at start-up)
+    done_from_journal(rt)
+    await refresh_dated(rt, ask_venue=True)
+    await move_past_expired(rt)
     ensure_memories(rt)
     await refresh_betas(rt)
     legs = rt.legs
-    needs = with_source_needs(rt.settings, legs_needs(legs))
-    result = await gather_accounts(
-        rt.exchanges, needs, fills_since_ms=fill_cursors(rt, legs), now_ms=rt.now_ms
-    )
+    needs = roll_needs(rt, with_source_needs(rt.settings, legs_needs(legs)))
+    cursors = roll_cursors(rt, fill_cursors(rt, legs))
+    result = await gather_accounts(rt.exchanges, needs, fills_since_ms=cursors, now_ms=rt.now_ms)
     failed = {f.account: str(f.error) for f in result.failures}
     blocked = blocked_hedges(await look_up_unsettled(rt, rt.exchanges, legs), rt.now_ms())
     now = rt.now_ms()

@@ -1,5 +1,8 @@
 """One hedge cycle: gather → decide → act → record, for every hedge.
 
+This module is the shell (reads, fills, reconciliation); the decide step is
+`cycle_decide`'s, the act-and-record step `cycle_act`'s.
+
 `run_cycle(rt, trade=True)` is what the hedge job runs; the risk job runs it with
 `trade=False` (read, assess, top up margin; no orders). Both are serialised by the daemon.
 Each cycle owns its journal row: started first, finished whatever happens.
@@ -14,21 +17,18 @@ from dataclasses import dataclass, field
 
 import structlog
 
-from bot.domain.basket_decision import BasketDecision
-from bot.domain.decision import Decision, decide
-from bot.domain.hedge import HedgePolicy
+from bot.domain.decision import Decision
 from bot.domain.memory import HedgeLegs
-from bot.exchange.errors import ExchangeError
-from bot.exchange.urgent import urgent
 from bot.store import JournalError
 
 from . import watch
-from .act import act, alert_guard, guard
-from .act_order import is_risk_action, urgent_first
-from .basket_cycle import decide_group, hedge_groups, record_members, share_with_members
+from .act_order import urgent_first
+from .basket_cycle import hedge_groups
 from .beta_refresh import refresh_betas
 from .brackets import prefetch_brackets
 from .concurrency import run_bounded
+from .cycle_act import act_on
+from .cycle_decide import WAITING, decide_hedge, decide_one
 from .dated_resolve import move_past_expired, note_unlisted
 from .fill_reads import fill_pickers, new_fill_symbols
 from .fills import fill_cursors, journal_fills, note_clock
@@ -40,10 +40,8 @@ from .gather import (
     unquoted_accounts,
 )
 from .holding_sources import with_source_needs
-from .inputs import NO_QUOTE, ensure_memories, hedge_inputs
+from .inputs import NO_QUOTE, ensure_memories
 from .orders import resolve_unsettled, settle_vanished
-from .record import record_hedge
-from .roll import finish_roll, roll_decision
 from .roll_inputs import roll_cursors, roll_needs, roll_owners, roll_setup
 from .runtime import Runtime
 from .setup import ensure_setup
@@ -52,7 +50,6 @@ from .weight_budget import note_weights
 __all__ = ["WAITING", "CycleReport", "decide_hedge", "legs_needs", "run_cycle"]
 
 log = structlog.get_logger(__name__)
-WAITING = "waiting for the outcome of an order sent earlier"
 
 
 @dataclass
@@ -88,27 +85,6 @@ def legs_needs(legs: dict[str, HedgeLegs]) -> dict[str, AccountNeeds]:
             for n, leg in legs.items()
         }
     )
-
-
-async def decide_hedge(
-    rt: Runtime,
-    policy: HedgePolicy,
-    leg: HedgeLegs,
-    result: GatherResult,
-    now_ms: int,
-    waiting: str | None,
-) -> Decision | str:
-    """One hedge's decision from this cycle's `result`, or why it cannot be decided (an
-    account unreadable, the market missing, data the domain refuses). Reads the journal and
-    the venue's margin brackets, places nothing: shared by the cycle and `hedgebot plan`."""
-    inputs = await hedge_inputs(rt, policy, leg, result, now_ms, waiting)
-    if isinstance(inputs, str):
-        return inputs
-    try:
-        return decide(inputs)
-    except ValueError as exc:  # absurd values the domain refuses to reason about
-        log.error("hedge.bad_data", detail=str(exc))
-        return f"bad data: {exc}"
 
 
 async def run_cycle(rt: Runtime, *, trade: bool = True) -> CycleReport:
@@ -178,120 +154,21 @@ async def _run(rt: Runtime, report: CycleReport, *, trade: bool) -> None:
     now = rt.now_ms()
     # Decide every hedge first (reads only; a basket, several hedges on one perp, once), then
     # act: per account at most `scale.act_concurrency` at once, risk actions first; one
-    # hedge's failure is caught in its own `_act`, so it never delays the others.
+    # hedge's failure is caught in its own `act_on`, so it never delays the others.
     decided = await asyncio.gather(
-        *(_decide(rt, report, group, result, now, blocked) for group in hedge_groups(legs))
+        *(
+            decide_one(rt, report.skipped, group, result, now, blocked)
+            for group in hedge_groups(legs)
+        )
     )
     todo = urgent_first([d for d in decided if d is not None])
     await run_bounded(
         todo,
         key=lambda item: item.leg.perp_account,
         limit=rt.settings.scale.act_concurrency,
-        fn=lambda item: _act(rt, report, item, result, trade),
+        fn=lambda item: act_on(rt, report.cycle_id, report.decisions, item, result, trade),
     )
     report.decisions = {n: report.decisions[n] for n in rt.policies if n in report.decisions}
-
-
-@dataclass(frozen=True, slots=True)
-class _Decided:
-    """One planned trade: a hedge's decision, or a basket's (`basket` then carries the
-    members' shares to record)."""
-
-    policy: HedgePolicy
-    leg: HedgeLegs
-    decision: Decision
-    basket: BasketDecision | None = None
-
-
-async def _decide(
-    rt: Runtime,
-    report: CycleReport,
-    group: tuple[str, ...],
-    result: GatherResult,
-    now: int,
-    blocked: set[str],
-) -> _Decided | None:
-    name = group[0]
-    waiting = WAITING if blocked.intersection(group) else None
-    with structlog.contextvars.bound_contextvars(hedge=name):
-        if len(group) > 1:
-            return await _decide_basket(rt, report, group, result, now, waiting)
-        policy, leg = rt.policies[name], rt.legs[name]
-        d = await decide_hedge(rt, policy, leg, result, now, waiting)
-        if isinstance(d, str):
-            report.skipped[name] = d
-            rt.state.hedges[name].data_pause_reason = d
-            return None
-        perp = result.snapshots[leg.perp_account]
-        d = await roll_decision(rt, leg, perp, d, blocked=waiting is not None)
-        _remember(rt, name, d, leg)
-    return _Decided(policy, leg, d)
-
-
-async def _decide_basket(
-    rt: Runtime,
-    report: CycleReport,
-    names: tuple[str, ...],
-    result: GatherResult,
-    now: int,
-    waiting: str | None,
-) -> _Decided | None:
-    """Several hedges on one perp: decided once (`basket_cycle`), traded as its lead."""
-    b = await decide_group(rt, names, result, now, waiting)
-    if isinstance(b, str):
-        for name in names:
-            report.skipped[name] = b
-            rt.state.hedges[name].data_pause_reason = b
-        return None
-    leg = rt.legs[b.trade.hedge]
-    _remember(rt, b.trade.hedge, b.trade, leg)
-    share_with_members(rt, b)
-    return _Decided(b.policy, leg, b.trade, b)
-
-
-async def _act(
-    rt: Runtime, report: CycleReport, item: _Decided, result: GatherResult, trade: bool
-) -> None:
-    """The decision's actions (the risk guard's only when not trading), then its record."""
-    policy, leg, d = item.policy, item.leg, item.decision
-    with structlog.contextvars.bound_contextvars(hedge=policy.name), urgent(is_risk_action(d)):
-        lines = await _actions(rt, leg, d, policy, trade)
-        perp = result.snapshots[leg.perp_account]
-        if item.basket is not None:
-            record_members(rt, report.cycle_id, item.basket, perp, lines)
-            report.decisions.update(item.basket.members)
-            return
-        record_hedge(rt, report.cycle_id, policy.name, policy, perp, d, lines, trusted=d.trusted)
-        finish_roll(rt, d)
-        report.decisions[policy.name] = d
-
-
-async def _actions(
-    rt: Runtime, leg: HedgeLegs, d: Decision, policy: HedgePolicy, trade: bool
-) -> list[str]:
-    """One line per action taken."""
-    if trade:
-        try:
-            return await act(rt, leg, d, policy)
-        except ExchangeError as exc:
-            log.warning("hedge.act_failed", detail=str(exc))
-            return [f"action failed: {exc}"]
-    done = await guard(rt, leg, d, policy)
-    alert_guard(rt, d, done, [])
-    return done.lines
-
-
-def _remember(rt: Runtime, name: str, d: Decision, leg: HedgeLegs) -> None:
-    """Keep the decision's memory and turn its changes into one log line or alert each."""
-    before = rt.memory.get(name)
-    rt.memory[name] = d.memory
-    if d.rebaselined:
-        log.warning("data.rebaselined", hedge=name, contracts=str(d.position.contracts))
-    watch.data_verdict(rt, name, d.verdict)
-    was_missing = before is not None and before.brackets_missing
-    watch.brackets_state(rt, name, leg, missing=d.memory.brackets_missing, was=was_missing)
-    was_short = before is not None and before.margin_short
-    watch.margin_short(rt, name, d.funding, short=d.memory.margin_short, was=was_short)
 
 
 def _listed_orders(result: GatherResult) -> dict[tuple[str, str], set[str]]:

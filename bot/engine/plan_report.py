@@ -2,7 +2,9 @@
 
 Units: `spot`, `perp_base`, `gap` in base units of the spot asset; `perp_contracts` and
 order amounts in signed/unsigned contracts (short = negative); ratios and `band` as fractions;
-prices in the perp's quote currency. `gap` > 0 means the short is below the target.
+prices in the perp's quote currency. `gap` > 0 means the short is below the target. During a
+roll, `roll` says from/to which contract, `moved` and `size` in base units; the ratio and gap
+measure old + new, `perp_contracts` the old contract alone.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from bot.domain.decision import Decision
 from bot.domain.hedge import HedgePolicy, HedgeState, measure
 from bot.domain.model import AccountSnapshot
 from bot.domain.planner import reference_price
+from bot.domain.roll_state import RollState, roll_line
 from bot.engine.holding_view import holding_fields
 
 __all__ = ["HedgeOutcome", "plan_document", "print_plan_json", "render_plan"]
@@ -66,6 +69,19 @@ def _risk(d: Decision) -> dict[str, Any] | None:
     }
 
 
+def _roll(roll: RollState | None) -> dict[str, Any] | None:
+    if roll is None:
+        return None
+    return {
+        "from": roll.from_symbol,
+        "to": roll.to_symbol,
+        "moved": roll.progress.moved,
+        "size": roll.size,
+        "late": roll.late,
+        "line": roll_line(roll),
+    }
+
+
 def _hedge(o: HedgeOutcome) -> dict[str, Any]:
     policy = o.policy
     doc: dict[str, Any] = {
@@ -105,12 +121,14 @@ def _hedge(o: HedgeOutcome) -> dict[str, Any]:
         data_ok=d.verdict.ok,
         data_reason=d.verdict.reason,
         risk=_risk(d),
+        roll=_roll(d.memory.roll),
         orders=[
             {
+                "symbol": p.symbol,
                 "side": p.side.value,
                 "amount": p.amount,
                 "price": p.price,
-                "notional": notional(market, p.amount, p.price),
+                "notional": notional(o.perp.markets.get(p.symbol, market), p.amount, p.price),
                 "post_only": p.post_only,
                 "reduce_only": p.reduce_only,
                 "immediate_or_cancel": p.immediate_or_cancel,
@@ -170,14 +188,29 @@ def _risk_text(risk: Mapping[str, Any] | None) -> str:
     return f"{risk['grade']}{liq}"
 
 
-def _order_text(order: Mapping[str, Any], currency: str) -> str:
-    flags = [f for f, on in (("post-only", order["post_only"]),
-                             ("reduce-only", order["reduce_only"]),
-                             ("IOC", order["immediate_or_cancel"])) if on]  # fmt: skip
+def _flags(order: Mapping[str, Any]) -> list[str]:
+    return [f for f, on in (("post-only", order["post_only"]),
+                            ("reduce-only", order["reduce_only"]),
+                            ("IOC", order["immediate_or_cancel"])) if on]  # fmt: skip
+
+
+def _order_text(order: Mapping[str, Any], h: Mapping[str, Any]) -> str:
+    """ "sell 1 @ 61000 (…)"; the contract named when it is not the held one (a roll's)."""
+    on = f" {order['symbol']}" if order["symbol"] != h["perp_symbol"] else ""
     return (
-        f"{order['side']} {_num(order['amount'])} @ {_num(order['price'])} "
-        f"({', '.join([*flags, order['purpose']])}; ≈ {order['notional']:.2f} {currency})"
+        f"{order['side']} {_num(order['amount'])}{on} @ {_num(order['price'])} "
+        f"({', '.join([*_flags(order), order['purpose']])}; "
+        f"≈ {order['notional']:.2f} {h['quote_currency']})"
     )
+
+
+def _roll_text(h: Mapping[str, Any]) -> str:
+    """ "rolling A → B (x of y moved): buy 0.68 A reduce-only, post-only", or why nothing."""
+    steps = [
+        f"{o['side']} {_num(o['amount'])} {o['symbol']} {', '.join(_flags(o))}".rstrip()
+        for o in h["orders"]
+    ]
+    return f"{h['roll']['line']}: {' / '.join(steps) or 'nothing placed this cycle'}"
 
 
 def _row(name: str, h: Mapping[str, Any]) -> list[str]:
@@ -201,22 +234,33 @@ def _row(name: str, h: Mapping[str, Any]) -> list[str]:
     ]
 
 
+def _repeats(note: str, order: Mapping[str, Any]) -> bool:
+    """Whether `note` is the planner's ("grow: sell …") or the roll's ("roll sell_new: sell
+    0.68 B @ …") line for `order`."""
+    if note.startswith(f"{order['purpose']}: {order['side']} "):
+        return True
+    return note.startswith("roll ") and f": {order['side']} {_num(order['amount'])} " in note
+
+
 def _details(name: str, h: Mapping[str, Any]) -> list[str]:
     if h["error"] is not None:
         return [f"[bold]{name}[/]: [red]not planned[/]: {escape(h['error'])}"]
     lines = [f"[bold]{name}[/] ({escape(h['perp_symbol'])} at {_num(h['price'])}):"]
     if h.get("target_reason"):
         lines.append(f"  target: {escape(h['target_reason'])}")
+    if h["roll"] is not None:
+        lines.append(f"  {escape(_roll_text(h))}")
     for order in h["orders"]:
-        lines.append(f"  would place  {escape(_order_text(order, h['quote_currency']))}")
+        lines.append(f"  would place  {escape(_order_text(order, h))}")
     for cancel in h["cancels"]:
         lines.append(f"  would cancel {escape(cancel['order_id'])} ({escape(cancel['reason'])})")
     if not h["orders"] and not h["cancels"]:
         lines.append("  nothing to do")
-    # The planner's note for an order it places repeats the order: show it once.
-    placed = [f"{o['purpose']}: {o['side']} " for o in h["orders"]]
+    # The planner's note for an order it places repeats the order (as the roll's status
+    # line repeats the roll line above): show it once.
+    said = {h["roll"]["line"]} if h["roll"] is not None else set()
     for note in h["notes"]:
-        if not any(note.startswith(p) for p in placed):
+        if note not in said and not any(_repeats(note, o) for o in h["orders"]):
             lines.append(f"  note: {escape(note)}")
     return lines
 

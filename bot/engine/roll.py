@@ -17,7 +17,8 @@ paid or earned, `roll_state.RollProgress.cost`).
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import structlog
@@ -26,7 +27,7 @@ from bot.config.hedges import HedgeSettings
 from bot.domain.contracts import base_exposure
 from bot.domain.decision import Decision
 from bot.domain.hedge import HedgePolicy, short_exposure
-from bot.domain.memory import HedgeLegs, HedgeMemory
+from bot.domain.memory import HedgeLegs
 from bot.domain.model import AccountSnapshot, Fill, Order, Side
 from bot.domain.planner import Cancel, HedgePlan, reference_price
 from bot.domain.risk_policy import RiskGate
@@ -36,27 +37,59 @@ from bot.domain.roll_step import RollLeg, RollView, plan_roll, roll_late
 from bot.notify.catalogue import AlertKind, make_alert
 
 from .inputs import our_orders
-from .roll_inputs import delivers
+from .roll_inputs import delivers, rolled_over
 from .runtime import Runtime
 
-__all__ = ["finish_roll", "roll_decision"]
+__all__ = ["RollEvent", "finish_roll", "roll_decision", "roll_step"]
 
 log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RollEvent:
+    """What a roll step found for the journal (`roll_events`): its start, a leg fill not
+    journaled as a roll event yet (`trade_id`), or that it went late."""
+
+    kind: str  # "start" | "fill" | "late"
+    roll: RollState
+    detail: str
+    trade_id: str | None = None
+
+
+Stepped = tuple[Decision, tuple[RollEvent, ...]]
 
 
 async def roll_decision(
     rt: Runtime, leg: HedgeLegs, perp: AccountSnapshot, d: Decision, *, blocked: bool
 ) -> Decision:
+    """`d` as the roll changes it (`roll_step`), its events journaled, logged and alerted."""
+    rolled, events = await roll_step(rt, leg, perp, d, blocked=blocked)
+    for event in events:
+        _record(rt, d.hedge, event)
+    return rolled
+
+
+async def roll_step(
+    rt: Runtime,
+    leg: HedgeLegs,
+    perp: AccountSnapshot,
+    d: Decision,
+    *,
+    blocked: bool,
+    fresh: Sequence[Fill] = (),
+) -> Stepped:
     """`d` as the roll changes it: started this cycle, or this cycle's roll step in place
-    of the planner's plan; `d` itself for a hedge that is not rolling."""
+    of the planner's plan; `d` itself for a hedge that is not rolling. Writes nothing: the
+    events are returned (`hedgebot plan` drops them). `fresh`: the hedge's fills the venue
+    reported that the journal does not hold yet (a cycle journals them before deciding)."""
     hedge = rt.settings.hedges[d.hedge]
     if d.memory.roll is not None:
-        return _stepped(rt, leg, perp, d, d.memory.roll, blocked=blocked)
+        return _stepped(rt, leg, perp, d, d.memory.roll, blocked=blocked, fresh=fresh)
     if d.verdict.ok and not delivers(hedge):
         roll = await _due_roll(rt, hedge, leg, perp, d)
         if roll is not None:
-            return _started(rt, d, roll)
-    return d
+            return _started(d, roll)
+    return d, ()
 
 
 async def _due_roll(
@@ -80,11 +113,10 @@ async def _due_roll(
     return start_roll(leg.perp_symbol, target.symbol, now, size)
 
 
-def _started(rt: Runtime, d: Decision, roll: RollState) -> Decision:
-    _journal(rt, d.hedge, "start", roll, f"{roll.size.normalize():f} to move")
-    log.warning("roll.started", hedge=d.hedge, old=roll.from_symbol, new=roll.to_symbol)
+def _started(d: Decision, roll: RollState) -> Stepped:
+    start = RollEvent("start", roll, f"{roll.size.normalize():f} to move")
     plan = replace(d.plan, orders=(), notes=(*d.plan.notes, f"roll started: {roll_line(roll)}"))
-    return replace(d, plan=plan, memory=replace(d.memory, roll=roll), funding=None)
+    return replace(d, plan=plan, memory=replace(d.memory, roll=roll), funding=None), (start,)
 
 
 def _stepped(
@@ -95,23 +127,25 @@ def _stepped(
     roll: RollState,
     *,
     blocked: bool,
-) -> Decision:
+    fresh: Sequence[Fill],
+) -> Stepped:
     """This cycle's roll step (progress from the journal, lateness, the plan) in `d`."""
     if roll.to_symbol not in perp.markets or roll.to_symbol not in perp.quotes:
         why = f"roll: {roll.to_symbol} not read this cycle"
         plan = HedgePlan(d.hedge, d.plan.state, notes=(roll_line(roll), why))
-        return replace(d, plan=plan, funding=None, order_key=None)
-    roll = _with_progress(rt, d.hedge, perp, roll)
+        return replace(d, plan=plan, funding=None, order_key=None), ()
+    roll, events = _with_progress(rt, d.hedge, perp, roll, fresh)
     view = _view(rt, leg, perp, d, roll)
     if not roll.late and roll_late(view):
-        roll = _went_late(rt, d.hedge, roll)
-        view = replace(view, late=True)
+        roll, late = _went_late(roll)
+        view, events = replace(view, late=True), (*events, late)
     plan = _plan(d, view, blocked=blocked)
     plan = replace(plan, notes=(roll_line(roll), *plan.notes))
     key = plan.orders[0].intent if plan.orders else None
     memory = replace(d.memory, roll=roll)
     live = view.live_orders
-    return replace(d, plan=plan, memory=memory, live_orders=live, funding=None, order_key=key)
+    stepped = replace(d, plan=plan, memory=memory, live_orders=live, funding=None, order_key=key)
+    return stepped, events
 
 
 def _plan(d: Decision, view: RollView, *, blocked: bool) -> HedgePlan:
@@ -165,10 +199,12 @@ def _aged_locally(rt: Runtime, hedge: str, orders: tuple[Order, ...]) -> tuple[O
     )
 
 
-def _with_progress(rt: Runtime, hedge: str, perp: AccountSnapshot, roll: RollState) -> RollState:
-    """The roll's progress from our journaled fills since it started; each leg fill not
-    journaled as a roll event yet becomes one."""
-    fills = rt.journal.fills_since(hedge, roll.started_ms)
+def _with_progress(
+    rt: Runtime, hedge: str, perp: AccountSnapshot, roll: RollState, fresh: Sequence[Fill]
+) -> tuple[RollState, tuple[RollEvent, ...]]:
+    """The roll's progress from our fills since it started (journaled, and `fresh`); each
+    leg fill not journaled as a roll event yet becomes one."""
+    fills = rt.journal.fills_since(hedge, roll.started_ms) + tuple(fresh)
 
     def base_of(fill: Fill) -> Decimal:
         market = perp.markets.get(fill.symbol)
@@ -176,21 +212,30 @@ def _with_progress(rt: Runtime, hedge: str, perp: AccountSnapshot, roll: RollSta
 
     after = roll_progress(roll, fills, base_of)
     known = rt.journal.roll_fill_ids(hedge)
-    for fill in fills:
-        if fill.symbol in (roll.from_symbol, roll.to_symbol) and fill.id not in known:
-            line = f"{fill.side.value} {fill.amount} {fill.symbol} @ {fill.price}"
-            _journal(rt, hedge, "fill", after, line, trade_id=fill.id)
-    return after
+    events = tuple(
+        RollEvent("fill", after, f"{f.side.value} {f.amount} {f.symbol} @ {f.price}", f.id)
+        for f in fills
+        if f.symbol in (roll.from_symbol, roll.to_symbol) and f.id not in known
+    )
+    return after, events
 
 
-def _went_late(rt: Runtime, hedge: str, roll: RollState) -> RollState:
+def _went_late(roll: RollState) -> tuple[RollState, RollEvent]:
     late = replace(roll, late=True)
     detail = f"{roll_line(roll)}: it cannot finish post-only an hour before the old contract "
     detail += "expires; the remaining steps are sent IOC"
-    _journal(rt, hedge, "late", late, detail)
-    log.warning("roll.late", hedge=hedge, detail=detail)
-    rt.notifier.notify(make_alert(AlertKind.ROLL_LATE, hedge, detail))
-    return late
+    return late, RollEvent("late", late, detail)
+
+
+def _record(rt: Runtime, hedge: str, event: RollEvent) -> None:
+    """A roll event journaled; a start logged, a late one logged and alerted."""
+    roll = event.roll
+    _journal(rt, hedge, event.kind, roll, event.detail, trade_id=event.trade_id)
+    if event.kind == "start":
+        log.warning("roll.started", hedge=hedge, old=roll.from_symbol, new=roll.to_symbol)
+    elif event.kind == "late":
+        log.warning("roll.late", hedge=hedge, detail=event.detail)
+        rt.notifier.notify(make_alert(AlertKind.ROLL_LATE, hedge, event.detail))
 
 
 def finish_roll(rt: Runtime, d: Decision) -> None:
@@ -207,11 +252,8 @@ def finish_roll(rt: Runtime, d: Decision) -> None:
     cost = roll.progress.cost
     _journal(rt, d.hedge, "done", roll, f"{roll_line(roll)}; roll cost {cost:f}")
     log.warning("roll.done", hedge=d.hedge, new=roll.to_symbol, cost=str(cost))
-    legs = replace(memory.legs, perp_symbol=roll.to_symbol)
     rt.resolved[d.hedge] = roll.to_symbol
-    rt.memory[d.hedge] = HedgeMemory(
-        legs=legs, fill_cursor_ms=memory.fill_cursor_ms, rules=memory.rules
-    )
+    rt.memory[d.hedge] = rolled_over(memory, roll)
 
 
 def _journal(

@@ -1,6 +1,6 @@
 """What a roll in progress adds to a cycle's reads: the contract rolled into is gathered,
 its fills read (from the same cursor as the old one's) and journaled as the hedge's, and
-its orders reconciled at start-up as the hedge's own."""
+its orders reconciled at start-up as the hedge's own; and the memory a done roll leaves."""
 
 from __future__ import annotations
 
@@ -10,19 +10,23 @@ from dataclasses import replace
 from bot.config.hedges import HedgeSettings
 from bot.domain.dated_series import AtExpiry
 from bot.domain.hedge import HedgePolicy
-from bot.domain.memory import HedgeLegs, from_data
+from bot.domain.memory import HedgeLegs, HedgeMemory, from_data
+from bot.domain.model import Fill
 from bot.domain.roll_state import RollState
 
-from .gather import AccountNeeds
+from .gather import AccountNeeds, GatherResult
 from .runtime import Runtime
 
 __all__ = [
     "delivers",
+    "done_from_journal",
     "roll_cursors",
+    "roll_fresh_fills",
     "roll_needs",
     "roll_owners",
     "roll_setup",
     "roll_symbols",
+    "rolled_over",
     "rolls_of",
 ]
 
@@ -98,3 +102,43 @@ def roll_symbols(rt: Runtime) -> set[tuple[str, str]]:
         if memory is not None and memory.roll is not None and memory.legs == leg:
             found.add((leg.perp_account, memory.roll.to_symbol))
     return found
+
+
+def roll_fresh_fills(
+    rt: Runtime, leg: HedgeLegs, roll: RollState | None, result: GatherResult
+) -> tuple[Fill, ...]:
+    """The fills `result` read on both contracts of `roll` that the journal does not hold
+    yet (none once a cycle has journaled them; `hedgebot plan` journals nothing)."""
+    if roll is None:
+        return ()
+    by_symbol = result.fills.get(leg.perp_account, {})
+    return tuple(
+        fill
+        for symbol in (roll.from_symbol, roll.to_symbol)
+        for fill in by_symbol.get(symbol, ())
+        if not rt.journal.has_fill(leg.perp_account, symbol, fill.id)
+    )
+
+
+def rolled_over(memory: HedgeMemory, roll: RollState) -> HedgeMemory:
+    """The memory a done `roll` leaves: a fresh one on the new contract, with the fills
+    cursor and the rule state kept."""
+    legs = replace(memory.legs, perp_symbol=roll.to_symbol)
+    return HedgeMemory(legs=legs, fill_cursor_ms=memory.fill_cursor_ms, rules=memory.rules)
+
+
+def done_from_journal(rt: Runtime) -> None:
+    """Each hedge whose journaled memory is of a roll the journal says is done (the cycle
+    that finished it journaled the memory first) holds the new contract in `rt`, as the
+    daemon does from that cycle on. Reads the journal, writes nothing."""
+    for name in rt.settings.hedges:
+        found = rt.journal.last_memory(name)
+        memory = from_data(found) if found is not None else None
+        roll = memory.roll if memory is not None else None
+        if memory is None or roll is None:
+            continue
+        events = rt.journal.roll_events(name)
+        last = events[-1] if events else None
+        if last is not None and (last["kind"], last["to_symbol"]) == ("done", roll.to_symbol):
+            rt.resolved[name] = roll.to_symbol
+            rt.memory[name] = rolled_over(memory, roll)

@@ -160,15 +160,19 @@ def test_a_quarterly_hedge_rolls_to_the_next_quarter_within_its_bounds(e2e: E2E)
 
 
 def test_a_roll_interrupted_by_sigkill_converges_after_restart(e2e: E2E) -> None:
-    """Killed (SIGKILL) once the new quarter holds part of the short, the restarted daemon
-    knows both legs from its journal: no second order beside a resting one, the combined
-    short stays in bounds, and the roll completes with exactly 0.3 BTC on the new quarter."""
+    """Killed (SIGKILL) once the new quarter holds part of the short, `hedgebot plan` shows
+    the roll under way and the restarted daemon knows both legs from its journal: no second
+    order beside a resting one, the combined short stays in bounds, and the roll completes
+    with exactly 0.3 BTC on the new quarter."""
     r = _hedged(e2e)
     with r.sim.auto_fill():
         r.clock_to(71 * HOUR)
         wait_until(lambda: r.legs()[1] > 0, 40, what=f"part of the short on {r.new}",
                    diagnostics=r.daemon.diagnostics)  # fmt: skip
         r.daemon.kill()
+        plan = e2e.cli("plan", "-c", str(r.config))  # the step the restarted daemon will take
+        rolling = f"rolling BTC/USDT:USDT-{r.old[-6:]} → BTC/USDT:USDT-{r.new[-6:]} ("
+        assert rolling in plan.stdout, plan.stdout + plan.stderr
         again = e2e.daemon(r.config, name="restarted")
         samples, _ = _sample_until_rolled(r.sim, again, r.old, r.new, 50)
     _assert_in_bounds(samples)

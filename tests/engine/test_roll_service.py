@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from bot.engine.dated_resolve import refresh_dated
 from bot.engine.roll_inputs import roll_symbols
@@ -20,11 +21,19 @@ OLD, NEW = "BTC/USDT:USDT-250620", "BTC/USDT:USDT-250926"
 HOUR = 3_600_000
 
 
-async def _rolling(tmp_path: Path) -> Service:
+def _series_hedge() -> dict[str, Any]:
     hedge = {**BTC_HEDGE, "band": 0.34}
     del hedge["perp"]
     hedge["future"] = {"account": "main", "series": "BTC/USDT:USDT", "roll_before_hours": 72}
-    service = open_service(tmp_path, hedges={"BTC": hedge})
+    return hedge
+
+
+ROLL_HEDGES = {"BTC": _series_hedge()}  # 2 BTC on the series, rolled 72 h before expiry
+
+
+async def rolling_service(tmp_path: Path) -> Service:
+    """A daemon whose 2 BTC short on OLD is 71 h from expiry: its next cycle starts a roll."""
+    service = open_service(tmp_path, hedges=ROLL_HEDGES)
     fake = service.fake
     for symbol, expiry in ((OLD, START_MS + 71 * HOUR), (NEW, START_MS + 2_000 * HOUR)):
         fake.markets[symbol] = replace(btc_perp(), symbol=symbol, expiry_ms=expiry)
@@ -53,7 +62,7 @@ async def test_a_roll_runs_through_the_cycle_and_ends_on_the_next_quarterly(
     old + new within [1.32, 2] BTC, the new contract's fills journaled as BTC's, the journal
     says start … done with the roll cost (bought at 60,000, sold at 61,000.1: basis earned),
     and the hedge then holds the next quarterly with 2 BTC short on it."""
-    service = await _rolling(tmp_path)
+    service = await rolling_service(tmp_path)
     assert service.rt.resolved == {"BTC": OLD}
     for _ in range(20):
         await service.cycle()
@@ -84,7 +93,7 @@ async def test_a_paused_roll_cancels_its_resting_order_and_places_nothing(
 ) -> None:
     """Paused mid-roll with a step resting: the cycle cancels it and sends nothing; resumed,
     the roll goes on from where it stood (the roll started once)."""
-    service = await _rolling(tmp_path)
+    service = await rolling_service(tmp_path)
     await service.cycles(2)  # the roll starts, then its first step rests
     (resting,) = service.fake.open_orders()
     service.rt.state.pause("BTC")
