@@ -49,6 +49,9 @@ class Split:
             self.fees + other.fees,
         )
 
+    def __neg__(self) -> Split:
+        return Split(-self.spot, -self.perp, -self.funding, -self.fees)
+
     def as_json(self) -> dict[str, str]:
         return {
             "spot_pnl": str(self.spot),

@@ -3,9 +3,11 @@
 `JournalHistory(path)` opens its own read-only SQLite connection per query (`mode=ro`), so it
 never takes the daemon's journal lock, never writes, and works while the daemon writes (WAL).
 
-Long windows are thinned in SQL to at most `max_points` snapshots (every k-th row plus the
-newest). The P&L (`bot.report.pnl_series`, the report's exact split) is summed over every
-reading in the window and sampled at those points, so its cost grows with the window.
+Long windows are thinned in SQL to at most `max_points` snapshots: every k-th of the hedge's
+rows (k a power of two, counted from its first row ever, so the same rows stay chart points as
+the window slides) plus the newest. The P&L (`bot.report.pnl_series`, the report's exact
+split) is summed over every reading in the window and sampled at those points; its cache
+keeps the sums, so a poll only sums the readings journaled since the previous one.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from bot.report.pnl_series import PnlSeries, pnl_series
+from bot.report.pnl_series import PnlSeries, PnlSeriesCache
 from bot.store.db import JournalError, opt_dec
 
 __all__ = [
@@ -74,9 +76,22 @@ FROM (
     SELECT *, ROW_NUMBER() OVER (ORDER BY taken_at, id) AS n, COUNT(*) OVER () AS total
     FROM snapshots WHERE hedge = ? AND taken_at >= ?
 )
-WHERE (n - 1) % ? = 0 OR n = total
+WHERE (n + ? - 1) % ? = 0 OR n = total
 ORDER BY n
 """
+_COUNTS_SQL = (
+    "SELECT (SELECT COUNT(*) FROM snapshots WHERE hedge = ?1 AND taken_at >= ?2), "
+    "(SELECT COUNT(*) FROM snapshots WHERE hedge = ?1 AND taken_at < ?2)"
+)
+
+
+def _stride(count: int, max_points: int) -> int:
+    """The smallest power of two k with ceil(count / k) <= max_points - 1 (the newest row is
+    extra): a power of two so that a window of about the same size keeps its stride."""
+    step = 1
+    while -(-count // step) > max_points - 1:
+        step *= 2
+    return step
 
 
 def _point(row: tuple[Any, ...]) -> HistoryPoint:
@@ -123,6 +138,7 @@ class JournalHistory:
     def __init__(self, path: Path | str, symbols: Callable[[], Mapping[str, str]] = dict) -> None:
         self.path = Path(path)
         self.symbols = symbols
+        self._pnl = PnlSeriesCache()
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -143,15 +159,12 @@ class JournalHistory:
         if max_points < 2:
             raise ValueError(f"max_points must be at least 2, got {max_points}")
         with self._connect() as conn:
-            (count,) = conn.execute(
-                "SELECT COUNT(*) FROM snapshots WHERE hedge = ? AND taken_at >= ?",
-                (hedge, since_ms),
-            ).fetchone()
-            step = max(1, -(-int(count) // (max_points - 1)))  # ceil; the newest row is extra
-            rows = conn.execute(_POINTS_SQL, (hedge, since_ms, step)).fetchall()
+            count, before = conn.execute(_COUNTS_SQL, (hedge, since_ms)).fetchone()
+            step = _stride(int(count), max_points)
+            rows = conn.execute(_POINTS_SQL, (hedge, since_ms, int(before), step)).fetchall()
         points = tuple(_point(r) for r in rows)
-        times = [p.ts_ms for p in points]
-        pnl = pnl_series(self.path, hedge, self.symbols().get(hedge), since_ms, times)
+        symbol = self.symbols().get(hedge)
+        pnl = self._pnl.series(self.path, hedge, symbol, step, [p.ts_ms for p in points])
         return HedgeHistory(points=points, pnl=pnl, snapshots=int(count), step=step)
 
     def recent_actions(self, hedge: str, limit: int = 10) -> tuple[ActionRecord, ...]:

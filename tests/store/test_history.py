@@ -65,8 +65,9 @@ def _snapshots(
     hedge: str = "BTC",
     perp: str = "-1.8",
     size: str = "1",
+    start: int = 0,
 ) -> None:
-    for i, mark in enumerate(marks):
+    for i, mark in enumerate(marks, start):
         clock.now = T0 + i * 1000
         journal.start_cycle(f"{hedge}{i}")
         journal.record_snapshot(
@@ -141,15 +142,45 @@ def test_history_pnl_says_why_it_is_missing(journal: Journal, clock: Clock) -> N
 
 
 def test_history_thins_a_long_window_but_keeps_the_newest(journal: Journal, clock: Clock) -> None:
-    """1,000 snapshots asked as 50 points come back as ≤ 50, evenly strided, newest included."""
+    """1,000 snapshots asked as 50 points come back as ≤ 50, strided by a power of two,
+    newest included."""
     _snapshots(journal, clock, [str(60000 + i) for i in range(1000)])
     history = JournalHistory(journal.path, lambda: SYMBOLS).hedge_history("BTC", T0, 50)
     assert history.snapshots == 1000
-    assert 40 <= len(history.points) <= 50
+    assert history.step == 32 and len(history.points) == 33
     assert history.points[0].ts_ms == T0
     assert history.points[-1].ts_ms == T0 + 999_000
     gaps = {b.ts_ms - a.ts_ms for a, b in zip(history.points, history.points[1:-1], strict=False)}
     assert gaps == {history.step * 1000}
+
+
+def test_a_sliding_window_keeps_the_same_chart_points(journal: Journal, clock: Clock) -> None:
+    """Moving `since` by a few snapshots keeps every chart point on the same journal rows
+    (counted from the hedge's first row), so the chart does not shimmer between polls."""
+    _snapshots(journal, clock, [str(60000 + i) for i in range(300)])
+    history = JournalHistory(journal.path, lambda: SYMBOLS)
+    wide = {p.ts_ms for p in history.hedge_history("BTC", T0, 40).points}
+    slid = [p.ts_ms for p in history.hedge_history("BTC", T0 + 5000, 40).points]
+    assert set(slid[:-1]) <= wide and slid[0] == T0 + 8000
+
+
+def test_polled_pnl_equals_a_fresh_sum(journal: Journal, clock: Clock) -> None:
+    """Polling as the journal grows and the window slides — with a fill journaled late for a
+    time already summed — gives the P&L a fresh reader sums from scratch."""
+    _snapshots(journal, clock, [str(60000 + 7 * (i % 13)) for i in range(200)])
+    polled = JournalHistory(journal.path, lambda: SYMBOLS)
+    polled.hedge_history("BTC", T0, 20)
+    _snapshots(journal, clock, [str(60100 - i) for i in range(60)], start=200)
+    for since in (T0 + 3000, T0 + 9000):
+        got = polled.hedge_history("BTC", since, 20).pnl
+        fresh = JournalHistory(journal.path, lambda: SYMBOLS).hedge_history("BTC", since, 20).pnl
+        assert got == fresh and got.splits[-1].spot != 0
+    _fill(journal, T0 + 100_500, fee="2.5")
+    got = polled.hedge_history("BTC", T0 + 9000, 20).pnl
+    assert (
+        got == JournalHistory(journal.path, lambda: SYMBOLS).hedge_history("BTC", T0 + 9000, 20).pnl
+    )
+    assert got.splits[-1].fees == Decimal("2.5")
 
 
 def test_history_only_shows_the_asked_hedge_and_window(journal: Journal, clock: Clock) -> None:
