@@ -8,9 +8,12 @@ Parameters (a bad one is a 400 whose `param` and message name it):
 
 Answer: `series` holds equal-length columns — `t` (epoch s), `ratio`, `target`,
 `liquidation_distance`, `margin_ratio` (fractions), `spot`, `perp` (base units, short < 0),
-`mark` (quote per base) — and `pnl` the cumulative `spot`, `perp` and `funding` P&L in quote
-since the first point (`basis` says how it is computed); `actions` the latest orders, margin
-actions and risk decisions. Numbers are exact decimal strings; unknown values are null.
+`mark` (quote per base) — and `pnl` the `hedgebot report` split summed since the first point,
+one value per point, in `pnl.currency` (the quote: USDT, or USD for a COIN-M hedge, whose coin
+amounts are valued at the mark): `spot`, `perp` (legs' P&L, gain > 0), `funding` (received > 0),
+`fees` (paid > 0) and `total` = spot + perp + funding − fees; `basis` says so in words, and
+`problem` (else null) why the columns are empty. `actions` the latest orders, margin actions
+and risk decisions. Numbers are exact decimal strings; unknown values are null.
 """
 
 from __future__ import annotations
@@ -27,8 +30,9 @@ import structlog
 from aiohttp import web
 
 from bot.api.jsonio import error_response, json_response
+from bot.report.pnl_series import PNL_BASIS, PnlSeries
 from bot.store.db import JournalError
-from bot.store.history import PNL_BASIS, ActionRecord, HedgeHistory
+from bot.store.history import ActionRecord, HedgeHistory
 
 __all__ = [
     "DEFAULT_POINTS",
@@ -149,14 +153,22 @@ def history_document(
             "perp": [p.perp_base for p in points],
             "mark": [p.mark for p in points],
         },
-        "pnl": {
-            "basis": PNL_BASIS,
-            "spot": [leg.spot for leg in history.pnl],
-            "perp": [leg.perp for leg in history.pnl],
-            "funding": list(history.funding),
-            "funding_asset": history.funding_asset,
-        },
+        "pnl": _pnl_document(history.pnl),
         "actions": [{"at": a.ts_ms / 1000, "kind": a.kind, "text": a.text} for a in actions],
+    }
+
+
+def _pnl_document(pnl: PnlSeries) -> dict[str, Any]:
+    splits = pnl.splits
+    return {
+        "basis": PNL_BASIS,
+        "currency": pnl.currency,
+        "problem": pnl.problem,
+        "spot": [s.spot for s in splits],
+        "perp": [s.perp for s in splits],
+        "funding": [s.funding for s in splits],
+        "fees": [s.fees for s in splits],
+        "total": [s.total for s in splits],
     }
 
 

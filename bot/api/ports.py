@@ -24,6 +24,10 @@ Values may be `Decimal` (the API serialises them as JSON strings, so no precisio
   liquidates the short).
 - `funding_total`: funding received (+) or paid (-) since the hedge started, in quote.
 - `risk_grade`: one of `RISK_GRADES` (or its index 0..4).
+- `risk_hold`: true while the risk guard blocks growing the short: from a grade of `top_up` or
+  worse until the liquidation distance is back at `restore_distance` (shrinking is allowed).
+- `brackets_missing`: true when the risk was assessed without the venue's margin brackets (a
+  cruder liquidation estimate).
 - `open_orders`: list of `OpenOrderView` mappings.
 - timestamps: epoch seconds (float).
 """
@@ -114,6 +118,8 @@ class HedgeStatus(TypedDict, total=False):
     paused: bool
     pause_reason: str | None  # "operator", "stale data", "kill switch", ...
     risk_grade: str | int
+    risk_hold: bool
+    brackets_missing: bool
 
 
 class AccountStatus(TypedDict, total=False):

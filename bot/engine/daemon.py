@@ -249,7 +249,7 @@ class Daemon:
             rt.metrics,
             token=token,
             stale_after_s=max(30.0, 3 * rt.settings.schedule.poll_seconds),
-            history=JournalHistory(rt.journal.path),
+            history=JournalHistory(rt.journal.path, symbols=lambda: _perp_symbols(rt)),
             alerts=alerts,
         )
         self._api = await start_api(app, api.host, api.port)
@@ -291,6 +291,11 @@ class Daemon:
             report = await reconcile_open_orders(rt, policy="cancel")
             log.info("daemon.orders_cancelled_on_stop", cancelled=report.cancelled)
         rt.notifier.notify(make_alert(AlertKind.STOPPED, None, "clean stop"))
+
+
+def _perp_symbols(rt: Runtime) -> dict[str, str]:
+    """Each hedge's perp symbol as `hedgebot report` values it (the dashboard's P&L)."""
+    return {name: hedge.contract.label for name, hedge in rt.settings.hedges.items()}
 
 
 def _started(rt: Runtime) -> str:

@@ -144,6 +144,8 @@ def record_hedge(
         **roll_fields(memory.roll, perp),
         **beta_fields(hedge, d.memory),
         "risk_grade": risk.grade.name.lower() if risk else "ok",
+        "risk_hold": memory.risk_hold,  # increases blocked until the distance is restored
+        "brackets_missing": memory.brackets_missing,
         "notes": list(d.plan.notes),
     }
     for line in lines:

@@ -83,12 +83,13 @@ class ReportJournal(Journal):
         """Every hedge with a snapshot, in name order."""
         return [str(r[0]) for r in self._rows("SELECT DISTINCT hedge FROM snapshots ORDER BY 1")]
 
-    def snapshots(self, hedge: str) -> list[SnapshotRow]:
-        """The hedge's readings, oldest first (readings without prices are skipped)."""
+    def snapshots(self, hedge: str, since_ms: int = 0) -> list[SnapshotRow]:
+        """The hedge's readings taken at or after `since_ms` (local clock), oldest first
+        (readings without prices are skipped)."""
         rows = self._rows(
             "SELECT taken_at, spot, perp_contracts, mark, ratio, target, data FROM snapshots "
-            "WHERE hedge = ? ORDER BY taken_at, id",
-            (hedge,),
+            "WHERE hedge = ? AND taken_at >= ? ORDER BY taken_at, id",
+            (hedge, since_ms),
         )
         return [s for s in map(_snapshot, rows) if s is not None]
 

@@ -22,7 +22,7 @@ from bot.domain.model import Fill, FundingPayment, Market, MarketKind
 from bot.domain.pnl import HedgePnl, Holdings, Marks, hedge_pnl
 from bot.report.journal_read import SnapshotRow
 
-__all__ = ["Increment", "Split", "day_of", "increments", "markets_for"]
+__all__ = ["Increment", "Split", "cumulative_at", "day_of", "increments", "markets_for"]
 
 ZERO = Decimal(0)
 
@@ -48,6 +48,9 @@ class Split:
             self.funding + other.funding,
             self.fees + other.fees,
         )
+
+    def __neg__(self) -> Split:
+        return Split(-self.spot, -self.perp, -self.funding, -self.fees)
 
     def as_json(self) -> dict[str, str]:
         return {
@@ -125,6 +128,27 @@ def increments(
             funding=paid,
         )
         yield Increment(start, end, _split(pnl), len(taken))
+
+
+def cumulative_at(
+    symbol: str,
+    readings: Sequence[SnapshotRow],
+    fills: Sequence[Fill],
+    funding: Sequence[FundingPayment],
+    times_ms: Sequence[int],
+) -> tuple[Split, ...]:
+    """The split summed from the first reading up to each of `times_ms` (ascending, the
+    local clock of `taken_at_ms`): an increment counts from the time its later reading was
+    taken, so the value at the newest reading is the whole window's split."""
+    steps = increments(symbol, readings, fills, funding)
+    pending = next(steps, None)
+    cum, out = Split(), []
+    for t in times_ms:
+        while pending is not None and pending.end.taken_at_ms <= t:
+            cum = cum + pending.split
+            pending = next(steps, None)
+        out.append(cum)
+    return tuple(out)
 
 
 class _Stamped(Protocol):

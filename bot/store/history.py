@@ -3,38 +3,32 @@
 `JournalHistory(path)` opens its own read-only SQLite connection per query (`mode=ro`), so it
 never takes the daemon's journal lock, never writes, and works while the daemon writes (WAL).
 
-Long windows are thinned in SQL to at most `max_points` snapshots (every k-th row plus the
-newest), so a chart costs the same for an hour or a month of 1-second cycles.
+Long windows are thinned in SQL to at most `max_points` snapshots: every k-th of the hedge's
+rows (k a power of two, counted from its first row ever, so the same rows stay chart points as
+the window slides) plus the newest. The P&L (`bot.report.pnl_series`, the report's exact
+split) is summed over every reading in the window and sampled at those points; its cache
+keeps the sums, so a poll only sums the readings journaled since the previous one.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bot.report.pnl_series import PnlSeries, PnlSeriesCache
 from bot.store.db import JournalError, opt_dec
 
 __all__ = [
-    "PNL_BASIS",
     "ActionRecord",
     "HedgeHistory",
     "HistoryPoint",
     "JournalHistory",
-    "LegPnl",
-    "funding_at",
-    "leg_pnl",
 ]
-
-ZERO = Decimal(0)
-PNL_BASIS = (
-    "mark-to-market at the perp's mark between chart points, holdings of the earlier point; "
-    "fees excluded (the report issue adds the exact split)"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,14 +48,6 @@ class HistoryPoint:
 
 
 @dataclass(frozen=True, slots=True)
-class LegPnl:
-    """Cumulative P&L of each leg since the first point, in quote (gain > 0)."""
-
-    spot: Decimal
-    perp: Decimal
-
-
-@dataclass(frozen=True, slots=True)
 class ActionRecord:
     """Something the daemon did for a hedge: an order, a margin action or a risk decision."""
 
@@ -72,50 +58,14 @@ class ActionRecord:
 
 @dataclass(frozen=True, slots=True)
 class HedgeHistory:
-    """A hedge's journal since a time: thinned `points` (oldest first), each leg's P&L and the
-    funding received (quote, > 0 received) up to each point; `snapshots` is the count before
+    """A hedge's journal since a time: thinned `points` (oldest first) and the report's P&L
+    split summed up to each of them (`pnl`, quote); `snapshots` is the count before
     thinning, `step` the thinning stride (1 = every snapshot)."""
 
     points: tuple[HistoryPoint, ...]
-    pnl: tuple[LegPnl, ...]
-    funding: tuple[Decimal, ...]
-    funding_asset: str | None
+    pnl: PnlSeries
     snapshots: int
     step: int
-
-
-def leg_pnl(points: Sequence[HistoryPoint]) -> tuple[LegPnl, ...]:
-    """Cumulative mark-to-market P&L per leg: between consecutive points the earlier point's
-    holdings are valued at the change of mark. A long spot gains when the mark rises, the short
-    (perp_base < 0) when it falls. A point without a mark carries the previous mark."""
-    out: list[LegPnl] = []
-    spot_total = perp_total = ZERO
-    previous: HistoryPoint | None = None
-    last_mark: Decimal | None = None
-    for point in points:
-        mark = point.mark if point.mark is not None else last_mark
-        if previous is not None and mark is not None and last_mark is not None:
-            move = mark - last_mark
-            spot_total += (previous.spot or ZERO) * move
-            perp_total += (previous.perp_base or ZERO) * move
-        out.append(LegPnl(spot_total, perp_total))
-        previous, last_mark = point, mark
-    return tuple(out)
-
-
-def funding_at(
-    times_ms: Sequence[int], payments: Sequence[tuple[int, Decimal]]
-) -> tuple[Decimal, ...]:
-    """Funding received up to each of `times_ms` (ascending), from `payments` (ms, amount)
-    sorted by time; amounts > 0 received, < 0 paid."""
-    out: list[Decimal] = []
-    total, i = ZERO, 0
-    for t in times_ms:
-        while i < len(payments) and payments[i][0] <= t:
-            total += payments[i][1]
-            i += 1
-        out.append(total)
-    return tuple(out)
 
 
 _POINTS_SQL = """
@@ -126,9 +76,22 @@ FROM (
     SELECT *, ROW_NUMBER() OVER (ORDER BY taken_at, id) AS n, COUNT(*) OVER () AS total
     FROM snapshots WHERE hedge = ? AND taken_at >= ?
 )
-WHERE (n - 1) % ? = 0 OR n = total
+WHERE (n + ? - 1) % ? = 0 OR n = total
 ORDER BY n
 """
+_COUNTS_SQL = (
+    "SELECT (SELECT COUNT(*) FROM snapshots WHERE hedge = ?1 AND taken_at >= ?2), "
+    "(SELECT COUNT(*) FROM snapshots WHERE hedge = ?1 AND taken_at < ?2)"
+)
+
+
+def _stride(count: int, max_points: int) -> int:
+    """The smallest power of two k with ceil(count / k) <= max_points - 1 (the newest row is
+    extra): a power of two so that a window of about the same size keeps its stride."""
+    step = 1
+    while -(-count // step) > max_points - 1:
+        step *= 2
+    return step
 
 
 def _point(row: tuple[Any, ...]) -> HistoryPoint:
@@ -169,10 +132,13 @@ def _margin_text(row: tuple[Any, ...]) -> str:
 
 
 class JournalHistory:
-    """Read-only views of the journal at `path` for charts and lists."""
+    """Read-only views of the journal at `path` for charts and lists; `symbols()` maps each
+    configured hedge to its perp symbol (read at each query: a reload may change it)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, symbols: Callable[[], Mapping[str, str]] = dict) -> None:
         self.path = Path(path)
+        self.symbols = symbols
+        self._pnl = PnlSeriesCache()
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -193,27 +159,13 @@ class JournalHistory:
         if max_points < 2:
             raise ValueError(f"max_points must be at least 2, got {max_points}")
         with self._connect() as conn:
-            (count,) = conn.execute(
-                "SELECT COUNT(*) FROM snapshots WHERE hedge = ? AND taken_at >= ?",
-                (hedge, since_ms),
-            ).fetchone()
-            step = max(1, -(-int(count) // (max_points - 1)))  # ceil; the newest row is extra
-            rows = conn.execute(_POINTS_SQL, (hedge, since_ms, step)).fetchall()
-            funding = conn.execute(
-                "SELECT ts, amount, asset FROM funding WHERE hedge = ? AND ts >= ? ORDER BY ts, id",
-                (hedge, since_ms),
-            ).fetchall()
+            count, before = conn.execute(_COUNTS_SQL, (hedge, since_ms)).fetchone()
+            step = _stride(int(count), max_points)
+            rows = conn.execute(_POINTS_SQL, (hedge, since_ms, int(before), step)).fetchall()
         points = tuple(_point(r) for r in rows)
-        asset = _main_asset([str(r[2]) for r in funding])
-        payments = [(int(ts), Decimal(a)) for ts, a, asset_ in funding if asset_ == asset]
-        return HedgeHistory(
-            points=points,
-            pnl=leg_pnl(points),
-            funding=funding_at([p.ts_ms for p in points], payments),
-            funding_asset=asset,
-            snapshots=int(count),
-            step=step,
-        )
+        symbol = self.symbols().get(hedge)
+        pnl = self._pnl.series(self.path, hedge, symbol, step, [p.ts_ms for p in points])
+        return HedgeHistory(points=points, pnl=pnl, snapshots=int(count), step=step)
 
     def recent_actions(self, hedge: str, limit: int = 10) -> tuple[ActionRecord, ...]:
         """The hedge's latest orders, margin actions and risk decisions, newest first."""
@@ -241,10 +193,3 @@ class JournalHistory:
         ]
         records.sort(key=lambda r: r.ts_ms, reverse=True)
         return tuple(records[:limit])
-
-
-def _main_asset(assets: Sequence[str]) -> str | None:
-    """The asset most funding payments were made in (a hedge settles in one)."""
-    if not assets:
-        return None
-    return max(sorted(set(assets)), key=assets.count)

@@ -8,8 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.backtest.timestamps import DateRange
+from bot.domain.model import Fill, Side
+from bot.report.command import build_reports
+from bot.report.journal_read import ReportJournal
+from bot.report.pnl_series import PnlSeries
+from bot.report.split import Split
 from bot.store import Journal, JournalError
-from bot.store.history import ActionRecord, HedgeHistory, HistoryPoint, JournalHistory, LegPnl
+from bot.store.history import ActionRecord, HedgeHistory, HistoryPoint, JournalHistory
 from tests.api.conftest import NOW
 from tests.api.dashboard_support import ServeDashboard, fetch, serve_dashboard
 
@@ -32,7 +38,7 @@ class FakeHistory:
         d = Decimal
         point = HistoryPoint(NOW_MS - 1000, d(5), d("-4.9"), d("0.98"), d(1), d(60000),
                              d("0.12"), d("0.48"))  # fmt: skip
-        return HedgeHistory((point,), (LegPnl(Decimal(0), Decimal(0)),), (Decimal(0),), None, 1, 1)
+        return HedgeHistory((point,), PnlSeries((Split(),), "USDT"), 1, 1)
 
     def recent_actions(self, hedge: str, limit: int = 10) -> Sequence[ActionRecord]:
         return (ActionRecord(NOW_MS - 500, "order", "sell 0.1 @ 60000 (grow): resting"),)
@@ -92,25 +98,35 @@ async def test_since_accepts_durations_epochs_and_iso_times(
     assert history.calls == [("BTC", since_ms, 50)]
 
 
+BTC = "BTC/USDT:USDT"
+
+
 def _journal_with_two_cycles(path: Path) -> None:
-    clock = iter([NOW_MS - 2000, NOW_MS - 2000, NOW_MS - 1000, NOW_MS - 1000]).__next__
-    with Journal(path, clock=clock) as journal:
+    times = [NOW_MS - 2000, NOW_MS - 2000, NOW_MS - 1500, NOW_MS - 1000, NOW_MS - 1000]
+    with Journal(path, clock=iter(times).__next__) as journal:
         for i, mark in enumerate(("60000", "59000")):
             journal.start_cycle(f"c{i}")
             journal.record_snapshot(
                 f"c{i}", "BTC", spot=Decimal(2), perp_contracts=Decimal(-2), ratio=Decimal(1),
                 target=Decimal(1), gap=Decimal(0), mark=Decimal(mark),
-                data={"distance": "0.4", "margin_ratio": "0.1"},
+                data={"distance": "0.4", "margin_ratio": "0.1",
+                      "venue_ms": NOW_MS - 2000 + i * 1000},
             )  # fmt: skip
+            if i == 0:  # a 0.5 sold at 59500, 3 USDT fee, between the two readings
+                journal.record_fill(
+                    Fill("t1", "o1", BTC, Side.SELL, Decimal("0.5"), Decimal(59500), Decimal(3),
+                         "USDT", True, NOW_MS - 1500), account="main", hedge="BTC",
+                )  # fmt: skip
 
 
 async def test_history_document_from_the_real_journal(
     serve_dashboard: ServeDashboard, tmp_path: Path
 ) -> None:
-    """A journal's snapshots come back as equal-length columns of exact decimals, with P&L."""
+    """A journal's snapshots come back as equal-length columns of exact decimals, with the
+    report's P&L split in USDT: fees paid, and a newest total equal to `hedgebot report`'s."""
     path = tmp_path / "journal.sqlite"
     _journal_with_two_cycles(path)
-    api = await serve_dashboard(history=JournalHistory(path))
+    api = await serve_dashboard(history=JournalHistory(path, lambda: {"BTC": BTC, "ETH": "x"}))
     body = (await fetch("GET", f"{api.url}/history?hedge=BTC&since=1h")).json()
     series = body["series"]
     assert series["t"] == [NOW - 2, NOW - 1]
@@ -118,9 +134,16 @@ async def test_history_document_from_the_real_journal(
     assert series["liquidation_distance"] == ["0.4", "0.4"]
     assert series["perp"] == ["-2", "-2"]
     assert {len(column) for column in series.values()} == {2}
-    assert body["pnl"]["spot"] == ["0", "-2000"]
-    assert body["pnl"]["perp"] == ["0", "2000"]
-    assert "mark-to-market" in body["pnl"]["basis"]
+    pnl = body["pnl"]
+    assert (pnl["currency"], pnl["problem"]) == ("USDT", None)
+    assert pnl["spot"] == ["0", "-2000"]
+    assert pnl["perp"] == ["0", "2250.0"]  # the short of 2 from 60000, the 0.5 from 59500
+    assert pnl["fees"] == ["0", "3"]
+    assert pnl["total"] == ["0", "247.0"]
+    with ReportJournal(path) as journal:
+        (report,) = build_reports(journal, {"BTC": (BTC, Decimal("0.02"))}, DateRange())
+    assert Decimal(pnl["total"][-1]) == report.total.split.total
+    assert "fees" in pnl["basis"] and "report" not in pnl["basis"]
     assert (body["hedge"], body["snapshots"], body["sampled_every"]) == ("BTC", 2, 1)
 
 

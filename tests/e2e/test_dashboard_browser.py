@@ -159,7 +159,11 @@ def test_cards_show_the_figures_of_status(stack: Stack) -> None:
         assert card["ratio"]["text"] == f"{Decimal(hedge['ratio']) * 100:.1f} %"
         assert card["target"]["text"] == f"{Decimal(hedge['target']) * 100:.1f} %"
         assert card["state"]["state"] == "ok"
-        assert card["target_reason"]["text"] == hedge.get("target_reason", "base target_ratio")
+        assert (
+            card["target_reason"]["text"]
+            == hedge["target_reason"]
+            == "target_ratio " + str(Decimal(hedge["target"]).normalize())
+        )
         assert hedge["liquidation_price"] is not None, "the simulator reports a liquidation price"
         grade = hedge["risk_grade"]
         assert card["liquidation_distance"]["text"].endswith(grade.replace("_", " "))
@@ -196,9 +200,24 @@ def test_ratio_on_screen_follows_a_spot_deposit(stack: Stack) -> None:
     built = next(i for i, v in enumerate(ratios) if abs(v - 1) <= BAND)
     assert any(abs(v - expected) < Decimal("0.02") for v in ratios[built:]), ratios
     assert abs(ratios[-1] - 1) <= BAND, ratios
+    _assert_pnl_with_fees(page, stack.url)
     page.wait(lambda: any(a.startswith("sell 1") for a in page.js(
         "return [...document.querySelectorAll('#actions .action-text')].map(n => n.textContent)")),
         20, "the deposit's sell in the action list")  # fmt: skip
+
+
+def _assert_pnl_with_fees(page: Page, url: str) -> None:
+    """The P&L chart is in USDT and plots the fees the fills paid (from /history) beside spot,
+    perp, funding and the total; the note under it says what the figures are."""
+    with urllib.request.urlopen(f"{url}/history?hedge=BTC&since=1h", timeout=5) as r:
+        pnl = json.load(r)["pnl"]
+    assert pnl["currency"] == "USDT" and pnl["problem"] is None
+    assert Decimal(pnl["fees"][-1]) > 0, "the simulator charges a fee on every fill"
+    labels = "return [...document.querySelectorAll('#pnl-chart .legend li > span:nth-child(2)')]"
+    legend = page.wait(lambda: page.js(f"{labels}.map(n => n.textContent)"), 10, "the P&L legend")
+    assert legend == ["spot", "perp", "funding", "fees paid", "total"]
+    assert page.js("return document.querySelector('#pnl-chart h3').textContent") == "P&L (USDT)"
+    assert "fees" in page.js("return document.getElementById('pnl-basis').textContent")
 
 
 def _shot_path(tmp: Path, name: str) -> Path:
@@ -307,14 +326,25 @@ _STATES = {
     "OPS": (_hedge(paused=True, pause_reason="operator"), "paused", "paused"),
     "KILL": (_hedge(paused=True, pause_reason="kill switch"), "paused", "paused · kill switch"),
     "STALE": (_hedge(paused=True, pause_reason="position read 40 s ago"), "data", "data paused"),
-    "RISK": (_hedge(risk_grade="top_up", liquidation_distance="0.09"), "risk", "risk hold"),
+    "RISK": (
+        _hedge(risk_grade="top_up", liquidation_distance="0.09", risk_hold=True),
+        "risk",
+        "risk hold",
+    ),
+    "HELD": (
+        _hedge(risk_grade="warn", liquidation_distance="0.22", risk_hold=True),
+        "risk",
+        "risk hold",
+    ),
+    "WARN": (_hedge(risk_grade="warn", liquidation_distance="0.22", risk_hold=False), "ok", "ok"),
 }
 
 
 def test_states_banners_and_no_buttons_without_a_token(stack: Stack) -> None:
-    """Each hedge state gets its own badge (ok / paused / data paused / risk hold, distance
-    coloured by grade); `"dry_run": true` shows the DRY RUN banner; a daemon without a token
-    gets no pause/resume buttons and the page says how to enable them."""
+    """Each hedge state gets its own badge (ok / paused / data paused / risk hold, the last
+    from /status's `risk_hold`, not the grade; distance coloured by grade); `"dry_run": true`
+    shows the DRY RUN banner; a daemon without a token gets no pause/resume buttons and the
+    page says how to enable them."""
     page = stack.page
     status = {
         "version": "0.1.0",

@@ -1,4 +1,5 @@
-"""Read-only journal history for the dashboard: thinning, leg P&L, funding, recent actions."""
+"""Read-only journal history for the dashboard: thinning, the report's P&L split with fees at
+each chart point, recent actions."""
 
 from __future__ import annotations
 
@@ -8,11 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain.model import FundingPayment, Side
+from bot.backtest.timestamps import DateRange
+from bot.domain.model import Fill, FundingPayment, Side
+from bot.report.command import build_reports
+from bot.report.journal_read import ReportJournal
+from bot.report.split import Split
 from bot.store import Journal, JournalError
-from bot.store.history import HistoryPoint, JournalHistory, LegPnl, funding_at, leg_pnl
+from bot.store.history import JournalHistory
 
 T0 = 1_700_000_000_000
+BTC = "BTC/USDT:USDT"
+BTC_USD = "BTC/USD:BTC"
+SYMBOLS = {"BTC": BTC}
 
 
 class Clock:
@@ -38,11 +46,6 @@ class Request:
     reduce_only: bool = False
 
 
-def _point(ts: int, spot: str, perp: str, mark: str | None) -> HistoryPoint:
-    return HistoryPoint(ts, Decimal(spot), Decimal(perp), None, None,
-                        None if mark is None else Decimal(mark), None, None)  # fmt: skip
-
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
@@ -54,73 +57,130 @@ def journal(tmp_path: Path, clock: Clock) -> Journal:
         yield j
 
 
-def _snapshots(journal: Journal, clock: Clock, marks: list[str], *, hedge: str = "BTC") -> None:
-    for i, mark in enumerate(marks):
+def _snapshots(
+    journal: Journal,
+    clock: Clock,
+    marks: list[str],
+    *,
+    hedge: str = "BTC",
+    perp: str = "-1.8",
+    size: str = "1",
+    start: int = 0,
+) -> None:
+    for i, mark in enumerate(marks, start):
         clock.now = T0 + i * 1000
         journal.start_cycle(f"{hedge}{i}")
         journal.record_snapshot(
-            f"{hedge}{i}", hedge, spot=Decimal(2), perp_contracts=Decimal("-1.8"),
+            f"{hedge}{i}", hedge, spot=Decimal(2), perp_contracts=Decimal(perp),
             ratio=Decimal("0.9"), target=Decimal(1), gap=Decimal("0.2"), mark=Decimal(mark),
-            data={"distance": "0.35", "margin_ratio": "0.08"},
+            data={"distance": "0.35", "margin_ratio": "0.08", "venue_ms": clock.now,
+                  "contract_size": size},
         )  # fmt: skip
 
 
-def test_leg_pnl_values_earlier_holdings_at_each_mark_move() -> None:
-    """2 spot and a 1.5 short over marks 100 → 110 → 90 gain +20/−15 then −40/+30 per leg."""
-    points = [_point(0, "2", "-1.5", "100"), _point(1, "2", "-1.5", "110"),
-              _point(2, "3", "-1.5", "90")]  # fmt: skip
-    assert leg_pnl(points) == (
-        LegPnl(Decimal(0), Decimal(0)),
-        LegPnl(Decimal(20), Decimal("-15")),
-        LegPnl(Decimal("-20"), Decimal("15")),
-    )
+def _fill(journal: Journal, ts: int, *, fee: str, symbol: str = BTC, asset: str = "USDT") -> None:
+    fill = Fill("t1", "o1", symbol, Side.SELL, Decimal("0.2"), Decimal("60050"), Decimal(fee),
+                asset, True, ts)  # fmt: skip
+    journal.record_fill(fill, account="main", hedge="BTC")
 
 
-def test_leg_pnl_carries_the_last_mark_over_a_point_without_one() -> None:
-    """A snapshot with no mark neither gains nor loses; the next move is measured from before."""
-    points = [_point(0, "1", "0", "100"), _point(1, "1", "0", None), _point(2, "1", "0", "105")]
-    assert [p.spot for p in leg_pnl(points)] == [Decimal(0), Decimal(0), Decimal(5)]
+def _fund(
+    journal: Journal, ts: int, amount: str, *, symbol: str = BTC, asset: str = "USDT"
+) -> None:
+    payment = FundingPayment("f1", symbol, asset, Decimal(amount), ts)
+    journal.record_funding(payment, account="main", hedge="BTC")
 
 
-def test_funding_at_sums_payments_up_to_each_time() -> None:
-    """Funding received before or at each chart time is summed, later payments wait."""
-    payments = [(5, Decimal("1.5")), (10, Decimal("-0.5")), (30, Decimal(2))]
-    assert funding_at([0, 5, 20, 40], payments) == (
-        Decimal(0),
-        Decimal("1.5"),
-        Decimal(1),
-        Decimal(3),
-    )
-
-
-def test_history_reads_snapshots_and_funding_in_order(journal: Journal, clock: Clock) -> None:
-    """Points come oldest first with ratio, distance, margin ratio and cumulative funding."""
+def test_history_reads_snapshots_in_order(journal: Journal, clock: Clock) -> None:
+    """Points come oldest first with ratio, distance, margin ratio and the short in base."""
     _snapshots(journal, clock, ["60000", "60100", "59900"])
-    journal.record_funding(
-        FundingPayment("f1", "BTC/USDT:USDT", "USDT", Decimal("3.25"), T0 + 1500),
-        account="main", hedge="BTC",
-    )  # fmt: skip
-    history = JournalHistory(journal.path).hedge_history("BTC", T0, 100)
+    history = JournalHistory(journal.path, lambda: SYMBOLS).hedge_history("BTC", T0, 100)
     assert [p.ts_ms for p in history.points] == [T0, T0 + 1000, T0 + 2000]
     assert history.points[0].ratio == Decimal("0.9")
     assert history.points[0].liquidation_distance == Decimal("0.35")
     assert history.points[0].margin_ratio == Decimal("0.08")
     assert history.points[0].perp_base == Decimal("-1.8")
-    assert history.funding == (Decimal(0), Decimal(0), Decimal("3.25"))
-    assert history.funding_asset == "USDT"
-    assert history.pnl[-1] == LegPnl(Decimal("-200"), Decimal("180"))
+
+
+def test_history_pnl_has_fees_funding_and_the_report_total(journal: Journal, clock: Clock) -> None:
+    """Each point carries the split summed so far — spot, perp, funding and the fill's fee —
+    and the newest total is `hedgebot report`'s total over the same journal."""
+    _snapshots(journal, clock, ["60000", "60100", "59900"])
+    _fill(journal, T0 + 500, fee="1.2")
+    _fund(journal, T0 + 1500, "3.25")
+    pnl = JournalHistory(journal.path, lambda: SYMBOLS).hedge_history("BTC", T0, 100).pnl
+    assert pnl.currency == "USDT" and pnl.problem is None
+    assert [s.fees for s in pnl.splits] == [0, Decimal("1.2"), Decimal("1.2")]
+    assert [s.funding for s in pnl.splits] == [0, 0, Decimal("3.25")]
+    # 2 spot: +200 then −400; the 1.8 short: −180 then +360; the 0.2 sold at 60050: −10
+    assert pnl.splits[-1] == Split(Decimal(-200), Decimal(170), Decimal("3.25"), Decimal("1.2"))
+    with ReportJournal(journal.path) as read:
+        (report,) = build_reports(read, {"BTC": (BTC, Decimal("0.02"))}, DateRange())
+    assert pnl.splits[-1].total == report.total.split.total == Decimal("-27.95")
+
+
+def test_history_pnl_of_a_coin_margined_hedge_is_in_usd(journal: Journal, clock: Clock) -> None:
+    """A COIN-M hedge's funding and fees, paid in BTC, are valued at the mark: all in USD."""
+    _snapshots(journal, clock, ["60000", "60000"], perp="-1200", size="100")
+    _fund(journal, T0 + 500, "0.001", symbol=BTC_USD, asset="BTC")
+    history = JournalHistory(journal.path, lambda: {"BTC": BTC_USD}).hedge_history("BTC", T0, 10)
+    assert history.pnl.currency == "USD"
+    assert history.pnl.splits[-1].funding == Decimal(60)
+    assert history.pnl.splits[-1].total == Decimal(60)
+
+
+def test_history_pnl_says_why_it_is_missing(journal: Journal, clock: Clock) -> None:
+    """No configured symbol, or a fill of another contract, leaves the P&L empty with a reason."""
+    _snapshots(journal, clock, ["60000", "60100"])
+    assert JournalHistory(journal.path).hedge_history("BTC", T0, 10).pnl.problem == (
+        "hedge BTC has no configured perp symbol"
+    )
+    _fill(journal, T0 + 500, fee="1", symbol="BTC/USDT:USDT-250328")
+    pnl = JournalHistory(journal.path, lambda: SYMBOLS).hedge_history("BTC", T0, 10).pnl
+    assert pnl.splits == ()
+    assert pnl.problem is not None and "BTC/USDT:USDT-250328" in pnl.problem
 
 
 def test_history_thins_a_long_window_but_keeps_the_newest(journal: Journal, clock: Clock) -> None:
-    """1,000 snapshots asked as 50 points come back as ≤ 50, evenly strided, newest included."""
+    """1,000 snapshots asked as 50 points come back as ≤ 50, strided by a power of two,
+    newest included."""
     _snapshots(journal, clock, [str(60000 + i) for i in range(1000)])
-    history = JournalHistory(journal.path).hedge_history("BTC", T0, 50)
+    history = JournalHistory(journal.path, lambda: SYMBOLS).hedge_history("BTC", T0, 50)
     assert history.snapshots == 1000
-    assert 40 <= len(history.points) <= 50
+    assert history.step == 32 and len(history.points) == 33
     assert history.points[0].ts_ms == T0
     assert history.points[-1].ts_ms == T0 + 999_000
     gaps = {b.ts_ms - a.ts_ms for a, b in zip(history.points, history.points[1:-1], strict=False)}
     assert gaps == {history.step * 1000}
+
+
+def test_a_sliding_window_keeps_the_same_chart_points(journal: Journal, clock: Clock) -> None:
+    """Moving `since` by a few snapshots keeps every chart point on the same journal rows
+    (counted from the hedge's first row), so the chart does not shimmer between polls."""
+    _snapshots(journal, clock, [str(60000 + i) for i in range(300)])
+    history = JournalHistory(journal.path, lambda: SYMBOLS)
+    wide = {p.ts_ms for p in history.hedge_history("BTC", T0, 40).points}
+    slid = [p.ts_ms for p in history.hedge_history("BTC", T0 + 5000, 40).points]
+    assert set(slid[:-1]) <= wide and slid[0] == T0 + 8000
+
+
+def test_polled_pnl_equals_a_fresh_sum(journal: Journal, clock: Clock) -> None:
+    """Polling as the journal grows and the window slides — with a fill journaled late for a
+    time already summed — gives the P&L a fresh reader sums from scratch."""
+    _snapshots(journal, clock, [str(60000 + 7 * (i % 13)) for i in range(200)])
+    polled = JournalHistory(journal.path, lambda: SYMBOLS)
+    polled.hedge_history("BTC", T0, 20)
+    _snapshots(journal, clock, [str(60100 - i) for i in range(60)], start=200)
+    for since in (T0 + 3000, T0 + 9000):
+        got = polled.hedge_history("BTC", since, 20).pnl
+        fresh = JournalHistory(journal.path, lambda: SYMBOLS).hedge_history("BTC", since, 20).pnl
+        assert got == fresh and got.splits[-1].spot != 0
+    _fill(journal, T0 + 100_500, fee="2.5")
+    got = polled.hedge_history("BTC", T0 + 9000, 20).pnl
+    assert (
+        got == JournalHistory(journal.path, lambda: SYMBOLS).hedge_history("BTC", T0 + 9000, 20).pnl
+    )
+    assert got.splits[-1].fees == Decimal("2.5")
 
 
 def test_history_only_shows_the_asked_hedge_and_window(journal: Journal, clock: Clock) -> None:

@@ -123,7 +123,6 @@ function renderCharts() {
   const band = num(((view.status || {}).hedges || {})[doc.hedge]?.band) || 0;
   const target = s.target.map(num);
   const p = doc.pnl;
-  const total = p.spot.map((v, i) => num(v) + num(p.perp[i]) + (num(p.funding[i]) || 0));
   const width = (slot) => {
     const css = getComputedStyle(slot);
     return slot.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight) || 320;
@@ -137,12 +136,14 @@ function renderCharts() {
     width: width(slots[1]), format: (v) => pct(v, 0),
     series: [{ label: "distance", values: s.liquidation_distance, cls: "s-liq" },
       { label: "margin ratio", values: s.margin_ratio, cls: "s-margin", dashed: true }] }));
-  slots[2].replaceChildren(lineChart({ id: "pnl-chart", title: `P&L${p.funding_asset ? ` (${p.funding_asset})` : ""}`,
+  slots[2].replaceChildren(lineChart({ id: "pnl-chart", title: `P&L${p.currency ? ` (${p.currency})` : ""}`,
     t: s.t, width: width(slots[2]), format: money,
     series: [{ label: "spot", values: p.spot, cls: "s-spot" }, { label: "perp", values: p.perp, cls: "s-perp" },
-      { label: "funding", values: p.funding, cls: "s-funding" }, { label: "total", values: total, cls: "s-total" }] }));
-  $("pnl-basis").textContent = `P&L: ${p.basis}. ${doc.snapshots} snapshots` +
-    (doc.sampled_every > 1 ? `, one point every ${doc.sampled_every}.` : ".");
+      { label: "funding", values: p.funding, cls: "s-funding" },
+      { label: "fees paid", values: p.fees, cls: "s-fees", dashed: true },
+      { label: "total", values: p.total, cls: "s-total" }] }));
+  const sampled = `${doc.snapshots} snapshots` + (doc.sampled_every > 1 ? `, one point every ${doc.sampled_every}.` : ".");
+  $("pnl-basis").textContent = p.problem ? `P&L unavailable: ${p.problem}. ${sampled}` : `P&L ${p.basis}. ${sampled}`;
   $("actions").replaceChildren(actionsList(doc.actions));
 }
 

@@ -3,7 +3,6 @@
 import { DASH, age, amount, el, num, pct, signed, svg } from "./format.js";
 
 const RISK_GRADES = ["ok", "warn", "top_up", "delever", "reduce"];
-const HOLDING_GRADES = new Set(["top_up", "delever", "reduce"]);
 const OPERATOR_REASONS = new Set(["operator", "kill switch"]);
 
 /** The grade's name from a name or its index 0..4. */
@@ -20,9 +19,9 @@ export function hedgeState(hedge) {
     return { key: "paused", label: reason === "kill switch" ? "paused · kill switch" : "paused" };
   }
   if (hedge.paused) return { key: "data", label: "data paused", detail: reason };
-  const notes = (hedge.notes || []).join(" ");
-  if (hedge.risk_hold || HOLDING_GRADES.has(riskGrade(hedge)) || notes.includes("blocked by risk")) {
-    return { key: "risk", label: "risk hold" };
+  if (hedge.risk_hold === true) {
+    return { key: "risk", label: "risk hold",
+      detail: "the short is not grown until the liquidation distance is back at restore_distance" };
   }
   return { key: "ok", label: "ok" };
 }
@@ -123,8 +122,10 @@ export function hedgeCard(name, hedge, onControl) {
     el("span", { "data-field": "target", "data-value": hedge.target ?? "", text: pct(hedge.target) }),
     el("span", { class: "muted", text: ` ± ${pct(hedge.band)}` }));
   const reason = el("p", { class: "reason", "data-field": "target_reason",
-    text: hedge.target_reason || "base target_ratio" });
+    text: hedge.target_reason || DASH });
   const detail = state.key === "data" ? el("p", { class: "pause-detail", text: state.detail }) : null;
+  const brackets = hedge.brackets_missing === true ? el("p", { class: "pause-detail", "data-field": "brackets_missing",
+    text: "Margin brackets unreadable: liquidation estimated without them; the short is not grown." }) : null;
   return el("article", { class: `card card-${state.key}`, "data-hedge": name },
-    head, ratioLine, gauge(hedge), reason, detail, figures(hedge), lastAction(hedge));
+    head, ratioLine, gauge(hedge), reason, detail, brackets, figures(hedge), lastAction(hedge));
 }
