@@ -28,6 +28,7 @@ from bot.exchange.errors import AuthError, ExchangeError, MarketNotFound, NotSup
 
 from .check import PORT_FIX, Level, account_fix, key_lines, perp_line, port_problem
 from .dated_resolve import held_from_journal, refresh_dated
+from .roll_inputs import done_from_journal
 
 if TYPE_CHECKING:  # the CLI imports StartupError for every command: keep ccxt out of it
     from .runtime import Runtime
@@ -78,6 +79,7 @@ async def prepare(rt: Runtime) -> None:
 async def _resolve_series(rt: Runtime) -> None:
     """Each `future.series` hedge's contract from the listings; none listed is a config error."""
     held_from_journal(rt)
+    done_from_journal(rt)  # the last cycle ended a roll: hold the new contract, not the old
     for name, series in (await refresh_dated(rt, ask_venue=True)).items():
         raise StartupError(
             f"hedges.{name}.future.series: the venue lists no open contract of {series} "

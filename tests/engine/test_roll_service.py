@@ -13,6 +13,8 @@ from typing import Any
 
 from bot.engine.dated_resolve import refresh_dated
 from bot.engine.roll_inputs import roll_symbols
+from bot.engine.startup import prepare
+from bot.store import Journal
 
 from .fake_exchange import BRACKETS, btc_perp
 from .service import BTC_HEDGE, START_MS, Service, open_service
@@ -106,3 +108,31 @@ async def test_a_paused_roll_cancels_its_resting_order_and_places_nothing(
     assert len(service.fake.open_orders()) == 1
     kinds = [k for (k,) in service.rows("SELECT kind FROM roll_events")]
     assert kinds == ["start"]
+
+
+async def test_a_restart_right_after_a_roll_ends_holds_the_new_contract(tmp_path: Path) -> None:
+    """Restarted just after the cycle that finished a roll (its memory journaled still
+    rolling), the daemon starts on the next quarterly: no second `done` event (the roll's
+    cost counted once in the report) and no order on the expiring contract."""
+    service = await rolling_service(tmp_path)
+    for _ in range(20):
+        await service.cycle()
+        for order in service.fake.open_orders():
+            service.fake.fill(order.client_id or "")
+        service.clock.advance(5)
+        if service.rt.resolved["BTC"] == NEW:
+            break
+    assert service.rt.resolved == {"BTC": NEW}
+    service.rt.journal.close()
+    journal = Journal(Path(service.settings().journal.path), clock=service.clock)
+    again = open_service(
+        tmp_path, clock=service.clock, fake=service.fake, journal=journal, hedges=ROLL_HEDGES
+    )
+    await prepare(again.rt)
+    assert again.rt.resolved == {"BTC": NEW}
+    placed = len(again.placed())
+    await again.cycles(3)
+    kinds = [k for (k,) in again.rows("SELECT kind FROM roll_events ORDER BY id")]
+    assert kinds.count("done") == 1 and kinds[0] == "start"
+    assert again.rt.memory["BTC"].roll is None and again.rt.memory["BTC"].legs.perp_symbol == NEW
+    assert len(again.placed()) == placed and _legs(again) == (0, 2)
