@@ -35,6 +35,7 @@ from decimal import Decimal
 
 from bot.domain.liquidation import liquidation_distance
 from bot.domain.model import MarginMode, MarketKind
+from bot.domain.numbers import at_tick
 from bot.domain.risk_cut import cut_for, delever_to
 from bot.domain.risk_inverse import SATOSHI, InverseLeg, inverse_leg_of
 from bot.domain.risk_policy import RiskGate, RiskGrade, RiskPolicy, grade_for
@@ -224,10 +225,11 @@ def _describe(
     ratio: Decimal | None,
     grade: RiskGrade,
 ) -> str:
+    tick = view.market.price_tick
     where = (
         "no liquidation price"
         if distance is None or used is None
-        else f"liquidation {used:.2f} is {distance:.2%} from mark {view.mark}"
+        else f"liquidation {used:.2f} is {distance:.2%} from mark {at_tick(view.mark, tick)}"
     )
     return f"{grade.name}: {where}; {_ratio_text(ratio)}"
 

@@ -180,3 +180,13 @@ def test_reasons_never_read_none_and_blind_never_allows(view_: RiskView) -> None
     if result.distance is not None and result.liquidation_price is not None:
         size = view_.position.contracts
         assert result.distance == liquidation_distance(size, view_.mark, result.liquidation_price)
+
+
+def test_reasons_show_the_mark_at_the_markets_tick() -> None:
+    """The venue's 8-decimal mark reads at the market's tick in the reason an alert carries
+    (97039.95024876 → 97040.0 at a 0.1 tick), never in scientific notation."""
+    result = assess(risk_view("0.20", mark="97039.95024876"))
+    assert "from mark 97040.0;" in result.reasons[0]
+    assert "97039.95024876" not in " ".join(result.reasons)
+    round_mark = assess(risk_view("0.20", mark="1E+5"))
+    assert "from mark 100000.0;" in round_mark.reasons[0]
