@@ -13,7 +13,7 @@ from __future__ import annotations
 import hmac
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from ipaddress import ip_address
 from typing import Any
@@ -24,6 +24,7 @@ from aiohttp import web
 from bot.api.alerts import AlertSource, add_alert_routes
 from bot.api.dashboard import add_dashboard_routes
 from bot.api.history import HistorySource, add_history_routes
+from bot.api.host_check import host_check
 from bot.api.jsonio import error_response as _error
 from bot.api.jsonio import json_response as _json
 from bot.api.metrics import CONTENT_TYPE, Metrics
@@ -216,6 +217,7 @@ def build_api(
     clock: Callable[[], float] = time.time,
     history: HistorySource | None = None,
     alerts: AlertSource | None = None,
+    hosts: Sequence[str] = (),
 ) -> web.Application:
     """The aiohttp app. `token` comes from $HEDGEBOT_API_TOKEN (None/"" disables writes).
 
@@ -223,8 +225,11 @@ def build_api(
     (seconds; a few poll intervals is sensible). clock: epoch seconds, injectable for tests.
     history: the journal's read-only queries behind /history (None: /history answers 503).
     alerts: the recent-alerts feed behind /alerts (None: an empty list, "recorded": false).
+    hosts: the host names a browser may use besides IP literals and localhost (the bind
+    address and `api.allowed_hosts`; DNS-rebinding protection, see `host_check`).
     """
-    app = web.Application(middlewares=[_errors_as_json, same_origin_only])
+    middlewares = [_errors_as_json, host_check(hosts), same_origin_only]
+    app = web.Application(middlewares=middlewares)
     app.on_response_prepare.append(add_security_headers)
     app[_SOURCE] = source
     app[_CONTROLS] = controls

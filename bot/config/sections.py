@@ -4,6 +4,7 @@ api and notify. Each component receives only its own section."""
 from __future__ import annotations
 
 import itertools
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -28,6 +29,8 @@ __all__ = [
 ]
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?"  # one DNS label
+_HOST_NAME = re.compile(rf"(?=.{{1,253}}$){_LABEL}(\.{_LABEL})*")
 
 
 def _fraction(default: str, description: str) -> Decimal:
@@ -243,6 +246,23 @@ class ApiSettings(BaseModel):
         "bearer token for mutating endpoints, from HEDGEBOT_API_TOKEN (env only); "
         "without it pause/resume over HTTP are refused"
     )
+    allowed_hosts: tuple[str, ...] = Field(
+        default=(),
+        description="host names a browser may reach the API and dashboard under, besides IP "
+        "addresses, localhost and `host` (e.g. the name a reverse proxy serves it as); other "
+        "names are refused to browsers (DNS-rebinding protection)",
+    )
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _host_names(cls, names: tuple[str, ...]) -> tuple[str, ...]:
+        for name in names:
+            if not _HOST_NAME.fullmatch(name):
+                raise ValueError(
+                    f"{name!r} is not a host name (letters, digits, '-' and '.', no scheme,"
+                    " port or path: e.g. hedge.example.org)"
+                )
+        return tuple(n.lower() for n in names)
 
 
 class NotifySettings(BaseModel):

@@ -251,6 +251,7 @@ class Daemon:
             stale_after_s=max(30.0, 3 * rt.settings.schedule.poll_seconds),
             history=JournalHistory(rt.journal.path, symbols=lambda: _perp_symbols(rt)),
             alerts=alerts,
+            hosts=(api.host, *api.allowed_hosts),
         )
         self._api = await start_api(app, api.host, api.port)
         log.info("api.listening", url=self._api.url)
