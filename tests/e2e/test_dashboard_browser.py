@@ -403,6 +403,13 @@ _PARTS_STATUS = {
             holding="5000 PEPE spot",
             holding_parts={"spot": "5000"},
         ),
+        "ADA": _hedge(
+            beta=None,
+            beta_r2="0.05",
+            beta_samples=12,
+            beta_source="fitted",
+            beta_refused="12 returns, 20 needed",
+        ),
         "BTC": _hedge(
             roll="rolling BTC/USDT:USDT-261225 → BTC/USDT:USDT-270326 (0.1 of 0.3 moved)",
             roll_legs={"BTC/USDT:USDT-261225": "-2", "BTC/USDT:USDT-270326": "-1"},
@@ -444,6 +451,9 @@ def test_cards_show_holding_parts_beta_basket_and_roll(stack: Stack, tmp_path: P
         assert pepe is not None and btc is not None
         assert pepe["beta"]["text"] == "β 0.8 · fixed" and "beta_unreliable" not in pepe
         assert "holding" not in pepe, "a holding in the spot wallet alone needs no line"
+        ada = _card(page, "ADA")
+        assert ada is not None and ada["beta"]["text"] == "β not estimated yet · R² 0.05 · n=12"
+        assert ada["beta_unreliable"]["text"] == "unreliable"
         roll = _PARTS_STATUS["hedges"]["BTC"]["roll"]
         assert btc["roll"]["text"] == f"{roll} · cost +1.20"
         assert not {"holding", "beta", "basket"} & set(btc)

@@ -28,7 +28,7 @@ function betaLine(hedge) {
   if (source === "fitted" && num(hedge.beta_r2) !== null) {
     said.push(`R² ${amount(hedge.beta_r2, 2)}`, `n=${hedge.beta_samples ?? 0}`);
   }
-  said.push(source);
+  if (beta !== null) said.push(source); // "fitted" / "fixed" qualify a beta in use
   const refused = hedge.beta_refused || null;
   const flag = refused ? el("span", { class: "badge beta-unreliable", "data-field": "beta_unreliable",
     title: `latest fit refused: ${refused}`, text: "unreliable" }) : null;
