@@ -3,6 +3,7 @@ the hedge's memory, and the beta, R² and sample count for /status, the journal 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from bot.config import HedgeSettings
@@ -24,10 +25,15 @@ def planned_policy(
 
 
 def beta_fields(hedge: HedgeSettings, memory: HedgeMemory, *, text: bool = False) -> dict[str, Any]:
-    """{"beta": in use, "beta_r2": 0–1, "beta_samples": returns fitted, "beta_text": one line}
-    for an estimated hedge (amounts as strings when `text`); {} for a fixed beta."""
-    if hedge.beta_estimate is None:
-        return {}
+    """{"beta": in use, "beta_r2": 0–1, "beta_samples": returns fitted, "beta_text": one line,
+    "beta_source": "fitted", "beta_refused": why the latest fit was refused or None} for an
+    estimated hedge (amounts as strings when `text`); {"beta", "beta_source": "fixed"} for a
+    fixed beta other than 1; {} for beta 1 (a hedge on its own coin)."""
+    fixed = hedge.beta
+    if isinstance(fixed, Decimal):
+        if fixed == 1:
+            return {}
+        return {"beta": str(fixed) if text else fixed, "beta_source": "fixed"}
     fit = memory.beta
     beta = fit.beta if fit is not None else None
     r2 = fit.r2 if fit is not None else None
@@ -36,4 +42,6 @@ def beta_fields(hedge: HedgeSettings, memory: HedgeMemory, *, text: bool = False
         "beta_r2": str(r2) if text and r2 is not None else r2,
         "beta_samples": fit.samples if fit is not None else None,
         "beta_text": describe_beta(fit),
+        "beta_source": "fitted",
+        "beta_refused": (fit.refused or None) if fit is not None else None,
     }

@@ -170,6 +170,9 @@ def test_cards_show_the_figures_of_status(stack: Stack) -> None:
     breaker = page.js("return document.querySelector('tr[data-account=main] [data-field=breaker]')"
                       "?.textContent")  # fmt: skip
     assert breaker == status["accounts"]["main"]["breaker"]
+    assert page.js("return document.querySelectorAll('.parts').length") == 0, (
+        "a hedge on its own coin, in one spot wallet, not rolling, gets no extra lines"
+    )
     assert page.console_errors() == []
 
 
@@ -373,6 +376,120 @@ def test_states_banners_and_no_buttons_without_a_token(stack: Stack) -> None:
     page.driver.get(f"{stack.url}/")
     page.wait(lambda: page.js("return document.body.dataset.ready") == "yes", 10, "the page")
     assert page.js("return document.getElementById('banner-dry').hidden")
+
+
+_PARTS_STATUS = {
+    "version": "0.1.0",
+    "started_at": 1_700_000_000.0,
+    "hedges": {
+        "SOL": _hedge(
+            holding="12 SOL main spot + 30.5 SOL cold wallet",
+            holding_parts={"main spot": "12", "cold wallet": "30.5"},
+            beta="1.4213",
+            beta_r2="0.9312",
+            beta_samples=47,
+            beta_text="beta 1.4213 (R² 0.9312, n=47); last fit refused: R² 0.12 below min_r2 0.3",
+            beta_source="fitted",
+            beta_refused="R² 0.12 below min_r2 0.3",
+            basket={
+                "members": ["SOL", "XRP", "ADA"],
+                "partners": ["XRP", "ADA"],
+                "share": "0.2727",
+            },
+        ),
+        "PEPE": _hedge(
+            beta="0.8",
+            beta_source="fixed",
+            holding="5000 PEPE spot",
+            holding_parts={"spot": "5000"},
+        ),
+        "ADA": _hedge(
+            beta=None,
+            beta_r2="0.05",
+            beta_samples=12,
+            beta_source="fitted",
+            beta_refused="12 returns, 20 needed",
+        ),
+        "BTC": _hedge(
+            roll="rolling BTC/USDT:USDT-261225 → BTC/USDT:USDT-270326 (0.1 of 0.3 moved)",
+            roll_legs={"BTC/USDT:USDT-261225": "-2", "BTC/USDT:USDT-270326": "-1"},
+            roll_cost="1.2",
+        ),
+    },
+    "accounts": {"main": {"exchange": "binance", "mode": "sim", "breaker": "closed"}},
+}
+
+
+def _fits(page: Page, width: int) -> list[dict[str, float]]:
+    """The cards' boxes at `width` once nothing overflows sideways."""
+    page.viewport(width)
+    page.wait(lambda: page.js("return document.documentElement.scrollWidth") <= width, 10,
+              f"no horizontal overflow at {width} px")  # fmt: skip
+    return list(page.js("return [...document.querySelectorAll('article.card, .part')]"
+                        ".map(n => n.getBoundingClientRect().toJSON())"))  # fmt: skip
+
+
+def test_cards_show_holding_parts_beta_basket_and_roll(stack: Stack, tmp_path: Path) -> None:
+    """A card says where the coins are, the proxy beta (value, R², n, fitted or fixed, and
+    "unreliable" while the latest fit is refused), its basket partners and share, and the
+    roll in progress, from /status's fields; a plain hedge gets none of these lines; the cards
+    still fit 375 px and 1,440 px."""
+    page = stack.page
+    with fake_api(_PARTS_STATUS, token=None) as url:
+        page.driver.get(f"{url}/")
+        sol = page.wait(lambda: _card(page, "SOL"), 10, "the SOL card")
+        assert sol["holding"]["text"] == "12 SOL main spot + 30.5 SOL cold wallet"
+        assert json.loads(sol["holding"]["value"]) == {"main spot": "12", "cold wallet": "30.5"}
+        assert sol["beta"]["text"] == "β 1.4213 · R² 0.93 · n=47 · fitted"
+        assert sol["beta_unreliable"]["text"] == "unreliable"
+        why = page.js("return document.querySelector('article[data-hedge=SOL] "
+                      "[data-field=beta_unreliable]').title")  # fmt: skip
+        assert why == "latest fit refused: R² 0.12 below min_r2 0.3"
+        assert sol["basket"]["text"] == "shares its perp with XRP, ADA · 27.3 % of the position"
+        assert "roll" not in sol
+        pepe, btc = _card(page, "PEPE"), _card(page, "BTC")
+        assert pepe is not None and btc is not None
+        assert pepe["beta"]["text"] == "β 0.8 · fixed" and "beta_unreliable" not in pepe
+        assert "holding" not in pepe, "a holding in the spot wallet alone needs no line"
+        ada = _card(page, "ADA")
+        assert ada is not None and ada["beta"]["text"] == "β not estimated yet · R² 0.05 · n=12"
+        assert ada["beta_unreliable"]["text"] == "unreliable"
+        roll = _PARTS_STATUS["hedges"]["BTC"]["roll"]
+        assert btc["roll"]["text"] == f"{roll} · cost +1.20"
+        assert not {"holding", "beta", "basket"} & set(btc)
+        for width in (375, 1440):
+            rects = _fits(page, width)
+            assert rects and all(r["left"] >= 0 and r["right"] <= width + 0.5 for r in rects)
+        page.screenshot(tmp_path / "parts-mobile.png", 375)
+    page.viewport(1440)
+    page.driver.get(f"{stack.url}/")
+    page.wait(lambda: page.js("return document.body.dataset.ready") == "yes", 10, "the page")
+
+
+ACCOUNT_READ = "/api/v3/account"  # the spot balances every cycle reads
+
+
+def test_an_account_read_failure_shows_its_error(stack: Stack) -> None:
+    """While the venue answers the account's balance read with HTTP 503, the accounts panel
+    shows /status's last error for `main` (the venue's -1001 answer) and its failure count;
+    once the fault is cleared the error goes away."""
+    page, sim = stack.page, stack.sim
+    shown = "return document.querySelector('tr[data-account=main] [data-field=last_error]')" \
+            "?.textContent"  # fmt: skip
+
+    def error_on_screen() -> str | None:
+        said = _status(stack.url)["accounts"]["main"].get("last_error")
+        return said if said and page.js(shown) == said else None
+
+    sim.faults(fail_paths=[ACCOUNT_READ])
+    try:
+        error = page.wait(error_on_screen, 30, "main's last error on screen")
+        assert "-1001" in error and "Internal error" in error, "the venue's own answer"
+        failures = page.js(shown.replace("last_error", "failures"))
+        assert int(failures) >= 1, failures
+    finally:
+        sim.faults()
+    page.wait(lambda: page.js(shown) == "—", 30, "main's error cleared on screen")
 
 
 def test_page_says_when_the_daemon_stops_answering(stack: Stack) -> None:

@@ -1,6 +1,7 @@
 // One card per hedge from /status: figures, the ratio gauge with its band, state, controls.
 
 import { DASH, age, amount, el, num, pct, signed, svg } from "./format.js";
+import { hedgeParts } from "./hedge_parts.js";
 
 const RISK_GRADES = ["ok", "warn", "top_up", "delever", "reduce"];
 const OPERATOR_REASONS = new Set(["operator", "kill switch"]);
@@ -127,5 +128,6 @@ export function hedgeCard(name, hedge, onControl) {
   const brackets = hedge.brackets_missing === true ? el("p", { class: "pause-detail", "data-field": "brackets_missing",
     text: "Margin brackets unreadable: liquidation estimated without them; the short is not grown." }) : null;
   return el("article", { class: `card card-${state.key}`, "data-hedge": name },
-    head, ratioLine, gauge(hedge), reason, detail, brackets, figures(hedge), lastAction(hedge));
+    head, ratioLine, gauge(hedge), reason, detail, brackets, hedgeParts(hedge), figures(hedge),
+    lastAction(hedge));
 }

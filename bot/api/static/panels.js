@@ -20,7 +20,7 @@ export function accountsTable(accounts) {
       el("th", { scope: "row", text: name }),
       el("td", { text: `${a.exchange || DASH} · ${a.mode || DASH}` }),
       el("td", {}, el("span", { class: `badge breaker-${breaker}`, "data-field": "breaker", text: breaker })),
-      el("td", { class: "num col-failures", text: a.consecutive_failures ?? 0 }),
+      el("td", { class: "num col-failures", "data-field": "failures", text: a.consecutive_failures ?? 0 }),
       el("td", { class: "error-text", "data-field": "last_error", text: a.last_error || DASH }));
   });
   const head = el("tr", {}, ...["Account", "Venue", "Breaker", "Failures", "Last error"]
