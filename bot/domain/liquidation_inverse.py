@@ -12,6 +12,14 @@ come from the coin-denominated bracket the notional in coin AT the liquidation p
 WB + side·Q·CS·(1/EP − 1/LP) equals the maintenance margin Q·CS/LP·MMR − cum.
 
 Here `contracts` is signed (short < 0); amounts are coin; prices USD per coin.
+
+In hedge mode with CROSS margin a symbol's LONG and SHORT legs share the coin wallet and one
+liquidation price. Binance's COIN-M formula sums the legs (BOTH, LONG, SHORT; a = side·Q):
+
+    LP = Σ(Q·MMR + a) / ((WB + Σcum)/CS + Σ a/EP)
+
+(`inverse_hedged_liquidation_price`), the same balance equation with every leg's P&L and
+maintenance margin. In ISOLATED margin each leg has its own wallet: the one-way price applies.
 """
 
 from __future__ import annotations
@@ -19,10 +27,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from bot.domain.liquidation import MarginBracket, bracket_for, first_fitting
+from bot.domain.liquidation import MarginBracket, SignedLeg, bracket_for, first_fitting
 
 __all__ = [
+    "inverse_hedged_liquidation_price",
+    "inverse_hedged_wallet_for_liquidation_at",
     "inverse_liquidation_price",
+    "inverse_liquidation_side",
     "inverse_maintenance_margin",
     "inverse_notional",
     "inverse_upnl",
@@ -97,8 +108,94 @@ def inverse_wallet_for_liquidation_at(
     """The wallet (coin) at which the liquidation price is exactly `price`: the formula
     solved for WB, WB = CS·Q·((MMR + side)/price − side/EP) − cum (plus the other contracts'
     maintenance margin, minus their uPnL, in cross). Sizes a coin top-up."""
-    q = abs(contracts)
-    side = Decimal(1) if contracts > 0 else Decimal(-1)
-    bracket = bracket_for(q * contract_size / price, brackets)
-    own = contract_size * q * ((bracket.maint_margin_ratio + side) / price - side / entry_price)
-    return own - bracket.cum + other_maint_margin - other_unrealized_pnl
+    return inverse_hedged_wallet_for_liquidation_at(
+        legs=((contracts, entry_price),),
+        price=price,
+        contract_size=contract_size,
+        brackets=brackets,
+        other_maint_margin=other_maint_margin,
+        other_unrealized_pnl=other_unrealized_pnl,
+    )
+
+
+def inverse_hedged_wallet_for_liquidation_at(
+    *,
+    legs: Sequence[SignedLeg],
+    price: Decimal,
+    contract_size: Decimal,
+    brackets: Sequence[MarginBracket],
+    other_maint_margin: Decimal = ZERO,
+    other_unrealized_pnl: Decimal = ZERO,
+) -> Decimal:
+    """The cross coin wallet at which `legs` of one symbol (each (signed contracts, entry))
+    are liquidated exactly at `price`: Σ MM(price) − Σ uPnL(price) + TMM − UPNL, i.e. per leg
+    CS·Q·((MMR + side)/price − side/EP) − cum."""
+    wallet = other_maint_margin - other_unrealized_pnl
+    for contracts, entry in legs:
+        maint = inverse_maintenance_margin(contracts, contract_size, price, brackets)
+        wallet += maint - inverse_upnl(contracts, contract_size, entry, price)
+    return wallet
+
+
+def inverse_hedged_liquidation_price(
+    *,
+    legs: Sequence[SignedLeg],
+    wallet_balance: Decimal,
+    contract_size: Decimal,
+    brackets: Sequence[MarginBracket],
+    other_maint_margin: Decimal = ZERO,
+    other_unrealized_pnl: Decimal = ZERO,
+) -> Decimal | None:
+    """Cross hedge mode: the liquidation price of a symbol's LONG and SHORT COIN-M legs
+    together (`legs`: (signed contracts, entry price)), Binance's summed formula (module
+    docstring). Each leg's bracket is the one its own coin notional AT the price falls in,
+    found by re-solving from the entry notionals until the brackets stay. One live leg is the
+    one-way price. None when flat or when no positive price liquidates the pair."""
+    live = [(a, e) for a, e in legs if a != 0]
+    if len(live) <= 1:
+        contracts, entry = live[0] if live else (ZERO, ZERO)
+        return inverse_liquidation_price(
+            contracts=contracts,
+            entry_price=entry,
+            wallet_balance=wallet_balance,
+            contract_size=contract_size,
+            brackets=brackets,
+            other_maint_margin=other_maint_margin,
+            other_unrealized_pnl=other_unrealized_pnl,
+        )
+    wallet = wallet_balance - other_maint_margin + other_unrealized_pnl
+    booked = contract_size * sum((a / e for a, e in live), ZERO)
+    chosen = [bracket_for(inverse_notional(a, contract_size, e), brackets) for a, e in live]
+    price = ZERO
+    for _ in range(len(brackets) + 1):
+        pairs = list(zip(live, chosen, strict=True))
+        numerator = contract_size * sum((abs(a) * b.maint_margin_ratio + a for (a, _), b in pairs),
+                                        ZERO)  # fmt: skip
+        denominator = wallet + sum((b.cum for b in chosen), ZERO) + booked
+        if denominator == 0:
+            return None
+        price = numerator / denominator
+        if price <= 0:
+            return None
+        again = [bracket_for(inverse_notional(a, contract_size, price), brackets) for a, _ in live]
+        if again == chosen:
+            break
+        chosen = again
+    return price
+
+
+def inverse_liquidation_side(
+    legs: Sequence[SignedLeg], contract_size: Decimal, mark: Decimal,
+    brackets: Sequence[MarginBracket],
+) -> int:  # fmt: skip
+    """−1 when a rise of the mark brings `legs` (one symbol, one cross coin wallet) closer to
+    liquidation — a short, or a pair whose SHORT outweighs the LONG —, +1 when a fall does.
+    Per unit of 1/price the margin balance minus the maintenance margin moves by
+    −CS·Σ(a + |a|·MMR) (a COIN-M maintenance margin shrinks as the price rises), so the side
+    is the sign of Σ(a + |a|·MMR), brackets at the mark (MMR 0 without brackets)."""
+    slope = ZERO
+    for contracts, _ in legs:
+        notional = inverse_notional(contracts, contract_size, mark)
+        rate = bracket_for(notional, brackets).maint_margin_ratio if brackets else ZERO
+        slope += contracts + abs(contracts) * rate
+    return 1 if slope > 0 else -1

@@ -14,7 +14,7 @@ wallet into their isolated wallet and return it pro rata when reduced.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from bot.sim.accounts import Account, FuturesPosition
 from bot.sim.book import walk
@@ -35,6 +35,7 @@ from bot.sim.specs import SymbolSpec
 __all__ = ["execute_futures", "place_futures", "reducible_qty"]
 
 ZERO = Decimal(0)
+FEE_QUANTUM = Decimal("1e-8")  # Binance books commissions at 8 decimals
 
 
 def reducible_qty(position: FuturesPosition, side: str) -> Decimal:
@@ -94,6 +95,9 @@ def execute_futures(
         opened = abs(math.notional(qty - closed, price))
         _move_isolated_margin(pos, account, spec, (old_amt, closed), opened)
     fee = abs(math.notional(qty, price)) * (spec.maker_fee if maker else spec.taker_fee)
+    # booked at the asset's 8 decimals, as the trade and its COMMISSION row report it (a
+    # COIN-M fee in coin has no finite decimal: the wallet must move by what is reported)
+    fee = fee.quantize(FEE_QUANTUM, rounding=ROUND_HALF_UP)
     account.credit(spec.market, spec.margin_asset, realized - fee)
     pos.update_ms = now_ms
     account.touch(spec.market, now_ms)
