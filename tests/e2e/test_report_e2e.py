@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +37,6 @@ def _equity(state: dict[str, Any]) -> Decimal:
     return held + futures + positions
 
 
-def _unreported_fees(state: dict[str, Any]) -> Decimal:
-    """What the simulator charged beyond the commissions its API reports: it books the exact
-    fee but, like Binance, reports `commission` at 8 decimals (ROUND_HALF_UP)."""
-    fills = state["accounts"][SIM_KEY]["fills"]
-    exact = [Decimal(f["commission"]) for f in fills if f["symbol"] == "BTCUSDT"]
-    return sum((c - c.quantize(EIGHT, rounding=ROUND_HALF_UP) for c in exact), Decimal(0))
-
-
 def _journal_has(path: Path, sql: str) -> bool:
     try:
         with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
@@ -56,8 +48,8 @@ def _journal_has(path: Path, sql: str) -> bool:
 def test_report_sums_exactly_to_the_equity_change_in_sim_state(e2e: E2E, tmp_path: Path) -> None:
     """Hedge 1 BTC (resting orders crossed by the market), move the price, settle funding:
     the report's spot + perp + funding − fees total equals /sim/state's equity change from
-    before the daemon started to after its last reading, to the last decimal of what the
-    venue reports (its commissions come at 8 decimals; the sub-1e-8 rest is added back)."""
+    before the daemon started to after its last reading, exactly (the venue books the
+    commissions it reports, at 8 decimals)."""
     sim = e2e.still_sim()
     before = _equity(sim.state())
     config = e2e.config(
@@ -92,12 +84,11 @@ def test_report_sums_exactly_to_the_equity_change_in_sim_state(e2e: E2E, tmp_pat
     )
     assert daemon.stop() == 0
     state = sim.state()
-    after, hidden = _equity(state), _unreported_fees(state)
+    after = _equity(state)
     result = e2e.cli("report", "-c", str(config), "--json")
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)["hedges"]["BTC"]["total"]
     assert Decimal(report["funding"]) > 0 and Decimal(report["fees"]) > 0
-    assert abs(hidden) < len(state["accounts"][SIM_KEY]["fills"]) * EIGHT
-    assert Decimal(report["total"]) == after - before + hidden
+    assert Decimal(report["total"]) == after - before
     parts = (Decimal(report[k]) for k in ("spot_pnl", "perp_pnl", "funding"))
     assert sum(parts) - Decimal(report["fees"]) == Decimal(report["total"])
