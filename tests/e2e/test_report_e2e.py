@@ -16,7 +16,6 @@ from .harness import E2E, hedge_entry, wait_until
 
 pytestmark = pytest.mark.e2e
 SIM_KEY = "sim-key"
-EIGHT = Decimal("1e-8")
 
 
 def _equity(state: dict[str, Any]) -> Decimal:
