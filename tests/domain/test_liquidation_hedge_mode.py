@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from bot.domain.hedge import HedgePolicy
 from bot.domain.liquidation import (
     MarginBracket,
+    bracket_for,
     hedged_liquidation_price,
     hedged_wallet_for_liquidation_at,
     implied_bracket,
@@ -108,8 +109,23 @@ def test_two_leg_price_matches_the_simulator_and_its_wallet_inverse(
         assert ours is None
         return
     assert ours is not None and abs(ours - venue) <= venue * D("1e-20")
+    if not _settled(legs, D(wallet), ours):
+        return  # brackets that flip at the price (venue and we both end on the same price)
     back = hedged_wallet_for_liquidation_at(legs=legs, price=ours, brackets=BTCUSDT)
     assert abs(back - wallet) < D("1e-12")
+
+
+def _settled(legs: tuple[tuple[D, D], ...], wallet: D, price: D) -> bool:
+    """Whether `price` solves the two-leg equation with the brackets the legs' notionals AT
+    `price` fall in. A deeply underwater pair (e.g. no wallet, a far-off entry) can have
+    brackets that flip between two prices, so no price solves it exactly; the venue's
+    iteration then stops where ours does (asserted by the caller)."""
+    chosen = [bracket_for(abs(a) * price, BTCUSDT) for a, _ in legs]
+    top = wallet + sum((b.cum for b in chosen), D(0)) - sum((a * e for a, e in legs), D(0))
+    bottom = sum(
+        (abs(a) * b.maint_margin_ratio - a for (a, _), b in zip(legs, chosen, strict=True)), D(0)
+    )
+    return bottom != 0 and abs(top / bottom - price) <= price * D("1e-20")
 
 
 def test_a_bracket_implied_beside_a_long_leg_gives_back_the_venues_price() -> None:
@@ -275,3 +291,13 @@ def test_the_cross_wallet_is_read_without_either_legs_unrealized_pnl() -> None:
     own = assess(view).own_liquidation_price
     assert own is not None
     assert abs(own - _venue("0.5", "1", "65000", "65000", "25000")) < D("0.01")
+
+
+def test_a_pair_whose_brackets_flip_at_the_price_ends_where_the_venue_does() -> None:
+    """The case hypothesis found (no wallet, LONG 0.242 @ 41,089 beside SHORT 0.237 @ 20,000:
+    no price solves it exactly) gives the venue's price, not None and not another one."""
+    legs = ((D("0.242"), D(41089)), (-D("0.237"), D(20000)))
+    venue = sim_hedged_liquidation_price(wallet_balance=D(0), legs=list(legs), brackets=SIM_BTC)
+    ours = hedged_liquidation_price(legs=legs, wallet_balance=D(0), brackets=BTCUSDT)
+    assert venue > 0 and ours is not None and abs(ours - venue) <= venue * D("1e-20")
+    assert not _settled(legs, D(0), ours)
