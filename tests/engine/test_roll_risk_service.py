@@ -116,6 +116,7 @@ async def test_at_reduce_the_new_contract_is_bought_back_after_its_resting_step_
     assert buy.startswith(f"place_order {NEW} buy ") and buy.endswith("reduce-only IOC")
     old, new = _legs(service)
     assert old == Decimal("0.64") and new < Decimal("0.68")
+    assert not any(c.startswith(f"cancel_order {OLD}") for c in service.fake.calls)
     (alert,) = service.alerts(AlertKind.RISK_REDUCE)
     assert NEW in alert.body and "reduce the short by" in alert.body
     assert _new_sells(service, placed) == []
