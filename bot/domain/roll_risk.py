@@ -6,7 +6,8 @@ While a hedge rolls, its short is split over the held (old) contract, graded by
 mode — isolated: its own margin; cross: the shared wallet, the old leg counted as one more
 position in it). Then:
 - the roll's gate is the stricter of the two legs' (`roll_gate`): a new leg graded TOP_UP or
-  worse (gate BLOCK_INCREASE) stops the roll's sells of it;
+  worse (gate BLOCK_INCREASE), or still held since (`new_leg_hold`: the held contract's
+  hysteresis, `hold.py`, kept in the roll's state), stops the roll's sells of it;
 - at REDUCE on the new leg, the roll's step is a reduce-only buy-back on it of the guard's
   cut (`risk_cut.cut_for`), priced and sliced as the planner sends a risk reduction
   (`new_leg_cut`).
@@ -18,6 +19,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from bot.domain.hedge import HedgePolicy
+from bot.domain.hold import risk_hold_after
 from bot.domain.liquidation import MarginBracket
 from bot.domain.model import AccountSnapshot
 from bot.domain.planner import Cancel, HedgePlan, HedgeView, plan, reference_price
@@ -26,7 +28,7 @@ from bot.domain.risk_inputs import risk_view
 from bot.domain.risk_policy import RiskGate, RiskPolicy
 from bot.domain.roll_step import RollView, plan_roll
 
-__all__ = ["new_leg_cut", "new_leg_risk", "roll_gate"]
+__all__ = ["leg_gate", "new_leg_cut", "new_leg_hold", "new_leg_risk", "roll_gate"]
 
 ZERO = Decimal(0)
 _STRICTNESS = (RiskGate.ALLOW, RiskGate.BLOCK_INCREASE, RiskGate.REDUCE)
@@ -46,6 +48,22 @@ def new_leg_risk(
     mark = reference_price(perp.quotes[symbol])
     risk = assess(risk_view(on_new, risk_policy, perp, brackets, mark))
     return replace(risk, reasons=tuple(f"{symbol}: {reason}" for reason in risk.reasons))
+
+
+def new_leg_hold(held: bool, risk: RiskAssessment | None, restore: Decimal) -> bool:
+    """The new contract's risk hold after this cycle's trusted `risk` (`hold.risk_hold_after`;
+    `restore` is `restore_distance`); an assessment missing or made without brackets keeps
+    it as it was (it cannot say the distance is restored)."""
+    if risk is None or risk.brackets_missing:
+        return held
+    return risk_hold_after(held, risk, restore)
+
+
+def leg_gate(risk: RiskAssessment | None, *, held: bool) -> RiskGate:
+    """One leg's gate: its assessment's (none: BLOCK_INCREASE, a leg not graded is never
+    grown), ALLOW tightened to BLOCK_INCREASE while the leg's risk hold is on."""
+    gate = risk.gate if risk is not None else RiskGate.BLOCK_INCREASE
+    return RiskGate.BLOCK_INCREASE if gate is RiskGate.ALLOW and held else gate
 
 
 def roll_gate(old: RiskGate, new: RiskGate, *, allow_reduce: bool = True) -> RiskGate:

@@ -32,7 +32,7 @@ from bot.domain.model import AccountSnapshot, Fill, Order, Side
 from bot.domain.planner import Cancel, HedgePlan, reference_price
 from bot.domain.risk_policy import RiskGate
 from bot.domain.roll_plan import roll_due, roll_target
-from bot.domain.roll_risk import new_leg_cut, roll_gate
+from bot.domain.roll_risk import leg_gate, new_leg_cut, new_leg_hold, roll_gate
 from bot.domain.roll_state import RollState, roll_line, roll_progress, start_roll
 from bot.domain.roll_step import RollLeg, RollView, plan_roll, roll_late
 from bot.notify.catalogue import AlertKind, make_alert
@@ -143,7 +143,8 @@ def _stepped(
     if not roll.late and roll_late(view):
         roll, late = _went_late(roll)
         view, events = replace(view, late=True), (*events, late)
-    plan = _plan(d, view, blocked=blocked, allow_reduce=rt.settings.risk.allow_reduce)
+    roll, gate = _gate(rt, d, roll)
+    plan = _plan(d, view, blocked=blocked, gate=gate)
     plan = replace(plan, notes=(roll_line(roll), *plan.notes))
     key = plan.orders[0].intent if plan.orders else None
     memory = replace(d.memory, roll=roll)
@@ -152,12 +153,24 @@ def _stepped(
     return stepped, events
 
 
-def _plan(d: Decision, view: RollView, *, blocked: bool, allow_reduce: bool) -> HedgePlan:
+def _gate(rt: Runtime, d: Decision, roll: RollState) -> tuple[RollState, RiskGate]:
+    """`roll` with the new contract's risk hold after this (trusted) reading, and the roll's
+    gate: the stricter of both legs' (each with its risk hold; `roll_risk.roll_gate`)."""
+    settings = rt.settings.risk
+    if d.verdict.ok:
+        held = new_leg_hold(roll.risk_hold, d.roll_risk, settings.restore_distance)
+        roll = roll if held == roll.risk_hold else replace(roll, risk_hold=held)
+    old = leg_gate(d.risk, held=d.memory.risk_hold)
+    new = leg_gate(d.roll_risk, held=roll.risk_hold)
+    return roll, roll_gate(old, new, allow_reduce=settings.allow_reduce)
+
+
+def _plan(d: Decision, view: RollView, *, blocked: bool, gate: RiskGate) -> HedgePlan:
     """The roll step, unless the risk guard reduces (its plan on the old leg wins), an
     order's outcome is awaited (place nothing), the data is untrusted or the hedge paused
     (cancel both legs' orders), or the new leg grades REDUCE (its buy-back,
-    `roll_risk.new_leg_cut`); the stricter of both legs' gates blocking increases holds the
-    new leg's sells (so does a new leg that could not be graded)."""
+    `roll_risk.new_leg_cut`); a roll `gate` that blocks increases holds the new leg's sells
+    (so does a new leg that could not be graded)."""
     if d.risk.gate is RiskGate.REDUCE:
         on_new = [o for o in view.live_orders if o.symbol == view.new.market.symbol]
         why = "risk reduction on the old contract first"
@@ -169,8 +182,6 @@ def _plan(d: Decision, view: RollView, *, blocked: bool, allow_reduce: bool) -> 
         why = d.plan.notes[0] if d.plan.notes else "no trading this cycle"
         cancels = tuple(Cancel(o.id, o.symbol, why) for o in view.live_orders)
         return HedgePlan(d.hedge, None, cancels=cancels, notes=(why,))
-    new = d.roll_risk.gate if d.roll_risk is not None else RiskGate.BLOCK_INCREASE
-    gate = roll_gate(d.risk.gate, new, allow_reduce=allow_reduce)
     if gate is RiskGate.REDUCE and d.roll_risk is not None:
         return new_leg_cut(view, d.roll_risk)
     step = plan_roll(view)

@@ -23,7 +23,8 @@ def roll_fields(
 ) -> dict[str, Any]:
     """{"roll": line or None, "roll_legs": {symbol: contracts}, "roll_cost": quote,
     "roll_new_risk_grade": the new contract's grade (None: not graded this cycle),
-    "roll_new_liquidation_distance": its distance (None: none)}; amounts as strings when
+    "roll_new_liquidation_distance": its distance (None: none), "roll_new_risk_hold": its
+    sells blocked until the distance is restored}; amounts as strings when
     `text` (for the journal's JSON)."""
     if roll is None:
         return {"roll": None}
@@ -39,4 +40,5 @@ def roll_fields(
         "roll_cost": value(roll.progress.cost),
         "roll_new_risk_grade": new_risk.grade.name.lower() if new_risk is not None else None,
         "roll_new_liquidation_distance": None if distance is None else value(distance),
+        "roll_new_risk_hold": roll.risk_hold,
     }

@@ -1,7 +1,8 @@
 """The risk guard on a roll's new contract (`roll_risk`): graded from its own figures in the
 same snapshot (isolated: its own margin; cross: the old leg shares the wallet), the roll's
-gate the stricter of both legs', and at REDUCE a reduce-only buy-back of the new contract
-after any live order is cancelled. Linear contracts of 1 BTC, prices USDT."""
+gate the stricter of both legs' (each with its risk hold, the new leg's kept in the roll's
+state), and at REDUCE a reduce-only buy-back of the new contract after any live order is
+cancelled. Linear contracts of 1 BTC, prices USDT."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from bot.domain.model import (
 )
 from bot.domain.risk import RiskAssessment
 from bot.domain.risk_policy import RiskGate, RiskGrade, RiskPolicy
-from bot.domain.roll_risk import new_leg_cut, new_leg_risk, roll_gate
+from bot.domain.roll_risk import leg_gate, new_leg_cut, new_leg_hold, new_leg_risk, roll_gate
+from bot.domain.roll_state import roll_data, roll_from, start_roll
 from bot.domain.roll_step import RollLeg, RollView
 from bot.domain.sizing import Purpose
 
@@ -149,3 +151,44 @@ def test_a_cut_is_at_most_the_new_legs_short() -> None:
     """A cut larger than NEW's 0.68 short buys back 0.68, never turning NEW long."""
     (order,) = new_leg_cut(_roll_view(), replace(CUT, reduce_contracts=D(5))).orders
     assert order.amount == D("0.68")
+
+
+@pytest.mark.parametrize(
+    ("held", "grade", "distance", "after"),
+    [
+        (False, RiskGrade.TOP_UP, "0.18", True),
+        (True, RiskGrade.WARN, "0.25", True),
+        (True, RiskGrade.OK, "0.36", False),
+        (False, RiskGrade.WARN, "0.25", False),
+    ],
+)
+def test_the_new_legs_hold_follows_the_held_contracts_hysteresis(
+    held: bool, grade: RiskGrade, distance: str, after: bool
+) -> None:
+    """On from TOP_UP, kept while under restore_distance (35 %), off once back at it."""
+    risk = RiskAssessment("BTC", grade, distance=D(distance))
+    assert new_leg_hold(held, risk, D("0.35")) is after
+
+
+def test_a_new_leg_graded_without_brackets_or_not_at_all_keeps_its_hold() -> None:
+    """A bracketless grade or none cannot say the distance is restored: the hold stays."""
+    blind = RiskAssessment("BTC", RiskGrade.OK, distance=D("0.5"), brackets_missing=True)
+    assert new_leg_hold(True, blind, D("0.35")) and new_leg_hold(True, None, D("0.35"))
+
+
+def test_a_held_or_ungraded_leg_blocks_increases_but_never_softens_a_reduce() -> None:
+    """ALLOW held → BLOCK_INCREASE; no assessment → BLOCK_INCREASE; REDUCE stays REDUCE."""
+    ok = RiskAssessment("BTC", RiskGrade.OK, distance=D("0.5"))
+    assert leg_gate(ok, held=False) is ALLOW and leg_gate(ok, held=True) is BLOCK
+    assert leg_gate(None, held=False) is BLOCK
+    assert leg_gate(CUT, held=True) is REDUCE
+
+
+def test_the_new_legs_hold_survives_a_restart() -> None:
+    """The roll's journaled form keeps the new leg's hold (and older rows read as off)."""
+    roll = replace(start_roll(OLD, NEW, 1_000, D(2)), risk_hold=True)
+    data = roll_data(roll)
+    assert data is not None and roll_from(data) == roll
+    del data["risk_hold"]
+    again = roll_from(data)
+    assert again is not None and again.risk_hold is False

@@ -1,8 +1,8 @@
 """The risk guard on the contract a roll moves into, in the cycle on the fake venue: mid-roll
 (0.64 BTC short left on OLD, 0.68 BTC sold on NEW, isolated at 2x, the next step a sell of
 NEW) a rally on NEW grades it; its top-up goes to NEW, a grade that blocks increases holds
-the roll's sells of NEW, at REDUCE NEW is bought back reduce-only, and never two live
-orders for the hedge."""
+the roll's sells of NEW until its distance is restored, at REDUCE NEW is bought back
+reduce-only, and never two live orders for the hedge."""
 
 from __future__ import annotations
 
@@ -120,3 +120,25 @@ async def test_at_reduce_the_new_contract_is_bought_back_after_its_resting_step_
     (alert,) = service.alerts(AlertKind.RISK_REDUCE)
     assert NEW in alert.body and "reduce the short by" in alert.body
     assert _new_sells(service, placed) == []
+
+
+async def test_the_new_contracts_sells_resume_only_once_its_distance_is_restored(
+    tmp_path: Path,
+) -> None:
+    """After NEW graded TOP_UP, a partial retreat to 25 % (WARN, which alone allows sells)
+    still sells nothing (the new leg's risk hold, shown in /status); at 40 % (past
+    restore_distance 35 %) the roll sells NEW again."""
+    service = await _mid_roll(tmp_path)
+    placed = len(service.placed())
+    _rally(service, TOP_UP_MARK)
+    await _cycle(service)
+    _rally(service, ("72900", "72900.1"))
+    report = await _cycle(service)
+    risk = report.decisions["BTC"].roll_risk
+    assert risk is not None and risk.grade is RiskGrade.WARN
+    assert _new_sells(service, placed) == []
+    assert service.rt.state.hedges["BTC"].view["roll_new_risk_hold"] is True
+    _rally(service, ("65000", "65000.1"))
+    await _cycle(service)
+    assert _new_sells(service, placed) == [f"place_order {NEW} sell 0.64 @ 65000.1 post-only"]
+    assert service.rt.state.hedges["BTC"].view["roll_new_risk_hold"] is False
