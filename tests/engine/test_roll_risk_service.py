@@ -142,3 +142,21 @@ async def test_the_new_contracts_sells_resume_only_once_its_distance_is_restored
     await _cycle(service)
     assert _new_sells(service, placed) == [f"place_order {NEW} sell 0.64 @ 65000.1 post-only"]
     assert service.rt.state.hedges["BTC"].view["roll_new_risk_hold"] is False
+
+
+async def test_when_both_contracts_need_margin_the_new_one_waits_a_cycle(tmp_path: Path) -> None:
+    """A rally on both contracts, both 18 % from liquidation, auto_top_up: the held contract
+    is topped up first and the new one's top-up waits for the next cycle's balances (both
+    were planned from the same free margin); the next cycle tops NEW up."""
+    service = await _mid_roll(tmp_path, risk={"auto_top_up": True})
+    service.fake.quotes[OLD] = (Decimal("75960"), Decimal("75960.1"))
+    _rally(service, TOP_UP_MARK)
+    report = await _cycle(service)
+    assert report.decisions["BTC"].risk.grade is RiskGrade.TOP_UP
+    margin = [w.split(" ")[1] for w in service.fake.writes if w.startswith("add_margin")]
+    assert margin == [OLD]
+    ((data,),) = service.rows("SELECT data FROM snapshots ORDER BY id DESC LIMIT 1")
+    assert f"{NEW}: top-up waits for the next cycle" in data
+    await _cycle(service)
+    margin = [w.split(" ")[1] for w in service.fake.writes if w.startswith("add_margin")]
+    assert margin == [OLD, NEW]
