@@ -7,6 +7,8 @@ contracts are gathered and each cycle's plan is `roll_step.plan_roll` in place o
 planner's (one live order for the hedge across both, post-only, the old leg bought back
 reduce-only, old + new kept within [target − band, max_ratio] × exposure). A risk
 reduction on the old leg still wins; untrusted data or a pause cancels and places nothing.
+The new leg is graded too (`roll_risk`): the stricter of both legs' gates (with their risk
+holds) holds the new leg's sells, and at REDUCE on it the step buys it back reduce-only.
 A roll that cannot finish post-only before `expiry − 1h` raises `roll_late` once and sends
 its remaining steps IOC. When the old leg is flat with nothing of ours resting on it, the
 roll is done: the hedge holds the new contract (its memory starts afresh, rules kept).
