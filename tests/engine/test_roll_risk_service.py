@@ -6,16 +6,19 @@ reduce-only, and never two live orders for the hedge."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bot.domain.liquidation import wallet_for_liquidation_at
 from bot.domain.model import Wallet
 from bot.domain.risk_policy import RiskGrade
 from bot.engine.cycle import CycleReport
 from bot.notify.catalogue import AlertKind
 
-from .service import Service
+from .fake_exchange import BRACKETS
+from .service import MARK, Service
 from .test_roll_service import NEW, OLD, _legs, rolling_service
 
 TOP_UP_MARK = ("77000", "77000.1")  # NEW's liquidation ≈ 91,135: about 18 % away
@@ -160,3 +163,19 @@ async def test_when_both_contracts_need_margin_the_new_one_waits_a_cycle(tmp_pat
     await _cycle(service)
     margin = [w.split(" ")[1] for w in service.fake.writes if w.startswith("add_margin")]
     assert margin == [OLD, NEW]
+
+
+async def test_the_held_contracts_risk_hold_also_holds_the_rolls_sells(tmp_path: Path) -> None:
+    """OLD under its risk hold at 25 % from liquidation (WARN: its grade alone would allow
+    sells) and NEW healthy: the roll does not sell NEW."""
+    service = await _mid_roll(tmp_path)
+    wallet = wallet_for_liquidation_at(
+        size=Decimal("-0.64"), entry_price=Decimal(60_000), price=MARK * Decimal("1.25"),
+        brackets=BRACKETS,
+    )  # fmt: skip
+    service.fake.positions[OLD] = replace(service.fake.positions[OLD], collateral=wallet)
+    service.rt.memory["BTC"] = replace(service.rt.memory["BTC"], risk_hold=True)
+    placed = len(service.placed())
+    report = await _cycle(service)
+    assert report.decisions["BTC"].risk.grade is RiskGrade.WARN
+    assert _new_sells(service, placed) == [] and service.rt.memory["BTC"].risk_hold
