@@ -109,7 +109,9 @@ class Decision:
     when it counts: `holding` has the parts); `exposure` is it in the instrument's base units
     (coins / `multiplier`, e.g. 1000PEPE units); `basis` a dated future's annualised basis
     (`instrument.annualised_basis`), None for a perpetual. `basket`: the hedges sharing this
-    perp and this hedge's part of its position (`domain/basket.py`), None when alone on it."""
+    perp and this hedge's part of its position (`domain/basket.py`), None when alone on it.
+    `roll_risk`: while the hedge rolls, the assessment of the contract rolled into
+    (`domain/roll_risk.py`; `risk` stays the held contract's), else None."""
 
     hedge: str
     verdict: DataVerdict
@@ -129,6 +131,7 @@ class Decision:
     multiplier: Decimal = Decimal(1)
     basis: Decimal | None = None
     basket: BasketShare | None = None
+    roll_risk: RiskAssessment | None = None
 
     @property
     def exposure_units(self) -> Decimal:

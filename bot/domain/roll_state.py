@@ -60,7 +60,8 @@ class RollProgress:
 class RollState:
     """A roll from `from_symbol` to `to_symbol`, started at `started_ms` (venue clock) with
     `size` base short on the old leg; `late`: the `roll_late` alert was raised and the
-    remaining steps are IOC."""
+    remaining steps are IOC; `risk_hold`: the new contract's risk hold (`hold.py`: no sells
+    of it from a grade of TOP_UP until its distance is back at `restore_distance`)."""
 
     from_symbol: str
     to_symbol: str
@@ -68,6 +69,7 @@ class RollState:
     size: Decimal
     progress: RollProgress = RollProgress()
     late: bool = False
+    risk_hold: bool = False
 
 
 def start_roll(from_symbol: str, to_symbol: str, started_ms: int, size: Decimal) -> RollState:
@@ -115,6 +117,7 @@ def roll_data(state: RollState | None) -> dict[str, object] | None:
         "size": str(state.size),
         "progress": [str(p.bought), str(p.bought_value), str(p.sold), str(p.sold_value)],
         "late": state.late,
+        "risk_hold": state.risk_hold,
     }
 
 
@@ -129,15 +132,18 @@ def roll_from(value: object) -> RollState | None:
     if not isinstance(progress, list) or len(progress) != 4:
         raise ValueError("roll progress")
     started, late = value["started_ms"], value.get("late", False)
+    held = value.get("risk_hold", False)
     if isinstance(started, bool) or not isinstance(started, int) or not isinstance(late, bool):
         raise TypeError("roll")
+    if not isinstance(held, bool):
+        raise TypeError("roll risk_hold")
     try:
         amounts = [Decimal(str(x)) for x in progress]
         size = Decimal(str(value["size"]))
     except InvalidOperation as exc:
         raise ValueError("roll amounts") from exc
     return RollState(
-        _text(value["from"]), _text(value["to"]), started, size, RollProgress(*amounts), late
+        _text(value["from"]), _text(value["to"]), started, size, RollProgress(*amounts), late, held
     )
 
 

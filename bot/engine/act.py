@@ -11,6 +11,8 @@ reduction.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import structlog
 
 from bot.domain.decision import Decision
@@ -25,7 +27,8 @@ from bot.notify.catalogue import AlertKind, make_alert
 
 from . import watch
 from .orders import Outcome, cancel, place
-from .risk_guard import GuardActions, alert_outcome, apply_risk, journal_margin
+from .risk_guard import GuardActions, apply_risk, journal_margin
+from .roll_risk import alert_legs, guard_new_leg
 from .runtime import Runtime
 
 __all__ = ["act", "guard"]
@@ -34,30 +37,35 @@ log = structlog.get_logger(__name__)
 
 
 async def guard(rt: Runtime, legs: HedgeLegs, d: Decision, policy: HedgePolicy) -> GuardActions:
-    """The risk guard's actions (top-up, leverage) on a trusted reading."""
+    """The risk guard's actions (top-up, leverage) on a trusted reading; while rolling,
+    on the contract rolled into too (`done.roll`)."""
     if not d.verdict.ok:
         return GuardActions()
     mode = d.position.margin_mode or policy.margin_mode or MarginMode.ISOLATED
     exchange = rt.exchanges[legs.perp_account]
-    return await apply_risk(rt, exchange, d.hedge, legs.perp_symbol, d.risk, mode)
+    done = await apply_risk(rt, exchange, d.hedge, legs.perp_symbol, d.risk, mode)
+    done.roll = await guard_new_leg(rt, legs, d, policy, held=done)
+    return done
 
 
-def alert_guard(rt: Runtime, d: Decision, done: GuardActions, reduced: list[str]) -> None:
-    """The one risk alert of a trusted reading (`risk_guard.alert_outcome`)."""
-    if d.verdict.ok:
-        alert_outcome(rt, d.hedge, d.risk, done, reduced)
+def alert_guard(
+    rt: Runtime, d: Decision, done: GuardActions, cuts: Mapping[str, Sequence[str]]
+) -> None:
+    """The one risk alert of a trusted reading (`roll_risk.alert_legs`); `cuts`: contract →
+    the risk-reduce orders placed on it."""
+    alert_legs(rt, d, (done, done.roll or GuardActions()), cuts)
 
 
 async def act(rt: Runtime, legs: HedgeLegs, d: Decision, policy: HedgePolicy) -> list[str]:
     """Everything one hedge does this cycle; one status line per action."""
     exchange = rt.exchanges[legs.perp_account]
     done = await guard(rt, legs, d, policy)
-    lines = list(done.lines)
+    lines = done.all_lines
     for item in d.plan.cancels:
         outcome = await cancel(rt, exchange, item)
         rt.metrics.count_order(d.hedge, outcome.kind)
         lines.append(outcome.text)
-    reduced: list[str] = []
+    reduced: dict[str, list[str]] = {}
     for planned in d.plan.orders:
         if planned.purpose is Purpose.GROW and d.funding is not None and d.funding.transfer > 0:
             line, funded = await _fund(rt, exchange, d.hedge, d.funding)
@@ -72,7 +80,7 @@ async def act(rt: Runtime, legs: HedgeLegs, d: Decision, policy: HedgePolicy) ->
         if outcome.kind == "rejected":
             watch.note_rejection(rt, d.hedge, outcome.text)
         if planned.purpose is Purpose.RISK_REDUCE and _reduced(outcome):
-            reduced.append(outcome.text)
+            reduced.setdefault(planned.symbol, []).append(outcome.text)
     alert_guard(rt, d, done, reduced)
     return lines
 

@@ -109,11 +109,16 @@ async def _read_account(rt: Runtime, account: str, symbols: set[str]) -> None:
 
 
 async def prefetch_brackets(rt: Runtime, legs: Iterable[HedgeLegs]) -> None:
-    """Read the due brackets of every perp in `legs`: one request per account, all accounts
-    at once (the per-hedge `ensure_brackets` then finds them read)."""
+    """Read the due brackets of every perp in `legs`, and of the contract a roll of one of
+    them moves into: one request per account, all accounts at once (the per-hedge
+    `ensure_brackets` then finds them read)."""
     by_account: dict[str, set[str]] = {}
     for leg in legs:
         by_account.setdefault(leg.perp_account, set()).add(leg.perp_symbol)
+    for memory in rt.memory.values():
+        held = by_account.get(memory.legs.perp_account, set())
+        if memory.roll is not None and memory.legs.perp_symbol in held:
+            held.add(memory.roll.to_symbol)
     await asyncio.gather(*(_read_account(rt, a, s) for a, s in sorted(by_account.items())))
 
 

@@ -59,5 +59,5 @@ async def _actions(
             log.warning("hedge.act_failed", detail=str(exc))
             return [f"action failed: {exc}"]
     done = await guard(rt, leg, d, policy)
-    alert_guard(rt, d, done, [])
-    return done.lines
+    alert_guard(rt, d, done, {})
+    return done.all_lines

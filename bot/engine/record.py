@@ -84,7 +84,7 @@ def record_hedge(
         "venue_ms": quote.timestamp_ms,
         "contract_size": str(market.contract_size),
         **holding_fields(d, text=True),
-        **roll_fields(memory.roll, perp, text=True),
+        **roll_fields(memory.roll, perp, d.roll_risk, text=True),
         **beta_fields(hedge, d.memory, text=True),
     }
     rt.journal.record_snapshot(
@@ -141,7 +141,7 @@ def record_hedge(
         "funding_asset": settle,  # the coin for an inverse perp, else the quote (USDT)
         "contract_size": market.contract_size,
         **holding_fields(d),
-        **roll_fields(memory.roll, perp),
+        **roll_fields(memory.roll, perp, d.roll_risk),
         **beta_fields(hedge, d.memory),
         "risk_grade": risk.grade.name.lower() if risk else "ok",
         "risk_hold": memory.risk_hold,  # increases blocked until the distance is restored

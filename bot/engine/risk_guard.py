@@ -23,7 +23,7 @@ from bot.notify.catalogue import AlertKind, make_alert
 from .orders import DRY_RUN_STATUS
 from .runtime import Runtime
 
-__all__ = ["GuardActions", "alert_kind", "alert_outcome", "apply_risk", "journal_margin"]
+__all__ = ["GuardActions", "alert_kind", "apply_risk", "journal_margin"]
 
 log = structlog.get_logger(__name__)
 
@@ -35,11 +35,18 @@ def _alert(rt: Runtime, kind: AlertKind, hedge: str, detail: str) -> None:
 @dataclass
 class GuardActions:
     """What the risk guard did for one hedge this cycle: one status line per action (failed
-    ones included), and which kinds of action succeeded."""
+    ones included), and which kinds of action succeeded; `roll`: what it did on the contract
+    a roll moves into (`roll_risk.guard_new_leg`), None when not rolling."""
 
     lines: list[str] = field(default_factory=list)
     margin_moved: bool = False
     delevered: bool = False
+    roll: GuardActions | None = None
+
+    @property
+    def all_lines(self) -> list[str]:
+        """The status lines of both contracts' actions."""
+        return [*self.lines, *(self.roll.lines if self.roll else ())]
 
 
 def alert_kind(risk: RiskAssessment, done: GuardActions, *, reduced: bool) -> AlertKind:
@@ -57,17 +64,6 @@ def alert_kind(risk: RiskAssessment, done: GuardActions, *, reduced: bool) -> Al
     return AlertKind.LIQUIDATION_NEAR
 
 
-def alert_outcome(
-    rt: Runtime, hedge: str, risk: RiskAssessment, done: GuardActions, reduced: list[str]
-) -> None:
-    """One alert for a hedge graded WARN or worse, naming the actions taken (`reduced`: the
-    risk-reduce orders placed this cycle)."""
-    if risk.grade is RiskGrade.OK:
-        return
-    kind = alert_kind(risk, done, reduced=bool(reduced))
-    _alert(rt, kind, hedge, "; ".join([*risk.reasons, *done.lines, *reduced]))
-
-
 async def apply_risk(
     rt: Runtime,
     exchange: Exchange,
@@ -77,7 +73,7 @@ async def apply_risk(
     mode: MarginMode,
 ) -> GuardActions:
     """Act on one hedge's assessment (top up, lower leverage); the caller alerts the outcome
-    once the planner's orders are placed (`alert_outcome`)."""
+    once the planner's orders are placed (`roll_risk.alert_legs`)."""
     done = GuardActions()
     if risk.grade is RiskGrade.OK:
         return done

@@ -7,6 +7,8 @@ contracts are gathered and each cycle's plan is `roll_step.plan_roll` in place o
 planner's (one live order for the hedge across both, post-only, the old leg bought back
 reduce-only, old + new kept within [target − band, max_ratio] × exposure). A risk
 reduction on the old leg still wins; untrusted data or a pause cancels and places nothing.
+The new leg is graded too (`roll_risk`): the stricter of both legs' gates (with their risk
+holds) holds the new leg's sells, and at REDUCE on it the step buys it back reduce-only.
 A roll that cannot finish post-only before `expiry − 1h` raises `roll_late` once and sends
 its remaining steps IOC. When the old leg is flat with nothing of ours resting on it, the
 roll is done: the hedge holds the new contract (its memory starts afresh, rules kept).
@@ -32,12 +34,14 @@ from bot.domain.model import AccountSnapshot, Fill, Order, Side
 from bot.domain.planner import Cancel, HedgePlan, reference_price
 from bot.domain.risk_policy import RiskGate
 from bot.domain.roll_plan import roll_due, roll_target
+from bot.domain.roll_risk import leg_gate, new_leg_cut, new_leg_hold, roll_gate
 from bot.domain.roll_state import RollState, roll_line, roll_progress, start_roll
 from bot.domain.roll_step import RollLeg, RollView, plan_roll, roll_late
 from bot.notify.catalogue import AlertKind, make_alert
 
 from .inputs import our_orders
 from .roll_inputs import delivers, rolled_over
+from .roll_risk import assess_new_leg
 from .runtime import Runtime
 
 __all__ = ["RollEvent", "finish_roll", "roll_decision", "roll_step"]
@@ -83,8 +87,10 @@ async def roll_step(
     events are returned (`hedgebot plan` drops them). `fresh`: the hedge's fills the venue
     reported that the journal does not hold yet (a cycle journals them before deciding)."""
     hedge = rt.settings.hedges[d.hedge]
-    if d.memory.roll is not None:
-        return _stepped(rt, leg, perp, d, d.memory.roll, blocked=blocked, fresh=fresh)
+    roll = d.memory.roll
+    if roll is not None:
+        d = replace(d, roll_risk=await assess_new_leg(rt, leg, perp, d.hedge, roll))
+        return _stepped(rt, leg, perp, d, roll, blocked=blocked, fresh=fresh)
     if d.verdict.ok and not delivers(hedge):
         roll = await _due_roll(rt, hedge, leg, perp, d)
         if roll is not None:
@@ -139,7 +145,8 @@ def _stepped(
     if not roll.late and roll_late(view):
         roll, late = _went_late(roll)
         view, events = replace(view, late=True), (*events, late)
-    plan = _plan(d, view, blocked=blocked)
+    roll, gate = _gate(rt, d, roll)
+    plan = _plan(d, view, blocked=blocked, gate=gate)
     plan = replace(plan, notes=(roll_line(roll), *plan.notes))
     key = plan.orders[0].intent if plan.orders else None
     memory = replace(d.memory, roll=roll)
@@ -148,10 +155,24 @@ def _stepped(
     return stepped, events
 
 
-def _plan(d: Decision, view: RollView, *, blocked: bool) -> HedgePlan:
+def _gate(rt: Runtime, d: Decision, roll: RollState) -> tuple[RollState, RiskGate]:
+    """`roll` with the new contract's risk hold after this (trusted) reading, and the roll's
+    gate: the stricter of both legs' (each with its risk hold; `roll_risk.roll_gate`)."""
+    settings = rt.settings.risk
+    if d.verdict.ok:
+        held = new_leg_hold(roll.risk_hold, d.roll_risk, settings.restore_distance)
+        roll = roll if held == roll.risk_hold else replace(roll, risk_hold=held)
+    old = leg_gate(d.risk, held=d.memory.risk_hold)
+    new = leg_gate(d.roll_risk, held=roll.risk_hold)
+    return roll, roll_gate(old, new, allow_reduce=settings.allow_reduce)
+
+
+def _plan(d: Decision, view: RollView, *, blocked: bool, gate: RiskGate) -> HedgePlan:
     """The roll step, unless the risk guard reduces (its plan on the old leg wins), an
     order's outcome is awaited (place nothing), the data is untrusted or the hedge paused
-    (cancel both legs' orders); a gate that blocks increases holds the new leg's sells."""
+    (cancel both legs' orders), or the new leg grades REDUCE (its buy-back,
+    `roll_risk.new_leg_cut`); a roll `gate` that blocks increases holds the new leg's sells
+    (so does a new leg that could not be graded)."""
     if d.risk.gate is RiskGate.REDUCE:
         on_new = [o for o in view.live_orders if o.symbol == view.new.market.symbol]
         why = "risk reduction on the old contract first"
@@ -163,10 +184,14 @@ def _plan(d: Decision, view: RollView, *, blocked: bool) -> HedgePlan:
         why = d.plan.notes[0] if d.plan.notes else "no trading this cycle"
         cancels = tuple(Cancel(o.id, o.symbol, why) for o in view.live_orders)
         return HedgePlan(d.hedge, None, cancels=cancels, notes=(why,))
+    if gate is RiskGate.REDUCE and d.roll_risk is not None:
+        return new_leg_cut(view, d.roll_risk)
     step = plan_roll(view)
-    if d.risk.gate is RiskGate.ALLOW or not any(o.side is Side.SELL for o in step.orders):
+    if gate is RiskGate.ALLOW or not any(o.side is Side.SELL for o in step.orders):
         return step
     why = f"roll: not selling {view.new.market.symbol} while the risk gate blocks increases"
+    if d.roll_risk is None:
+        why = f"roll: not selling {view.new.market.symbol}: its risk could not be graded"
     return replace(step, orders=(), notes=(*step.notes, why))
 
 

@@ -33,9 +33,10 @@ def _series_hedge() -> dict[str, Any]:
 ROLL_HEDGES = {"BTC": _series_hedge()}  # 2 BTC on the series, rolled 72 h before expiry
 
 
-async def rolling_service(tmp_path: Path) -> Service:
-    """A daemon whose 2 BTC short on OLD is 71 h from expiry: its next cycle starts a roll."""
-    service = open_service(tmp_path, hedges=ROLL_HEDGES)
+async def rolling_service(tmp_path: Path, **sections: Any) -> Service:
+    """A daemon whose 2 BTC short on OLD is 71 h from expiry: its next cycle starts a roll
+    (`sections`: more YAML, e.g. risk=...)."""
+    service = open_service(tmp_path, hedges=ROLL_HEDGES, **sections)
     fake = service.fake
     for symbol, expiry in ((OLD, START_MS + 71 * HOUR), (NEW, START_MS + 2_000 * HOUR)):
         fake.markets[symbol] = replace(btc_perp(), symbol=symbol, expiry_ms=expiry)
