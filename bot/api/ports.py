@@ -29,6 +29,17 @@ Values may be `Decimal` (the API serialises them as JSON strings, so no precisio
 - `brackets_missing`: true when the risk was assessed without the venue's margin brackets (a
   cruder liquidation estimate).
 - `open_orders`: list of `OpenOrderView` mappings.
+- `holding`: the holding as one sentence (`4 BTC spot + 1 BTC coinm margin`), `holding_parts`
+  {source: coins}; `exposure` (instrument base units), `multiplier` (holding units per base
+  unit, 1000 for 1000PEPE), `basis` (a dated future's annualised basis, fraction; else None).
+- `basket`: for a hedge sharing its perp, {`members`, `partners`, `share` (fraction of the
+  position)}; None when alone on it.
+- `beta`, `beta_r2`, `beta_samples`, `beta_text`, `beta_source` (`fitted` | `fixed`),
+  `beta_refused` (why the latest fit was refused, else None): proxy hedges only.
+- `roll`: while rolling a dated future, "rolling A → B (x of y moved)", else None; then also
+  `roll_legs` {symbol: signed contracts}, `roll_cost` (quote: basis paid > 0, earned < 0),
+  and the new contract's `roll_new_risk_grade`, `roll_new_liquidation_distance`,
+  `roll_new_risk_hold`.
 - timestamps: epoch seconds (float).
 """
 
@@ -120,6 +131,24 @@ class HedgeStatus(TypedDict, total=False):
     risk_grade: str | int
     risk_hold: bool
     brackets_missing: bool
+    holding: str | None
+    holding_parts: dict[str, Any]
+    exposure: Any
+    multiplier: Any
+    basis: Any
+    basket: dict[str, Any] | None
+    beta: Any
+    beta_r2: Any
+    beta_samples: int | None
+    beta_text: str
+    beta_source: str  # "fitted" | "fixed"
+    beta_refused: str | None
+    roll: str | None
+    roll_legs: dict[str, Any]
+    roll_cost: Any
+    roll_new_risk_grade: str | None
+    roll_new_liquidation_distance: Any
+    roll_new_risk_hold: bool
 
 
 class AccountStatus(TypedDict, total=False):
