@@ -4,7 +4,6 @@ in the same coin on one account) are refused, naming the hedges and `count_margi
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ import yaml
 from bot.cli import main
 from bot.config import ConfigError, Settings, parse_config
 from bot.domain.instrument import counts_margin
-from bot.domain.model import Market, MarketKind
+from tests.domain._factories import inverse
 
 ACCOUNTS = {
     "main": {"exchange": "binance", "mode": "sim", "url": "http://127.0.0.1:9"},
@@ -72,22 +71,6 @@ def test_two_hedges_counting_one_coinm_wallet_are_refused(
     assert said.count("COIN-M wallet") == 1
 
 
-def _inverse(symbol: str) -> Market:
-    """The market the venue would list for an inverse BTC contract."""
-    return Market(
-        symbol=symbol,
-        exchange_symbol=symbol,
-        kind=MarketKind.INVERSE,
-        base="BTC",
-        quote="USD",
-        settle="BTC",
-        contract_size=Decimal(100),
-        amount_step=Decimal(1),
-        price_tick=Decimal("0.1"),
-        min_amount=Decimal(1),
-    )
-
-
 @pytest.mark.parametrize(("cold", "spot"), REFUSED)
 def test_count_margin_false_on_one_counts_the_wallet_once(
     cold: dict[str, Any], spot: dict[str, Any]
@@ -96,7 +79,7 @@ def test_count_margin_false_on_one_counts_the_wallet_once(
     only."""
     settings = _parse(_config(cold, {**spot, "count_margin": False}))
     counted = {
-        name: counts_margin(policy, _inverse(policy.perp_symbol.removesuffix("-quarter")))
+        name: counts_margin(policy, inverse(symbol=policy.perp_symbol.removesuffix("-quarter")))
         for name, policy in settings.hedge_policies().items()
     }
     assert counted == {"BTC-cold": True, "BTC-spot": False}
