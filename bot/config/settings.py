@@ -14,6 +14,7 @@ from bot.config.baskets import basket_problems
 from bot.config.bybit_rules import bybit_problems
 from bot.config.errors import problems_error
 from bot.config.hedges import HEDGE_NAME_PATTERN, HedgeSettings, SpotLeg
+from bot.config.margin_rules import margin_problems
 from bot.config.scale import ScaleSettings
 from bot.config.sections import (
     ApiSettings,
@@ -87,6 +88,7 @@ class Settings(BaseModel):
         problems = list(_reference_problems(self)) + list(_overlap_problems(self))
         problems += basket_problems(self.hedges)
         problems += bybit_problems(self.accounts, self.hedges)
+        problems += margin_problems(self.hedges)
         if problems:
             raise problems_error(problems)
         return self

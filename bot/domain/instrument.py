@@ -8,7 +8,8 @@
 - inverse (COIN-M) perp: one contract = `contract_size` USD (BTCUSD 100, ETHUSD 10), so the
   contracts wanted are target_ratio × coins × mark / contract_size (5 BTC at 60,000 → 3,000
   BTCUSD contracts; the seeds' 1-USD contract → 300,000); the COIN-M wallet's coin counts as
-  holding unless `count_margin: false` (`holding`).
+  holding unless `count_margin: false` (`holding`); the wallet is one per account and coin,
+  shared by all its contracts, so the config lets one hedge count it (`config.margin_rules`).
 """
 
 from __future__ import annotations
