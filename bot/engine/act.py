@@ -70,8 +70,9 @@ async def act(rt: Runtime, legs: HedgeLegs, d: Decision, policy: HedgePolicy) ->
         if planned.purpose is Purpose.GROW and d.funding is not None and d.funding.transfer > 0:
             line, funded = await _fund(rt, exchange, d.hedge, d.funding)
             lines.append(line)
-            if not funded:
+            if not funded:  # counts toward the streak like a rejected order
                 _note(rt, d, planned, rejected=True)
+                watch.note_rejection(rt, d.hedge, line)
                 continue
         outcome = await place(rt, exchange, d.hedge, planned)
         rt.metrics.count_order(d.hedge, outcome.kind)

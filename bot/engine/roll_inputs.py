@@ -122,9 +122,13 @@ def roll_fresh_fills(
 
 def rolled_over(memory: HedgeMemory, roll: RollState) -> HedgeMemory:
     """The memory a done `roll` leaves: a fresh one on the new contract, with the fills
-    cursor and the rule state kept."""
+    cursor, the rule state and the new contract's risk hold kept (a contract topped up mid-roll
+    is not grown again until its distance is restored, now that it is the held one)."""
     legs = replace(memory.legs, perp_symbol=roll.to_symbol)
-    return HedgeMemory(legs=legs, fill_cursor_ms=memory.fill_cursor_ms, rules=memory.rules)
+    return HedgeMemory(
+        legs=legs, fill_cursor_ms=memory.fill_cursor_ms, rules=memory.rules,
+        risk_hold=roll.risk_hold,
+    )  # fmt: skip
 
 
 def done_from_journal(rt: Runtime) -> None:

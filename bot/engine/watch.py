@@ -118,7 +118,9 @@ def data_verdict(rt: Runtime, hedge: str, verdict: DataVerdict) -> None:
 def note_rejection(rt: Runtime, hedge: str, text: str) -> None:
     """Alert once when the hedge's memory reaches `REJECTIONS_ALERT` rejections in a row: the
     back-off keeps resending the order every few minutes, and each later rejection of the same
-    streak is not news to the operator (an accepted order ends the streak)."""
+    streak is not news to the operator (an accepted order ends the streak). Called for every
+    rejection the memory counts (a refused order or its failed funding transfer), so the
+    count passes through `REJECTIONS_ALERT` here exactly once per streak."""
     memory = rt.memory.get(hedge)
     count = memory.rejections if memory is not None else 1
     if count == REJECTIONS_ALERT:

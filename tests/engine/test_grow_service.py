@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.domain.model import Wallet
 from bot.engine.inputs import ensure_memories
-from bot.exchange.errors import InsufficientFunds
+from bot.exchange.errors import ExchangeError, InsufficientFunds
 from bot.notify.catalogue import AlertKind
 from bot.store import Journal
 
@@ -122,3 +122,16 @@ async def test_an_accepted_order_ends_the_back_off(tmp_path: Path) -> None:
     assert len(service.placed()) == 3 and len(service.fake.open_orders()) == 1
     memory = service.rt.memory["BTC"]
     assert memory.backoff is None and memory.rejections == 0
+
+
+async def test_a_funding_transfer_that_keeps_failing_is_alerted_once(tmp_path: Path) -> None:
+    """The spot → futures transfer a growing order needs fails every time: each failure
+    counts toward the rejection streak and backs off like a refused order, and the operator
+    gets one "orders rejected repeatedly" alert naming the failed transfer (before, none:
+    only log lines)."""
+    service = _issue_venue(tmp_path, risk={"auto_top_up": True})
+    service.fake.fail("transfer", ExchangeError("transfers suspended"), times=1_000)
+    await service.cycles(40, seconds=60)
+    assert not service.placed()
+    (alert,) = service.alerts(AlertKind.ORDERS_REJECTED_REPEATEDLY)
+    assert "3 in a row" in alert.body and "transfer of" in alert.body

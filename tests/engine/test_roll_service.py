@@ -11,8 +11,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from bot.domain.memory import HedgeLegs, HedgeMemory
+from bot.domain.roll_state import RollState
 from bot.engine.dated_resolve import refresh_dated
-from bot.engine.roll_inputs import roll_symbols
+from bot.engine.roll_inputs import roll_symbols, rolled_over
 from bot.engine.startup import prepare
 from bot.store import Journal
 
@@ -137,3 +139,13 @@ async def test_a_restart_right_after_a_roll_ends_holds_the_new_contract(tmp_path
     assert kinds.count("done") == 1 and kinds[0] == "start"
     assert again.rt.memory["BTC"].roll is None and again.rt.memory["BTC"].legs.perp_symbol == NEW
     assert len(again.placed()) == placed and _legs(again) == (0, 2)
+
+
+def test_a_done_roll_hands_the_new_contracts_risk_hold_to_the_held_memory() -> None:
+    """The roll's new contract, topped up and still short of restore_distance when the roll
+    ends, stays held once it is the held contract: its short is not grown on the next cycle."""
+    legs = HedgeLegs("main", "BTC", "main", OLD)
+    roll = RollState(from_symbol=OLD, to_symbol=NEW, started_ms=START_MS, size=Decimal(2))
+    done = rolled_over(HedgeMemory(legs=legs), replace(roll, risk_hold=True))
+    assert done.legs.perp_symbol == NEW and done.risk_hold is True
+    assert rolled_over(HedgeMemory(legs=legs), roll).risk_hold is False
