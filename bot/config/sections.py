@@ -248,9 +248,9 @@ class ApiSettings(BaseModel):
     )
     allowed_hosts: tuple[str, ...] = Field(
         default=(),
-        description="host names a browser may reach the API and dashboard under, besides IP "
-        "addresses, localhost and `host` (e.g. the name a reverse proxy serves it as); other "
-        "names are refused to browsers (DNS-rebinding protection)",
+        description="host names the API and dashboard answer under, besides IP addresses, "
+        "localhost and `host` (e.g. the name a reverse proxy serves it as); other names get "
+        "421 except on /healthz and /metrics (DNS-rebinding protection)",
     )
 
     @field_validator("allowed_hosts")

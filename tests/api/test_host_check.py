@@ -1,6 +1,6 @@
-"""DNS rebinding: a browser reaching the API under a foreign host name is refused (421), so a
-page elsewhere cannot read positions through a name it pointed at 127.0.0.1; the dashboard's
-own names, Prometheus's `bot:8080` and the CLI keep working."""
+"""DNS rebinding: a request under a foreign host name is refused (421), so a page elsewhere
+cannot read positions through a name it pointed at 127.0.0.1; addresses, localhost, the
+configured names, and /healthz and /metrics under any name keep working."""
 
 from __future__ import annotations
 
@@ -50,31 +50,42 @@ def test_allowed_hosts(name: str, allowed: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("headers", "status"),
+    ("path", "host", "status"),
     [
-        ({"Host": "evil.example:8080", "Sec-Fetch-Site": "same-origin"}, 421),
-        ({"Host": "evil.example:8080", "Origin": "http://evil.example:8080"}, 421),
-        ({"Host": "hedge.example.org", "Sec-Fetch-Site": "same-origin"}, 200),
-        ({"Host": "bot:8080"}, 200),  # Prometheus in docker compose: not a browser
+        ("/status", "evil.example:8080", 421),  # a rebound name: a plain same-origin GET
+        ("/", "evil.example:8080", 421),
+        ("/history?hedge=BTC", "evil.example", 421),
+        ("/status", "hedge.example.org", 200),  # in api.allowed_hosts
+        ("/status", "127.0.0.1:8080", 200),
+        ("/metrics", "bot:8080", 200),  # Prometheus in docker compose
     ],
 )
-async def test_browser_reads_under_a_foreign_name_are_refused(
-    headers: dict[str, str], status: int
-) -> None:
-    """/status read by a browser under a rebound name is a 421 naming api.allowed_hosts; a
-    configured name and a non-browser client under any name get the figures."""
+async def test_reads_under_a_foreign_name_are_refused(path: str, host: str, status: int) -> None:
+    """What a browser sends for a page's own `fetch('/status')` over plain http after DNS
+    rebinding — a Host naming the attacker's site and no Origin or Sec-Fetch header — gets a
+    421 naming api.allowed_hosts and no figures; a configured name, an address, and /metrics
+    under any name get their answer."""
     engine = FakeEngine()
     app = build_api(engine, engine, Metrics(), token=TOKEN, stale_after_s=60,
                     clock=lambda: NOW, hosts=("127.0.0.1", "hedge.example.org"))  # fmt: skip
     api = await start_api(app, "127.0.0.1", 0)
     try:
-        answer = await fetch("GET", f"{api.url}/status", headers=headers)
+        answer = await fetch("GET", f"{api.url}{path}", headers={"Host": host})
         assert answer.status == status, answer.text
         if status == 421:
-            assert "api.allowed_hosts" in answer.json()["error"]
-            assert "positions" not in answer.text and "BTC" not in answer.text
-        else:
-            assert "BTC" in answer.text
+            assert "api.allowed_hosts" in answer.json()["error"] and "BTC" not in answer.text
+    finally:
+        await api.stop()
+
+
+async def test_healthz_answers_under_any_name() -> None:
+    """The healthcheck is never refused for its Host (a container probe may use any name)."""
+    engine = FakeEngine()
+    app = build_api(engine, engine, Metrics(), token=TOKEN, stale_after_s=60, clock=lambda: NOW)
+    api = await start_api(app, "127.0.0.1", 0)
+    try:
+        answer = await fetch("GET", f"{api.url}/healthz", headers={"Host": "bot:8080"})
+        assert answer.status != 421
     finally:
         await api.stop()
 
