@@ -18,8 +18,8 @@ def member_increments(
     readings: Mapping[str, Sequence[SnapshotRow]],
 ) -> dict[str, list[Increment]]:
     """The increments of every member of a basket some hedge of `symbols` (name → perp
-    symbol) is in at its latest reading (`readings`: name → its readings); hedges alone on
-    their perp are absent."""
+    symbol) was in (`readings`: name → its readings; a member no longer configured, e.g.
+    removed by a reload, is read from the journal); hedges never in a basket are absent."""
     out: dict[str, list[Increment]] = {}
     for name, symbol in symbols.items():
         members = basket_members(readings[name])

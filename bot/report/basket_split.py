@@ -32,9 +32,10 @@ Cycle = dict[str, SnapshotRow]  # one daemon cycle's member readings, lead first
 
 
 def basket_members(readings: Sequence[SnapshotRow]) -> tuple[str, ...]:
-    """The members the hedge's latest basket reading names; () for a hedge never in one."""
-    tags = [r.basket for r in readings if r.basket is not None]
-    return tags[-1].members if tags else ()
+    """Every hedge the hedge's basket readings name, in the order first named (lead first):
+    the members of today and of before a reload; () for a hedge never in a basket."""
+    names = (m for r in readings if r.basket is not None for m in r.basket.members)
+    return tuple(dict.fromkeys(names))
 
 
 def shared(whole: Decimal, shares: Sequence[Decimal]) -> tuple[Decimal, ...]:

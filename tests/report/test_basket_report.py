@@ -14,7 +14,7 @@ import pytest
 from bot.backtest.timestamps import DateRange
 from bot.cli import main
 from bot.domain.model import Fill, FundingPayment, Side, Wallet
-from bot.report.basket_split import basket_increments
+from bot.report.basket_split import basket_increments, basket_members
 from bot.report.command import build_reports
 from bot.report.hedge_report import HedgeReport, report_of
 from bot.report.journal_read import BasketTag, HedgeEvents, ReportJournal, SnapshotRow
@@ -117,3 +117,29 @@ async def test_report_splits_a_basket_the_daemon_journaled(
     assert D(hedges["ETH"]["total"]["perp_pnl"]) == e.perp
     assert main(["report", "-c", str(service.config)]) == 0
     assert "hedge ETH (basket with BTC)" in capsys.readouterr().out
+
+
+def test_a_member_removed_by_a_reload_keeps_its_part_before_and_the_lead_takes_the_rest() -> None:
+    """A, B, C (1/3 each) on one 3-short; C leaves by a reload after the second reading: the
+    hedges still configured name C as a past member, C keeps its third of the fee before it
+    left, and over the interval across the reload A takes C's part: every part still adds
+    up to the basket's perp P&L (3 × 10 = 30) and fees (0.03) exactly."""
+    three, two = BasketTag(("A", "B", "C"), THIRD), BasketTag(("A", "B"), D("0.5"))
+
+    def rows(name: str, n: int) -> list[SnapshotRow]:
+        marks, contracts = ("100", "100", "90"), ("0", "-1", "-1.5")
+        return [
+            SnapshotRow(T0 + i, T0 + i, D(1), D(contracts[i] if i < 2 or name != "C" else "0"),
+                        D(marks[i]), D(1), None, None, None, f"c{i}", three if i < 2 else two)
+            for i in range(n)
+        ]  # fmt: skip
+
+    readings = {"A": rows("A", 3), "B": rows("B", 3), "C": rows("C", 2)}
+    sold = Fill("t1", "o1", SYMBOL, Side.SELL, D(3), D(100), D("0.03"), "USDT", True, T0 + 1)
+    incs = basket_increments(SYMBOL, readings, [sold], [])
+    parts = [i.split for name in "ABC" for i in incs[name]]
+    assert basket_members(readings["A"]) == ("A", "B", "C")
+    assert [i.split.fees for i in incs["C"]] == [D("0.01")] and len(incs["A"]) == 2
+    assert (incs["A"][1].split.perp, incs["B"][1].split.perp) == (20, 10)
+    assert sum((p.perp for p in parts), D(0)) == 30
+    assert sum((p.fees for p in parts), D(0)) == D("0.03")
