@@ -14,8 +14,10 @@ import pytest
 from bot.backtest.timestamps import DateRange
 from bot.cli import main
 from bot.domain.model import Fill, FundingPayment, Side, Wallet
+from bot.notify.alert import Severity
 from bot.report.basket_split import basket_increments, basket_members
 from bot.report.command import build_reports
+from bot.report.digest import daily_digest
 from bot.report.hedge_report import HedgeReport, report_of
 from bot.report.journal_read import BasketTag, HedgeEvents, ReportJournal, SnapshotRow
 from tests.engine.fake_exchange import SYMBOL
@@ -81,7 +83,8 @@ async def test_report_splits_a_basket_the_daemon_journaled(
     """A real basket cycle (BTC 2 coins at target 1, ETH 10 coins at 0.5: one sell, filled,
     then BTC up 300, funding journaled on the lead): the members' perp P&L adds up to the
     fills marked to the last mark exactly, ETH's is its share of it, each spot P&L is its
-    own holding's; `--json` names the basket and its share, the table the partners."""
+    own holding's; `--json` names the basket and its share, the table the partners, and the
+    daily digest shows the same split."""
     service = open_service(tmp_path, hedges=HEDGES)
     fake = service.fake
     fake.balances[Wallet.SPOT]["ETH"] = D(10)
@@ -100,7 +103,8 @@ async def test_report_splits_a_basket_the_daemon_journaled(
     service.rt.journal.close()
     first, last = D("60000.05"), D("60300.05")
     (fill,) = fake.fills
-    with ReportJournal(service.settings().journal.path) as journal:
+    journal_path = service.settings().journal.path
+    with ReportJournal(journal_path) as journal:
         btc, eth = build_reports(journal, {n: (SYMBOL, D("0.02")) for n in HEDGES}, DateRange())
         shares = [r.basket.share for r in journal.snapshots("ETH") if r.basket]
     b, e = btc.total.split, eth.total.split
@@ -117,6 +121,13 @@ async def test_report_splits_a_basket_the_daemon_journaled(
     assert D(hedges["ETH"]["total"]["perp_pnl"]) == e.perp
     assert main(["report", "-c", str(service.config)]) == 0
     assert "hedge ETH (basket with BTC)" in capsys.readouterr().out
+    digest = daily_digest(
+        journal_path, {n: (SYMBOL, D("0.02")) for n in HEDGES}, service.clock() + 1, Severity.INFO
+    )
+    assert (
+        f"ETH: ratio 0.500; P&L {e.total:+,.2f} = spot {e.spot:+,.2f} + perp {e.perp:+,.2f}"
+        in digest.body
+    )
 
 
 def test_a_member_removed_by_a_reload_keeps_its_part_before_and_the_lead_takes_the_rest() -> None:
