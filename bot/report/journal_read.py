@@ -118,6 +118,14 @@ class ReportJournal(Journal):
         )
         return [s for s in map(_snapshot, rows) if s is not None]
 
+    def latest_basket(self, hedge: str) -> BasketTag | None:
+        """The basket the hedge's newest reading names, None alone on its perp (or unread)."""
+        rows = self._rows(
+            "SELECT data FROM snapshots WHERE hedge = ? ORDER BY taken_at DESC, id DESC LIMIT 1",
+            (hedge,),
+        )
+        return _basket(json.loads(rows[0][0] or "{}")) if rows else None
+
     def perp_fills(self, hedge: str) -> list[Fill]:
         """The hedge's fills, oldest first (venue clock)."""
         return list(self.fills_since(hedge, 0))

@@ -20,6 +20,8 @@ from bot.report.command import build_reports
 from bot.report.digest import daily_digest
 from bot.report.hedge_report import HedgeReport, report_of
 from bot.report.journal_read import BasketTag, HedgeEvents, ReportJournal, SnapshotRow
+from bot.report.pnl_series import PnlSeriesCache
+from bot.report.split import Split
 from tests.engine.fake_exchange import SYMBOL
 from tests.engine.service import BTC_HEDGE, open_service
 
@@ -84,7 +86,7 @@ async def test_report_splits_a_basket_the_daemon_journaled(
     then BTC up 300, funding journaled on the lead): the members' perp P&L adds up to the
     fills marked to the last mark exactly, ETH's is its share of it, each spot P&L is its
     own holding's; `--json` names the basket and its share, the table the partners, and the
-    daily digest shows the same split."""
+    daily digest and the dashboard's P&L chart show the same split."""
     service = open_service(tmp_path, hedges=HEDGES)
     fake = service.fake
     fake.balances[Wallet.SPOT]["ETH"] = D(10)
@@ -107,12 +109,15 @@ async def test_report_splits_a_basket_the_daemon_journaled(
     with ReportJournal(journal_path) as journal:
         btc, eth = build_reports(journal, {n: (SYMBOL, D("0.02")) for n in HEDGES}, DateRange())
         shares = [r.basket.share for r in journal.snapshots("ETH") if r.basket]
+        times = [r.taken_at_ms for r in journal.snapshots("ETH")]
+    chart = PnlSeriesCache().series(Path(journal_path), "ETH", SYMBOL, 1, times)
     b, e = btc.total.split, eth.total.split
     marked, moved = -fill.amount * (first - fill.price), -fill.amount * (last - first)
     assert b.perp + e.perp == marked + moved == -fill.amount * (last - fill.price)
     assert abs(e.perp - (marked * shares[0] + moved * shares[1])) < D("1e-11")
     assert b.funding + e.funding == D("1.25") and e.funding > 0
     assert (b.spot, e.spot) == (2 * (last - first), 10 * (last - first))
+    assert chart.splits[-1] == e and chart.splits[0] == Split()  # the dashboard's P&L chart
     capsys.readouterr()
     assert main(["report", "-c", str(service.config), "--json"]) == 0
     hedges = json.loads(capsys.readouterr().out)["hedges"]
