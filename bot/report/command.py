@@ -25,9 +25,9 @@ from bot.backtest.errors import BacktestError
 from bot.backtest.render import prepare_out, print_json, write_outputs
 from bot.backtest.result import RunSummary
 from bot.backtest.sampler import SeriesSampler
-from bot.backtest.timestamps import DateRange
-from bot.report.hedge_report import DayRow, HedgeReport, hedge_report
+from bot.report.hedge_report import DayRow, HedgeReport
 from bot.report.journal_read import ReportJournal
+from bot.report.reports import build_reports
 from bot.store import JournalError
 
 __all__ = ["add_report_arguments", "build_reports", "report_command"]
@@ -63,34 +63,8 @@ def add_report_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def build_reports(
-    journal: ReportJournal,
-    hedges: dict[str, tuple[str, Any]],
-    window: DateRange,
-    samplers: dict[str, SeriesSampler] | None = None,
-) -> list[HedgeReport]:
-    """One report per configured hedge (`hedges`: name → (perp symbol, band))."""
-    out = []
-    for name, (symbol, band) in hedges.items():
-        sampler = None if samplers is None else samplers.setdefault(name, SeriesSampler())
-        out.append(
-            hedge_report(
-                name,
-                symbol,
-                band,
-                journal.snapshots(name),
-                journal.perp_fills(name),
-                journal.funding_payments(name),
-                journal.events(name),
-                window,
-                sampler,
-            )
-        )
-    return out
-
-
 def _table(report: HedgeReport) -> Table:
-    table = Table(title=f"hedge {report.hedge}", title_justify="left")
+    table = Table(title=f"hedge {report.hedge}{_basket_title(report)}", title_justify="left")
     for column in COLUMNS:
         table.add_column(column, justify="left" if column == "day" else "right")
     for row in (*report.days, report.total):
@@ -99,8 +73,29 @@ def _table(report: HedgeReport) -> Table:
     effectiveness = (
         "n/a" if m is None or m.hedge_effectiveness is None else f"{m.hedge_effectiveness:.3f}"
     )
-    table.caption = f"hedge effectiveness {effectiveness}; roll costs {report.roll_costs}"
+    table.caption = (
+        f"hedge effectiveness {effectiveness}; roll costs {report.roll_costs}"
+        f"{_basket_caption(report)}"
+    )
     return table
+
+
+def _basket_title(report: HedgeReport) -> str:
+    """' (basket with ETH, XRP)' for a basket member: the hedges sharing its perp."""
+    tag = report.basket
+    if tag is None:
+        return ""
+    return f" (basket with {', '.join(m for m in tag.members if m != report.hedge)})"
+
+
+def _basket_caption(report: HedgeReport) -> str:
+    tag = report.basket
+    if tag is None:
+        return ""
+    return (
+        f"; perp P&L, funding and fees: its share of the basket's "
+        f"({tag.share * 100:.2f} % at the latest reading)"
+    )
 
 
 def _alerts_table(counts: dict[str, int]) -> Table:

@@ -1,9 +1,10 @@
 """The daily digest's figures from the journal (read-only): the last 24 h of each hedge
-through the report's exact split (`hedge_report`), and the digest job's schedule."""
+through the report's exact split (`build_reports`: a basket member's share of the
+basket's), and the digest job's schedule."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,9 @@ from bot.backtest.timestamps import DateRange
 from bot.notify.alert import Alert, Severity
 from bot.notify.alerts import Notifier
 from bot.notify.digest import DigestLine, digest_alert
-from bot.report.hedge_report import hedge_report
-from bot.report.journal_read import ReportJournal
+from bot.report.hedge_report import HedgeReport
+from bot.report.journal_read import ReportJournal, SnapshotRow
+from bot.report.reports import build_reports
 from bot.report.split import day_of
 from bot.store import JournalError
 
@@ -26,24 +28,11 @@ log = structlog.get_logger(__name__)
 DAY_MS = 86_400_000
 
 
-def _line(
-    journal: ReportJournal, name: str, symbol: str, band: Decimal, window: DateRange
-) -> DigestLine:
-    readings = journal.snapshots(name)
-    report = hedge_report(
-        name,
-        symbol,
-        band,
-        readings,
-        journal.perp_fills(name),
-        journal.funding_payments(name),
-        journal.events(name),
-        window,
-    )
+def _line(report: HedgeReport, readings: Sequence[SnapshotRow], window: DateRange) -> DigestLine:
     latest = [r for r in readings if not window.after(r.venue_ms)]
     split = report.total.split
     return DigestLine(
-        name,
+        report.hedge,
         latest[-1].ratio if latest else None,
         split.spot,
         split.perp,
@@ -63,7 +52,8 @@ def daily_digest(
     """The digest for the 24 h before `now_ms` (`hedges`: name → (perp symbol, band))."""
     window = DateRange(now_ms - DAY_MS, now_ms)
     with ReportJournal(journal_path) as journal:
-        lines = [_line(journal, n, s, b, window) for n, (s, b) in hedges.items()]
+        reports = build_reports(journal, dict(hedges), window)
+        lines = [_line(r, journal.snapshots(r.hedge), window) for r in reports]
     return digest_alert(day_of(now_ms), lines, severity)
 
 

@@ -6,7 +6,7 @@ journal's roll events: basis paid > 0, earned < 0, in quote). Pure."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -17,10 +17,10 @@ from bot.backtest.sampler import SeriesSampler
 from bot.backtest.series import Step
 from bot.backtest.timestamps import DateRange
 from bot.domain.model import Fill, FundingPayment
-from bot.report.journal_read import HedgeEvents, SnapshotRow
+from bot.report.journal_read import BasketTag, HedgeEvents, SnapshotRow
 from bot.report.split import Increment, Split, day_of, increments
 
-__all__ = ["DayRow", "HedgeReport", "hedge_report"]
+__all__ = ["DayRow", "HedgeReport", "hedge_report", "report_of"]
 
 ZERO = Decimal(0)
 ROLL_COSTS = ZERO  # a hedge that never rolled
@@ -51,16 +51,19 @@ class DayRow:
 @dataclass(frozen=True, slots=True)
 class HedgeReport:
     """`days` oldest first; `total` their sum; `metrics` the backtest metrics of the
-    readings (hedge effectiveness, drawdowns of the holding's value + P&L)."""
+    readings (hedge effectiveness, drawdowns of the holding's value + P&L); `basket` the
+    hedge's place in its basket at its latest reading (None alone on its perp)."""
 
     hedge: str
     days: tuple[DayRow, ...]
     total: DayRow
     metrics: Metrics | None
     roll_costs: Decimal = ROLL_COSTS
+    basket: BasketTag | None = None
 
     def as_json(self) -> dict[str, Any]:
         m = self.metrics
+        basket = {} if self.basket is None else {"basket": self.basket.as_json()}
         return {
             "days": [d.as_json() for d in self.days],
             "total": self.total.as_json(),
@@ -68,6 +71,7 @@ class HedgeReport:
             "max_drawdown_hedged": None if m is None else m.as_json()["max_drawdown_hedged"],
             "max_drawdown_unhedged": None if m is None else m.as_json()["max_drawdown_unhedged"],
             "roll_costs": str(self.roll_costs),
+            **basket,
         }
 
 
@@ -111,11 +115,26 @@ def hedge_report(
     sampler: SeriesSampler | None = None,
 ) -> HedgeReport:
     """The report of `hedge` over `window` (readings' venue times; events' local times)."""
+    incs = increments(symbol, readings, fills, funding)
+    return report_of(hedge, band, incs, events, window, sampler)
+
+
+def report_of(
+    hedge: str,
+    band: Decimal,
+    incs: Iterable[Increment],
+    events: HedgeEvents,
+    window: DateRange,
+    sampler: SeriesSampler | None = None,
+    basket: BasketTag | None = None,
+) -> HedgeReport:
+    """The report of `hedge` from its increments (`split.increments`, or a basket member's
+    `basket_split.basket_increments`) over `window`."""
     sink = MetricsSink()
     days: dict[str, Split] = {}
     day_fills: dict[str, int] = {}
     cum, base, last_ts = Split(), None, None
-    for inc in increments(symbol, readings, fills, funding):
+    for inc in incs:
         ts = inc.end.venue_ms
         if window.before(ts) or window.after(ts):
             continue
@@ -154,4 +173,5 @@ def hedge_report(
     )
     metrics = sink.results()[1].get(hedge)
     in_window = (c for ts, c in events.rolls if not (window.before(ts) or window.after(ts)))
-    return HedgeReport(hedge, rows, total, metrics, roll_costs=sum(in_window, ZERO))
+    costs = sum(in_window, ZERO)
+    return HedgeReport(hedge, rows, total, metrics, roll_costs=costs, basket=basket)

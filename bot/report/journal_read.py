@@ -12,9 +12,21 @@ from typing import Any
 from bot.domain.model import Fill, FundingPayment
 from bot.store import Journal
 
-__all__ = ["HedgeEvents", "ReportJournal", "SnapshotRow"]
+__all__ = ["BasketTag", "HedgeEvents", "ReportJournal", "SnapshotRow"]
 
 ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class BasketTag:
+    """A basket member's reading: every hedge on the perp (lead first) and this member's
+    `share` of the position (0..1) as the daemon journaled it with the reading."""
+
+    members: tuple[str, ...]
+    share: Decimal
+
+    def as_json(self) -> dict[str, Any]:
+        return {"members": list(self.members), "share": str(self.share)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +34,8 @@ class SnapshotRow:
     """One journaled hedge reading: `spot` base units held, `contracts` signed (short < 0),
     `mark` quote per base; `venue_ms` the venue-clock time it reflects (fills and funding
     stamped up to it are in it; the local `taken_at_ms` for rows journaled before that was
-    recorded); ratio/target fractions; `distance` the liquidation distance."""
+    recorded); ratio/target fractions; `distance` the liquidation distance; `cycle_id` the
+    daemon cycle that took it; `basket` its place in a basket (None alone on its perp)."""
 
     taken_at_ms: int
     venue_ms: int
@@ -33,6 +46,8 @@ class SnapshotRow:
     ratio: Decimal | None
     target: Decimal | None
     distance: Decimal | None
+    cycle_id: str = ""
+    basket: BasketTag | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +66,15 @@ def _dec(text: Any) -> Decimal | None:
     return None if text is None else Decimal(str(text))
 
 
+def _basket(extra: dict[str, Any]) -> BasketTag | None:
+    tag = extra.get("basket")
+    if not isinstance(tag, dict) or tag.get("share") is None:
+        return None
+    return BasketTag(tuple(str(m) for m in tag.get("members") or ()), Decimal(str(tag["share"])))
+
+
 def _snapshot(row: tuple[Any, ...]) -> SnapshotRow | None:
-    taken, spot, contracts, mark, ratio, target, data = row
+    cycle_id, taken, spot, contracts, mark, ratio, target, data = row
     if spot is None or contracts is None or mark is None:
         return None  # a cycle that could not read the hedge
     extra = json.loads(data or "{}")
@@ -67,6 +89,8 @@ def _snapshot(row: tuple[Any, ...]) -> SnapshotRow | None:
         ratio=_dec(ratio),
         target=_dec(target),
         distance=_dec(extra.get("distance")),
+        cycle_id=str(cycle_id),
+        basket=_basket(extra),
     )
 
 
@@ -87,11 +111,20 @@ class ReportJournal(Journal):
         """The hedge's readings taken at or after `since_ms` (local clock), oldest first
         (readings without prices are skipped)."""
         rows = self._rows(
-            "SELECT taken_at, spot, perp_contracts, mark, ratio, target, data FROM snapshots "
+            "SELECT cycle_id, taken_at, spot, perp_contracts, mark, ratio, target, data "
+            "FROM snapshots "
             "WHERE hedge = ? AND taken_at >= ? ORDER BY taken_at, id",
             (hedge, since_ms),
         )
         return [s for s in map(_snapshot, rows) if s is not None]
+
+    def latest_basket(self, hedge: str) -> BasketTag | None:
+        """The basket the hedge's newest reading names, None alone on its perp (or unread)."""
+        rows = self._rows(
+            "SELECT data FROM snapshots WHERE hedge = ? ORDER BY taken_at DESC, id DESC LIMIT 1",
+            (hedge,),
+        )
+        return _basket(json.loads(rows[0][0] or "{}")) if rows else None
 
     def perp_fills(self, hedge: str) -> list[Fill]:
         """The hedge's fills, oldest first (venue clock)."""

@@ -6,7 +6,8 @@ The dashboard asks every few seconds; `PnlSeriesCache` keeps, per hedge and char
 sum so far and its value at the chart points, so a poll only sums the readings journaled
 since the previous one. It starts over when the window reaches further back, when a chart
 point it never summed to is asked, or when a fill or funding payment turns up for a time it
-already summed (the journal is append-only otherwise).
+already summed (the journal is append-only otherwise). A basket member's series is its
+share of the basket's (`basket_journal.basket_series`), summed afresh at each poll.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.domain.model import Fill, FundingPayment
+from bot.report.basket_journal import basket_series
 from bot.report.journal_read import ReportJournal, SnapshotRow
 from bot.report.split import Split, cumulative_at
 
@@ -121,6 +123,9 @@ class PnlSeriesCache:
             return PnlSeries((), quote_of(symbol))
         with self._lock:
             try:
+                basket = basket_series(path, hedge, symbol, times)
+                if basket is not None:  # a basket member: its share, summed afresh
+                    return PnlSeries(basket, quote_of(symbol))
                 run = self._run(path, (hedge, stride), symbol, times)
             except ValueError as exc:  # a fill or payment of another contract (symbol changed)
                 self._runs.pop((hedge, stride), None)

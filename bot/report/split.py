@@ -12,7 +12,7 @@ belongs to the first reading whose venue-clock time (`venue_ms`) is at or after 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -22,7 +22,15 @@ from bot.domain.model import Fill, FundingPayment, Market, MarketKind
 from bot.domain.pnl import HedgePnl, Holdings, Marks, hedge_pnl
 from bot.report.journal_read import SnapshotRow
 
-__all__ = ["Increment", "Split", "cumulative_at", "day_of", "increments", "markets_for"]
+__all__ = [
+    "Increment",
+    "Split",
+    "cumulative_at",
+    "cumulative_of",
+    "day_of",
+    "increments",
+    "markets_for",
+]
 
 ZERO = Decimal(0)
 
@@ -140,13 +148,18 @@ def cumulative_at(
     """The split summed from the first reading up to each of `times_ms` (ascending, the
     local clock of `taken_at_ms`): an increment counts from the time its later reading was
     taken, so the value at the newest reading is the whole window's split."""
-    steps = increments(symbol, readings, fills, funding)
-    pending = next(steps, None)
+    return cumulative_of(increments(symbol, readings, fills, funding), times_ms)
+
+
+def cumulative_of(steps: Iterable[Increment], times_ms: Sequence[int]) -> tuple[Split, ...]:
+    """`steps` (oldest first) summed up to each of `times_ms`, as `cumulative_at`."""
+    pending_steps = iter(steps)
+    pending = next(pending_steps, None)
     cum, out = Split(), []
     for t in times_ms:
         while pending is not None and pending.end.taken_at_ms <= t:
             cum = cum + pending.split
-            pending = next(steps, None)
+            pending = next(pending_steps, None)
         out.append(cum)
     return tuple(out)
 

@@ -7,6 +7,7 @@ Positions are signed BTC (short < 0); balances in coins; prices USDT.
 
 from __future__ import annotations
 
+import json
 import signal
 from decimal import Decimal
 from typing import Any
@@ -91,6 +92,8 @@ def test_a_basket_of_three_reaches_the_summed_short_and_shrinks_when_one_leaves(
         wait_until(lambda: _ratios_at_targets(api, ("SOL", "ETH")), BUILD_S,
                    what=f"SOL and ETH at their targets on /status ({_views(api)})",
                    diagnostics=daemon.diagnostics)  # fmt: skip
+    report = json.loads(e2e.cli("report", "-c", str(config), "--json").stdout)["hedges"]
+    assert report["ETH"]["basket"]["members"] == ["SOL", "ETH"]  # the report splits it
     shrunk = sim.fills(PERP)[built:]
     assert shrunk and all(f["side"] == "BUY" and f["reduceOnly"] is True for f in shrunk)
 

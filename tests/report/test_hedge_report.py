@@ -113,7 +113,9 @@ async def test_report_reads_the_daemons_journal_and_writes_plots(
     capsys.readouterr()  # the cycles' log lines
     out = tmp_path / "out"
     assert main(["report", "-c", str(service.config), "--json", "--out", str(out)]) == 0
-    total = json.loads(capsys.readouterr().out)["hedges"]["BTC"]["total"]
+    hedge = json.loads(capsys.readouterr().out)["hedges"]["BTC"]
+    total = hedge["total"]
+    assert "basket" not in hedge  # alone on its perp: no basket, the split as before
     assert (total["fills"], D(total["perp_pnl"]), D(total["total"])) == (1, D("0.10"), D("0.10"))
     assert (out / "report.json").is_file()
     assert {"report.html", "equity.png"} <= {p.name for p in (out / "BTC").iterdir()}
