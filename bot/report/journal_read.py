@@ -48,6 +48,8 @@ class SnapshotRow:
     distance: Decimal | None
     cycle_id: str = ""
     basket: BasketTag | None = None
+    symbol: str = ""  # the contract held (a series hedge's real one); "" in old journals
+    roll_legs: tuple[tuple[str, Decimal], ...] = ()  # while rolling: (symbol, contracts) each
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +93,19 @@ def _snapshot(row: tuple[Any, ...]) -> SnapshotRow | None:
         distance=_dec(extra.get("distance")),
         cycle_id=str(cycle_id),
         basket=_basket(extra),
+        symbol=_held_symbol(extra),
+        roll_legs=tuple(
+            (str(sym), Decimal(str(n))) for sym, n in (extra.get("roll_legs") or {}).items()
+        ),
     )
+
+
+def _held_symbol(extra: dict[str, Any]) -> str:
+    """The contract the reading was of, from the memory journaled with it."""
+    memory = extra.get("memory")
+    legs = memory.get("legs") if isinstance(memory, dict) else None
+    symbol = legs.get("perp_symbol") if isinstance(legs, dict) else None
+    return symbol if isinstance(symbol, str) else ""
 
 
 class ReportJournal(Journal):

@@ -7,6 +7,13 @@ the change in the hedge's equity exactly. Pure.
 Valuation: both legs at the perp's mark journaled with each reading (the journal holds no
 spot quote; on the simulator spot and perp share a price). A fill or funding settlement
 belongs to the first reading whose venue-clock time (`venue_ms`) is at or after its stamp.
+
+Dated futures: each interval is valued on the contract its starting reading held (a series
+hedge's real contract, not its label), and every other contract with a fill, a payment or a
+roll leg in the interval on its own, at the same mark. That is exact for one contract; over
+a roll (two contracts) or a move to the next contract it values the other contract at the
+held one's mark, so the basis between them is not in that interval's perp P&L (documented as
+approximate).
 """
 
 from __future__ import annotations
@@ -84,6 +91,7 @@ def markets_for(symbol: str, contract_size: Decimal) -> tuple[Market, Market]:
     """(spot, perp) markets of a hedge on `symbol` (BASE/QUOTE:SETTLE) for `hedge_pnl`."""
     base, _, rest = symbol.partition("/")
     quote, _, settle = rest.partition(":")
+    settle = settle.partition("-")[0]  # a dated future: BTC/USDT:USDT-250328 settles in USDT
     kind = MarketKind.INVERSE if settle and settle != quote else MarketKind.LINEAR
     step = Decimal("1e-8")
     spot = Market(
@@ -125,17 +133,39 @@ def increments(
     for start, end in itertools.pairwise(readings):
         taken, fill_i = _between(fills, fill_i, start.venue_ms, end.venue_ms)
         paid, pay_i = _between(funding, pay_i, start.venue_ms, end.venue_ms)
-        spot_market, perp_market = markets_for(symbol, end.contract_size)
-        held = Holdings(start.spot, start.contracts, Marks(start.mark, start.mark))
+        yield Increment(start, end, _interval(symbol, start, end, taken, paid), len(taken))
+
+
+def _interval(
+    symbol: str,
+    start: SnapshotRow,
+    end: SnapshotRow,
+    taken: Sequence[Fill],
+    paid: Sequence[FundingPayment],
+) -> Split:
+    """One interval's split: the held contract with the spot, then any other contract
+    traded, paid or rolled in it on its own (see the module docstring)."""
+    held_symbol = start.symbol or symbol
+    legs = dict(start.roll_legs)
+    others = sorted(
+        ({f.symbol for f in taken} | {p.symbol for p in paid} | set(legs)) - {held_symbol}
+    )
+    total = Split()
+    for contract in (held_symbol, *others):
+        spot_market, perp_market = markets_for(contract, end.contract_size)
+        own = contract == held_symbol
+        contracts = start.contracts if own else legs.get(contract, ZERO)
+        held = Holdings(start.spot if own else ZERO, contracts, Marks(start.mark, start.mark))
         pnl = hedge_pnl(
             spot_market,
             perp_market,
             held,
             Marks(end.mark, end.mark),
-            perp_fills=taken,
-            funding=paid,
+            perp_fills=[f for f in taken if f.symbol == contract],
+            funding=[p for p in paid if p.symbol == contract],
         )
-        yield Increment(start, end, _split(pnl), len(taken))
+        total = total + _split(pnl)
+    return total
 
 
 def cumulative_at(

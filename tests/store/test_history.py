@@ -130,15 +130,17 @@ def test_history_pnl_of_a_coin_margined_hedge_is_in_usd(journal: Journal, clock:
 
 
 def test_history_pnl_says_why_it_is_missing(journal: Journal, clock: Clock) -> None:
-    """No configured symbol, or a fill of another contract, leaves the P&L empty with a reason."""
+    """No configured symbol leaves the P&L empty with a reason; a fill of another contract
+    (a dated future the hedge moved to) is valued on its own, a linear USDT contract, its fee
+    counted, instead of emptying the chart."""
     _snapshots(journal, clock, ["60000", "60100"])
     assert JournalHistory(journal.path).hedge_history("BTC", T0, 10).pnl.problem == (
         "hedge BTC has no configured perp symbol"
     )
     _fill(journal, T0 + 500, fee="1", symbol="BTC/USDT:USDT-250328")
     pnl = JournalHistory(journal.path, lambda: SYMBOLS).hedge_history("BTC", T0, 10).pnl
-    assert pnl.splits == ()
-    assert pnl.problem is not None and "BTC/USDT:USDT-250328" in pnl.problem
+    assert pnl.problem is None and pnl.currency == "USDT"
+    assert pnl.splits[-1].fees == 1
 
 
 def test_history_thins_a_long_window_but_keeps_the_newest(journal: Journal, clock: Clock) -> None:
