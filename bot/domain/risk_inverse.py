@@ -28,7 +28,7 @@ from bot.domain.liquidation_inverse import (
 from bot.domain.model import MarginMode
 from bot.domain.risk_policy import RiskGrade
 from bot.domain.risk_top_up import top_up_sources
-from bot.domain.risk_view import LegRules, RiskView, reported_liquidation
+from bot.domain.risk_view import LegRules, RiskView
 
 __all__ = ["SATOSHI", "InverseLeg", "inverse_leg_of", "inverse_long_leg_of"]
 
@@ -61,9 +61,9 @@ class InverseLeg(LegRules):
         margin, the venue's own price says which side it lies on, when it reports one."""
         if self.long is None:
             return self.size
-        exchange = reported_liquidation(self.view.position)
-        if not self.brackets and exchange is not None:
-            return Decimal(1 if exchange < self.view.mark else -1)
+        reported = None if self.brackets else self.reported_side()
+        if reported is not None:
+            return reported
         return Decimal(self._side(self.legs()))
 
     def _side(self, legs: tuple[SignedLeg, ...]) -> int:
