@@ -161,6 +161,9 @@ class Position:
     that leg's entry price, unrealized P&L and maintenance margin (settle currency) as the
     venue reports them: in cross margin the LONG leg shares the wallet and the liquidation
     price with the SHORT, so the risk guard counts it (see `liquidation.hedged_liquidation_price`).
+    `long_leg_margin_mode` is that leg's own margin mode (None: not reported) and
+    `long_leg_isolated_wallet` its isolated wallet (without its unrealized P&L), which is not
+    in the cross wallet.
     """
 
     symbol: str
@@ -180,6 +183,8 @@ class Position:
     long_leg_entry_price: Decimal | None = None
     long_leg_unrealized_pnl: Decimal | None = None
     long_leg_maintenance_margin: Decimal | None = None
+    long_leg_margin_mode: MarginMode | None = None
+    long_leg_isolated_wallet: Decimal | None = None
 
     @property
     def is_flat(self) -> bool:

@@ -68,6 +68,7 @@ class RiskAssessment:
     target_leverage: int | None = None
     reduce_contracts: Decimal = ZERO  # unsigned contracts to buy back
     brackets_missing: bool = False  # assessed without the venue's margin brackets
+    margin_mode: MarginMode | None = None  # the mode it was assessed (and a top-up planned) in
 
     @property
     def gate(self) -> RiskGate:
@@ -144,6 +145,7 @@ def assess(view: RiskView) -> RiskAssessment:
         target_leverage=leverage,
         reduce_contracts=cut,
         brackets_missing=not view.brackets,
+        margin_mode=view.margin_mode,
     )
 
 

@@ -48,23 +48,30 @@ def _cross_inputs(
     A hedge-mode LONG leg in cross margin is in the margin balance too: its uPnL comes out
     of the wallet; `symbol`'s own LONG leg is counted by the risk guard with the short
     (`risk_view.Leg.long`), another symbol's with that symbol's figures. Isolated legs keep
-    their own wallets (only the short's is taken out, as before)."""
+    their own wallets, taken out with their uPnL (a LONG leg's by its own margin mode: a
+    LONG-only symbol has no SHORT leg to say it)."""
     wallet = total
     other_mm = other_upnl = ZERO
     for other in _sharing(snapshot, settle):
         upnl = other.unrealized_pnl or ZERO
-        wallet -= upnl
+        long_upnl = other.long_leg_unrealized_pnl or ZERO
+        wallet -= upnl + long_upnl
         if other.margin_mode is MarginMode.ISOLATED:
             wallet -= isolated_wallet(other)
-            continue
-        long_upnl = other.long_leg_unrealized_pnl or ZERO
-        wallet -= long_upnl
-        if other.symbol != symbol:
-            other_mm += (other.maintenance_margin or ZERO) + (
-                other.long_leg_maintenance_margin or ZERO
-            )
-            other_upnl += upnl + long_upnl
+        elif other.symbol != symbol:
+            other_mm += other.maintenance_margin or ZERO
+            other_upnl += upnl
+        if _long_leg_mode(other) is MarginMode.ISOLATED:
+            wallet -= other.long_leg_isolated_wallet or ZERO
+        elif other.symbol != symbol:
+            other_mm += other.long_leg_maintenance_margin or ZERO
+            other_upnl += long_upnl
     return wallet, other_mm, other_upnl
+
+
+def _long_leg_mode(position: Position) -> MarginMode | None:
+    """The LONG leg's margin mode: its own when reported, else the symbol's."""
+    return position.long_leg_margin_mode or position.margin_mode
 
 
 def risk_view(

@@ -28,7 +28,7 @@ from bot.domain.liquidation_inverse import (
 from bot.domain.model import MarginMode
 from bot.domain.risk_policy import RiskGrade
 from bot.domain.risk_top_up import top_up_sources
-from bot.domain.risk_view import LegRules, RiskView, reported_liquidation
+from bot.domain.risk_view import LegRules, RiskView
 
 __all__ = ["SATOSHI", "InverseLeg", "inverse_leg_of", "inverse_long_leg_of"]
 
@@ -61,9 +61,9 @@ class InverseLeg(LegRules):
         margin, the venue's own price says which side it lies on, when it reports one."""
         if self.long is None:
             return self.size
-        exchange = reported_liquidation(self.view.position)
-        if not self.brackets and exchange is not None:
-            return Decimal(1 if exchange < self.view.mark else -1)
+        reported = None if self.brackets else self.reported_side()
+        if reported is not None:
+            return reported
         return Decimal(self._side(self.legs()))
 
     def _side(self, legs: tuple[SignedLeg, ...]) -> int:
@@ -134,7 +134,9 @@ class InverseLeg(LegRules):
         largest step multiple whose liquidation sits at `restore_distance` or beyond, with the
         margin that stays (as `risk_cut` describes for linear: cross keeps the wallet; an
         isolated cut releases margin pro rata, added back next cycle from the free coin up to
-        `max_top_up`), less the cut's taker fee. Found by bisection (the distance grows as the
+        `max_top_up`), less the cut's taker fee, plus the P&L the cut books at the mark (the
+        wallet excludes unrealised P&L; a pro-rata release already nets the kept part's share).
+        Found by bisection (the distance grows as the
         short shrinks)."""
         step = self.view.market.amount_step
         held = int(abs(self.size) / step)
@@ -159,9 +161,10 @@ class InverseLeg(LegRules):
         view = self.view
         held = abs(self.size)
         fee = (held - kept) * self.contract_size / view.mark * view.market.taker_fee
+        booked = inverse_upnl(kept - held, self.contract_size, self.entry, view.mark) - fee
         wallet = view.wallet_balance + added
         if self.cross:
-            return wallet - fee
+            return wallet + booked
         sources = top_up_sources(
             view.margin_mode,
             RiskGrade.REDUCE,
@@ -170,7 +173,7 @@ class InverseLeg(LegRules):
             auto=view.policy.auto_top_up,
         )
         leftover = max((sources.total if sources else ZERO) - added, ZERO)
-        full = wallet + leftover - fee
+        full = wallet + leftover + booked
         cap = view.policy.max_top_up
         if cap is None:
             return full

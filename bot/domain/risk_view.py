@@ -90,6 +90,14 @@ class LegRules:
         below it (a long)."""
         return self.size
 
+    def reported_side(self) -> Decimal | None:
+        """Without brackets to weigh a hedge-mode pair's maintenance margin: the side the
+        venue's own liquidation price lies on (+1 below the mark, −1 above), when reported."""
+        exchange = reported_liquidation(self.view.position)
+        if exchange is None:
+            return None
+        return Decimal(1 if exchange < self.view.mark else -1)
+
     def target(self) -> Decimal:
         """Where the liquidation price should sit after a top-up (restore_distance away)."""
         sign = 1 if self.exposure() < 0 else -1
@@ -123,9 +131,14 @@ class Leg(LegRules):
 
     def exposure(self) -> Decimal:
         """With a LONG leg the liquidation lies below the mark when that leg outweighs the
-        short (`liquidation.liquidation_side`)."""
+        short (`liquidation.liquidation_side`); without brackets (none read nor implied) to
+        weigh the legs' maintenance margin, the venue's own price says which side it lies on,
+        when it reports one."""
         if self.long is None:
             return self.size
+        reported = None if self.brackets else self.reported_side()
+        if reported is not None:
+            return reported
         return Decimal(liquidation_side(self.legs(), self.view.mark, self.brackets))
 
     def notional(self) -> Decimal:

@@ -57,14 +57,15 @@ async def guard_new_leg(
 ) -> GuardActions:
     """The guard's actions on the contract rolled into (a trusted reading of a rolling
     hedge only). Its top-up waits a cycle when the held contract's moved margin this cycle:
-    both were planned from the same balances, the next cycle re-reads them."""
+    both were planned from the same balances, the next cycle re-reads them. It is added in
+    the new contract's own margin mode (as assessed), like the held contract's."""
     risk, roll = d.roll_risk, d.memory.roll
     if risk is None or roll is None or not d.verdict.ok:
         return GuardActions()
     waits = held.margin_moved and risk.top_up is not None
     if waits:
         risk = replace(risk, top_up=None)
-    mode = policy.margin_mode or MarginMode.ISOLATED
+    mode = risk.margin_mode or policy.margin_mode or MarginMode.ISOLATED  # its own mode first
     exchange = rt.exchanges[legs.perp_account]
     done = await apply_risk(rt, exchange, d.hedge, roll.to_symbol, risk, mode)
     if waits:

@@ -130,12 +130,18 @@ def _long_leg(raw: Raw) -> Position:
     which a cross wallet shares with the SHORT leg. ccxt derives a cross leg's collateral and
     margin ratio from a one-position liquidation formula; with two legs sharing one
     liquidation price it yields a negative collateral for the LONG leg, so those are not read
-    (they must not void the reading of the SHORT leg we trade)."""
+    (they must not void the reading of the SHORT leg we trade). Its margin mode and, when
+    isolated, Binance's `info.isolatedWallet` are read: that wallet is not the cross one."""
     what = f"position {raw.get('symbol')!r}"
+    mode = _margin_mode(raw.get("marginMode"), what)
+    info = raw.get("info") or {}
+    wallet = num(info.get("isolatedWallet"), "info.isolatedWallet", what, signed=True)
     return Position(
         symbol=text(raw, "symbol", what),
         contracts=_signed_contracts(raw, what),
         entry_price=positive_or_none(raw.get("entryPrice"), "entryPrice", what),
+        margin_mode=mode,
+        collateral=wallet if mode is MarginMode.ISOLATED else None,
         maintenance_margin=num(raw.get("maintenanceMargin"), "maintenanceMargin", what),
         unrealized_pnl=num(raw.get("unrealizedPnl"), "unrealizedPnl", what, signed=True),
     )
@@ -151,6 +157,8 @@ def _with_long_leg(hedge: Position, long_leg: Position | None) -> Position:
         long_leg_entry_price=long_leg.entry_price,
         long_leg_unrealized_pnl=long_leg.unrealized_pnl,
         long_leg_maintenance_margin=long_leg.maintenance_margin,
+        long_leg_margin_mode=long_leg.margin_mode,
+        long_leg_isolated_wallet=long_leg.collateral,  # isolatedWallet, set when isolated
     )
 
 

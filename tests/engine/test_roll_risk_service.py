@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.liquidation import wallet_for_liquidation_at
-from bot.domain.model import Wallet
+from bot.domain.model import MarginMode, Wallet
 from bot.domain.risk_policy import RiskGrade
 from bot.engine.cycle import CycleReport
 from bot.notify.catalogue import AlertKind
@@ -179,3 +179,26 @@ async def test_the_held_contracts_risk_hold_also_holds_the_rolls_sells(tmp_path:
     report = await _cycle(service)
     assert report.decisions["BTC"].risk.grade is RiskGrade.WARN
     assert _new_sells(service, placed) == [] and service.rt.memory["BTC"].risk_hold
+
+
+def _policy_says_cross(service: Service) -> None:
+    """The hedge's configured margin mode turned to cross; the venue's positions stay
+    isolated (as after a manual switch the daemon cannot make while a position is open)."""
+    settings = service.rt.settings
+    hedge = settings.hedges["BTC"].model_copy(update={"margin_mode": MarginMode.CROSS})
+    hedges = {**settings.hedges, "BTC": hedge}
+    service.rt.settings = settings.model_copy(update={"hedges": hedges})
+
+
+async def test_the_new_contracts_top_up_follows_its_own_isolated_mode(tmp_path: Path) -> None:
+    """Configured cross but NEW's position isolated on the venue: the top-up planned for
+    NEW's isolated margin is added to NEW (add_margin), not dropped as if it were cross."""
+    service = await _mid_roll(tmp_path, risk={"auto_top_up": True})
+    _policy_says_cross(service)
+    _rally(service, TOP_UP_MARK)
+    report = await _cycle(service)
+    risk = report.decisions["BTC"].roll_risk
+    assert risk is not None and risk.grade is RiskGrade.TOP_UP
+    assert risk.top_up is not None and risk.top_up.add_isolated_margin > 0
+    (top_up,) = [w for w in service.fake.writes if w.startswith("add_margin")]
+    assert top_up.startswith(f"add_margin {NEW} ")

@@ -165,6 +165,23 @@ def test_hedge_mode_long_leg_alone_is_kept_with_a_flat_hedge() -> None:
     assert position.long_leg_contracts == D("0.5")
 
 
+def test_hedge_mode_isolated_long_leg_reports_its_mode_and_wallet() -> None:
+    """An isolated LONG leg carries its margin mode and Binance isolatedWallet, so the risk
+    guard can leave that margin out of the cross wallet (a cross one reports no wallet)."""
+    long_leg = _hedge_leg("LONG", "0.5")
+    long_leg["marginMode"] = "isolated"
+    long_leg["info"].update(marginType="isolated", isolatedWallet="3000.5")
+    rows = [long_leg, _hedge_leg("SHORT", "0")]
+    (position,) = parse.parse_positions(rows, ["BTC/USDT:USDT"], PositionMode.HEDGE).values()
+    assert position.long_leg_margin_mode is MarginMode.ISOLATED
+    assert position.long_leg_isolated_wallet == D("3000.5")
+    cross = parse.parse_positions(
+        [_hedge_leg("LONG", "0.5"), _hedge_leg("SHORT", "1")], ["BTC/USDT:USDT"],
+        PositionMode.HEDGE,
+    )["BTC/USDT:USDT"]  # fmt: skip
+    assert (cross.long_leg_margin_mode, cross.long_leg_isolated_wallet) == (MarginMode.CROSS, None)
+
+
 def test_one_way_positions_have_no_long_leg() -> None:
     """One-way rows parse as before, with long_leg_contracts 0."""
     raw = binance("fetchPositions", "Fetch linear positions with symbols")[0]
