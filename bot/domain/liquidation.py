@@ -40,6 +40,7 @@ __all__ = [
     "liquidation_side",
     "maintenance_margin",
     "margin_ratio",
+    "settled_price",
     "wallet_for_liquidation_at",
 ]
 
@@ -210,20 +211,35 @@ def hedged_liquidation_price(
             other_maint_margin=other_maint_margin,
             other_unrealized_pnl=other_unrealized_pnl,
         )
-    ordered = _checked(brackets)
     base = wallet_balance - other_maint_margin + other_unrealized_pnl
     base -= sum((size * entry for size, entry in live), ZERO)
-    chosen = [bracket_for(abs(size) * entry, ordered) for size, entry in live]
-    price = ZERO
-    for _ in range(len(ordered) + 1):
-        pairs = list(zip(live, chosen, strict=True))
+
+    def solve(pairs: Sequence[tuple[SignedLeg, MarginBracket]]) -> Decimal | None:
         denominator = sum((abs(a) * b.maint_margin_ratio - a for (a, _), b in pairs), ZERO)
         if denominator == 0:
             return None
-        price = (base + sum((b.cum for b in chosen), ZERO)) / denominator
-        if price <= 0:
+        return (base + sum((b.cum for _, b in pairs), ZERO)) / denominator
+
+    return settled_price(live, _checked(brackets), lambda size, price: abs(size) * price, solve)
+
+
+def settled_price(
+    live: Sequence[SignedLeg],
+    brackets: Sequence[MarginBracket],
+    notional_at: Callable[[Decimal, Decimal], Decimal],
+    solve: Callable[[Sequence[tuple[SignedLeg, MarginBracket]]], Decimal | None],
+) -> Decimal | None:
+    """The two-leg liquidation price as the venue finds it: each leg's bracket from its
+    notional (`notional_at(size, price)`) at its entry, then at the price `solve` gives for
+    those brackets, re-solved until the brackets stay (at most one pass per bracket; a pair
+    whose brackets flip ends on the last price). None when `solve` finds no positive price."""
+    chosen = [bracket_for(notional_at(size, entry), brackets) for size, entry in live]
+    price: Decimal | None = None
+    for _ in range(len(brackets) + 1):
+        price = solve(list(zip(live, chosen, strict=True)))
+        if price is None or price <= 0:
             return None
-        again = [bracket_for(abs(size) * price, ordered) for size, _ in live]
+        again = [bracket_for(notional_at(size, price), brackets) for size, _ in live]
         if again == chosen:
             break
         chosen = again

@@ -27,7 +27,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from bot.domain.liquidation import MarginBracket, SignedLeg, bracket_for, first_fitting
+from bot.domain.liquidation import (
+    MarginBracket,
+    SignedLeg,
+    bracket_for,
+    first_fitting,
+    settled_price,
+)
 
 __all__ = [
     "inverse_hedged_liquidation_price",
@@ -165,23 +171,17 @@ def inverse_hedged_liquidation_price(
         )
     wallet = wallet_balance - other_maint_margin + other_unrealized_pnl
     booked = contract_size * sum((a / e for a, e in live), ZERO)
-    chosen = [bracket_for(inverse_notional(a, contract_size, e), brackets) for a, e in live]
-    price = ZERO
-    for _ in range(len(brackets) + 1):
-        pairs = list(zip(live, chosen, strict=True))
+
+    def solve(pairs: Sequence[tuple[SignedLeg, MarginBracket]]) -> Decimal | None:
         numerator = contract_size * sum((abs(a) * b.maint_margin_ratio + a for (a, _), b in pairs),
                                         ZERO)  # fmt: skip
-        denominator = wallet + sum((b.cum for b in chosen), ZERO) + booked
-        if denominator == 0:
-            return None
-        price = numerator / denominator
-        if price <= 0:
-            return None
-        again = [bracket_for(inverse_notional(a, contract_size, price), brackets) for a, _ in live]
-        if again == chosen:
-            break
-        chosen = again
-    return price
+        denominator = wallet + sum((b.cum for _, b in pairs), ZERO) + booked
+        return None if denominator == 0 else numerator / denominator
+
+    def notional_at(contracts: Decimal, price: Decimal) -> Decimal:
+        return inverse_notional(contracts, contract_size, price)
+
+    return settled_price(live, brackets, notional_at, solve)
 
 
 def inverse_liquidation_side(
