@@ -114,6 +114,11 @@ def _coin_equity(sim: InProcessSim) -> tuple[Decimal, Decimal, Marks]:
     return coins, futures, Marks(spot=Decimal(state["spot"]["BTCUSDT"]), perp=perp)
 
 
+def _journaled_contracts(journal: Path) -> Decimal:
+    with contextlib.closing(Journal(journal, read_only=True)) as read:
+        return sum((f.amount for f in read.fills_since("BTC", 0)), Decimal(0))
+
+
 def test_journaled_inverse_pnl_equals_the_equity_change(e2e: E2E) -> None:
     """A 3,000-contract COIN-M short (BTC/USD:BTC, 100 USD each, cross, margined in BTC) over
     4 BTC spot + 1 BTC of COIN-M wallet, built as a maker, the price moved 60,000 → 61,000,
@@ -128,6 +133,13 @@ def test_journaled_inverse_pnl_equals_the_equity_change(e2e: E2E) -> None:
     journal = e2e.tmp_path / "journal.sqlite"
     wait_until(lambda: _funding(journal), 30, what="the COIN-M funding payment journaled",
                diagnostics=daemon.diagnostics)  # fmt: skip
+    # the fills are journaled by the cycle after the venue filled them: wait for them too
+    wait_until(
+        lambda: _journaled_contracts(journal) == 3000,
+        30,
+        what="the 3,000 contracts' fills journaled",
+        diagnostics=daemon.diagnostics,
+    )
     assert daemon.stop() == 0
     spot_after, futures_after, end_marks = _coin_equity(sim)
     with contextlib.closing(Journal(journal, read_only=True)) as read:
